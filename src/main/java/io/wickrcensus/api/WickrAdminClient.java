@@ -1,0 +1,240 @@
+package io.wickrcensus.api;
+
+import io.wickrcensus.api.errors.InvalidRequestException;
+import io.wickrcensus.api.errors.MalformedResponseException;
+import io.wickrcensus.api.internal.Json;
+import io.wickrcensus.api.internal.SignedHttpCaller;
+import io.wickrcensus.api.model.BatchLookupUserUnameResponse;
+import io.wickrcensus.api.model.BatchReinviteUserResponse;
+import io.wickrcensus.api.model.GuestUser;
+import io.wickrcensus.api.model.GuestUserHistoryCount;
+import io.wickrcensus.api.model.ListGuestUsersRequest;
+import io.wickrcensus.api.model.ListGuestUsersResponse;
+import io.wickrcensus.api.model.ListUsersRequest;
+import io.wickrcensus.api.model.ListUsersResponse;
+import io.wickrcensus.api.model.User;
+import io.wickrcensus.api.model.UsersCount;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.utils.http.SdkHttpUtils;
+
+/**
+ * A typed client of the Wickr Admin API (service {@code wickr}, API version 2024-02-01), built on
+ * the AWS SDK for Java v2 core modules: SigV4 signing, the default credentials chain, the pooled
+ * Apache HTTP client and the SDK's standard retry strategy.
+ *
+ * <p>Thread-safe; share one instance and close it when done.
+ */
+public final class WickrAdminClient implements AutoCloseable {
+
+    public static final int MAX_BATCH_ITEMS = 50;
+    public static final int MAX_PAGE_SIZE = 100;
+    static final String USER_AGENT = "wickr-census/0.1 (aws-sdk-java-v2 core)";
+
+    private final WickrClientConfig config;
+    private final URI endpoint;
+    private final SignedHttpCaller caller;
+
+    private WickrAdminClient(WickrClientConfig config, ApiCallListener listener) {
+        this.config = config;
+        this.endpoint = config.effectiveEndpoint();
+        boolean ownsCredentials = config.credentials() == null;
+        AwsCredentialsProvider credentials = ownsCredentials ? DefaultCredentialsProvider.builder().build() : config.credentials();
+        var http = ApacheHttpClient.builder()
+                .connectionTimeout(config.connectTimeout())
+                .socketTimeout(config.readTimeout())
+                .connectionAcquisitionTimeout(config.apiCallTimeout())
+                .maxConnections(config.maxConnections())
+                .tcpKeepAlive(true)
+                .expectContinueEnabled(false)
+                .build();
+        this.caller = new SignedHttpCaller(config, http, credentials, ownsCredentials, listener);
+    }
+
+    public static WickrAdminClient create(WickrClientConfig config) {
+        return new WickrAdminClient(config, ApiCallListener.NONE);
+    }
+
+    public static WickrAdminClient create(WickrClientConfig config, ApiCallListener listener) {
+        return new WickrAdminClient(config, listener);
+    }
+
+    public WickrClientConfig config() {
+        return config;
+    }
+
+    // ---- ListUsers ----------------------------------------------------------------------------
+
+    public ListUsersResponse listUsers(ListUsersRequest r) {
+        requireNetwork(r.networkId());
+        checkPageSize(r.maxResults());
+        Map<String, String> q = new LinkedHashMap<>();
+        put(q, "nextToken", r.nextToken());
+        put(q, "maxResults", r.maxResults());
+        put(q, "sortFields", r.sortFields());
+        put(q, "sortDirection", r.sortDirection());
+        put(q, "firstName", r.firstName());
+        put(q, "lastName", r.lastName());
+        put(q, "username", r.username());
+        put(q, "status", r.status());
+        put(q, "groupId", r.groupId());
+        return get("ListUsers", r.networkId(), "/users", q, ListUsersResponse.class);
+    }
+
+    /** Every page of ListUsers, fetched lazily; starts from {@code r.nextToken()} if one is given. */
+    public Paginator<ListUsersResponse> listUsersPaginator(ListUsersRequest r) {
+        requireNetwork(r.networkId());
+        checkPageSize(r.maxResults());
+        return new Paginator<>("ListUsers", r.nextToken(), t -> listUsers(r.withNextToken(t)), ListUsersResponse::nextToken);
+    }
+
+    /** Every user, one page in memory at a time. */
+    public Iterable<User> listAllUsers(ListUsersRequest r) {
+        return listUsersPaginator(r).items(ListUsersResponse::users);
+    }
+
+    // ---- ListGuestUsers -----------------------------------------------------------------------
+
+    public ListGuestUsersResponse listGuestUsers(ListGuestUsersRequest r) {
+        requireNetwork(r.networkId());
+        checkPageSize(r.maxResults());
+        Map<String, String> q = new LinkedHashMap<>();
+        put(q, "maxResults", r.maxResults());
+        put(q, "sortDirection", r.sortDirection());
+        put(q, "sortFields", r.sortFields());
+        put(q, "username", r.username());
+        put(q, "billingPeriod", r.billingPeriod());
+        put(q, "nextToken", r.nextToken());
+        return get("ListGuestUsers", r.networkId(), "/guest-users", q, ListGuestUsersResponse.class);
+    }
+
+    public Paginator<ListGuestUsersResponse> listGuestUsersPaginator(ListGuestUsersRequest r) {
+        requireNetwork(r.networkId());
+        checkPageSize(r.maxResults());
+        return new Paginator<>("ListGuestUsers", r.nextToken(), t -> listGuestUsers(r.withNextToken(t)),
+                ListGuestUsersResponse::nextToken);
+    }
+
+    public Iterable<GuestUser> listAllGuestUsers(ListGuestUsersRequest r) {
+        return listGuestUsersPaginator(r).items(ListGuestUsersResponse::guestlist);
+    }
+
+    // ---- batches ------------------------------------------------------------------------------
+
+    /** Resolves at most 50 unames; {@code clientToken} may be null (a random UUID is sent). */
+    public BatchLookupUserUnameResponse batchLookupUserUname(String networkId, List<String> unames, String clientToken) {
+        requireNetwork(networkId);
+        checkBatch("unames", unames);
+        return send("BatchLookupUserUname", SdkHttpMethod.POST, networkId, "/users/uname-lookup",
+                Map.of("unames", unames), clientToken, BatchLookupUserUnameResponse.class);
+    }
+
+    /** Re-invites at most 50 users; give a deterministic {@code clientToken} to make a replay idempotent. */
+    public BatchReinviteUserResponse batchReinviteUser(String networkId, List<String> userIds, String clientToken) {
+        requireNetwork(networkId);
+        checkBatch("userIds", userIds);
+        return send("BatchReinviteUser", SdkHttpMethod.PATCH, networkId, "/users/re-invite",
+                Map.of("userIds", userIds), clientToken, BatchReinviteUserResponse.class);
+    }
+
+    // ---- counts -------------------------------------------------------------------------------
+
+    public UsersCount getUsersCount(String networkId) {
+        requireNetwork(networkId);
+        return get("GetUsersCount", networkId, "/users/count", Map.of(), UsersCount.class);
+    }
+
+    public GuestUserHistoryCount getGuestUserHistoryCount(String networkId) {
+        requireNetwork(networkId);
+        return get("GetGuestUserHistoryCount", networkId, "/guest-users/count", Map.of(), GuestUserHistoryCount.class);
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------------
+
+    private <T> T get(String operation, String networkId, String suffix, Map<String, String> query, Class<T> type) {
+        SdkHttpFullRequest.Builder b = request(SdkHttpMethod.GET, networkId, suffix);
+        query.forEach(b::putRawQueryParameter);
+        return caller.call(operation, networkId, b.build(), null, parser(operation, type));
+    }
+
+    private <T> T send(String operation, SdkHttpMethod method, String networkId, String suffix, Object body,
+                       String clientToken, Class<T> type) {
+        byte[] json = Json.MAPPER.writeValueAsBytes(body);
+        SdkHttpFullRequest request = request(method, networkId, suffix)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("X-Client-Token", clientToken == null ? UUID.randomUUID().toString() : clientToken)
+                .build();
+        return caller.call(operation, networkId, request, json, parser(operation, type));
+    }
+
+    private SdkHttpFullRequest.Builder request(SdkHttpMethod method, String networkId, String suffix) {
+        String basePath = endpoint.getRawPath() == null ? "" : endpoint.getRawPath().replaceAll("/+$", "");
+        return SdkHttpFullRequest.builder()
+                .method(method)
+                .protocol(endpoint.getScheme())
+                .host(endpoint.getHost())
+                .port(endpoint.getPort() == -1 ? null : endpoint.getPort())
+                .encodedPath(basePath + "/networks/" + SdkHttpUtils.urlEncode(networkId) + suffix)
+                .putHeader("User-Agent", USER_AGENT)
+                .putHeader("Accept", "application/json");
+    }
+
+    private static <T> Function<SignedHttpCaller.Answer, T> parser(String operation, Class<T> type) {
+        return answer -> {
+            try {
+                T value = Json.MAPPER.readValue(answer.body(), type);
+                if (value == null) {
+                    throw MalformedResponseException.of(operation + " answered an empty body", null);
+                }
+                return value;
+            } catch (MalformedResponseException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw MalformedResponseException.of(operation + " answered HTTP " + answer.response().statusCode()
+                        + " with a body that is not the expected JSON (" + answer.body().length + " bytes)", e);
+            }
+        };
+    }
+
+    private static void put(Map<String, String> q, String name, Object value) {
+        if (value != null) {
+            q.put(name, value.toString());
+        }
+    }
+
+    private static void requireNetwork(String networkId) {
+        if (networkId == null || networkId.isBlank()) {
+            throw new InvalidRequestException("networkId is required");
+        }
+    }
+
+    private static void checkPageSize(Integer maxResults) {
+        if (maxResults != null && (maxResults < 1 || maxResults > MAX_PAGE_SIZE)) {
+            throw new InvalidRequestException("maxResults must be between 1 and " + MAX_PAGE_SIZE + ", got " + maxResults);
+        }
+    }
+
+    private static void checkBatch(String field, List<String> items) {
+        if (items == null || items.isEmpty()) {
+            throw new InvalidRequestException(field + " must hold at least one item");
+        }
+        if (items.size() > MAX_BATCH_ITEMS) {
+            throw new InvalidRequestException(field + " holds " + items.size() + " items; the API takes at most "
+                    + MAX_BATCH_ITEMS + " per call");
+        }
+    }
+
+    @Override
+    public void close() {
+        caller.close();
+    }
+}

@@ -1,0 +1,212 @@
+package io.wickrcensus.api.internal;
+
+import io.wickrcensus.api.ApiCallListener;
+import io.wickrcensus.api.WickrClientConfig;
+import io.wickrcensus.api.errors.MalformedResponseException;
+import io.wickrcensus.api.errors.WickrException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.retries.api.AcquireInitialTokenRequest;
+import software.amazon.awssdk.retries.api.AcquireInitialTokenResponse;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RecordSuccessRequest;
+import software.amazon.awssdk.retries.api.RefreshRetryTokenRequest;
+import software.amazon.awssdk.retries.api.RefreshRetryTokenResponse;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.retries.api.RetryToken;
+import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
+
+/**
+ * Signs one request with SigV4 (signing name {@code wickr}), sends it over the pooled HTTP
+ * client and retries it with the SDK's standard retry strategy.
+ *
+ * <p>What is retried is the SDK's decision: throttling (429), 500/502/503/504 and transport
+ * failures, plus {@link MalformedResponseException}. The strategy's circuit breaker is off: a
+ * nightly batch job wants every call to get its full number of attempts, not to fail fast
+ * because other calls failed. Logs name the operation, the network, the status and the timing,
+ * never headers, bodies or credentials.
+ */
+public final class SignedHttpCaller implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SignedHttpCaller.class);
+
+    /** What one successful attempt returned. */
+    public record Answer(SdkHttpResponse response, byte[] body) { }
+
+    private final WickrClientConfig config;
+    private final SdkHttpClient http;
+    private final AwsCredentialsProvider credentials;
+    private final boolean ownsCredentials;
+    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    private final RetryStrategy retryStrategy;
+    private final ApiCallListener listener;
+
+    public SignedHttpCaller(WickrClientConfig config, SdkHttpClient http, AwsCredentialsProvider credentials,
+                            boolean ownsCredentials, ApiCallListener listener) {
+        this.config = config;
+        this.http = http;
+        this.credentials = credentials;
+        this.ownsCredentials = ownsCredentials;
+        this.listener = listener == null ? ApiCallListener.NONE : listener;
+        this.retryStrategy = AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(config.maxAttempts())
+                .circuitBreakerEnabled(false)
+                .backoffStrategy(BackoffStrategy.exponentialDelay(config.baseDelay(), config.maxBackoff()))
+                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(config.throttlingBaseDelay(), config.maxBackoff()))
+                .retryOnExceptionOrCauseInstanceOf(MalformedResponseException.class)
+                .build();
+    }
+
+    /**
+     * Sends the request, retrying as the strategy allows, and hands the 2xx answer to {@code parse}
+     * (whose {@link MalformedResponseException} is retried too).
+     */
+    public <T> T call(String operation, String networkId, SdkHttpFullRequest request, byte[] body,
+                      java.util.function.Function<Answer, T> parse) {
+        long deadline = System.nanoTime() + config.apiCallTimeout().toNanos();
+        AcquireInitialTokenResponse initial = retryStrategy.acquireInitialToken(AcquireInitialTokenRequest.create(operation));
+        RetryToken token = initial.token();
+        sleep(initial.delay());
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            try {
+                T result = parse.apply(attemptOnce(operation, networkId, request, body));
+                retryStrategy.recordSuccess(RecordSuccessRequest.create(token));
+                return result;
+            } catch (SdkException failure) {
+                RefreshRetryTokenResponse refreshed;
+                try {
+                    refreshed = retryStrategy.refreshRetryToken(
+                            RefreshRetryTokenRequest.builder().token(token).failure(failure).build());
+                } catch (TokenAcquisitionFailedException notRetried) {
+                    throw withAttempts(failure, attempt);
+                }
+                token = refreshed.token();
+                Duration delay = refreshed.delay();
+                if (System.nanoTime() + delay.toNanos() > deadline) {
+                    throw ApiCallTimeoutException.builder()
+                            .message(operation + (networkId == null ? "" : " on network " + networkId)
+                                    + " did not succeed within " + config.apiCallTimeout().toSeconds()
+                                    + " s (" + attempt + " attempts); last error: " + failure.getMessage())
+                            .cause(failure)
+                            .build();
+                }
+                boolean throttled = failure instanceof SdkServiceException s && s.isThrottlingException();
+                listener.retry(operation, failure, throttled);
+                if (log.isDebugEnabled()) {
+                    log.debug("retrying {} on network {} in {} ms (attempt {} of {}): {}", operation, networkId,
+                            delay.toMillis(), attempt + 1, config.maxAttempts(), failure.getMessage());
+                }
+                sleep(delay);
+            }
+        }
+    }
+
+    private static RuntimeException withAttempts(SdkException e, int attempts) {
+        if (e instanceof WickrException w) {
+            return w.toBuilder().numAttempts(attempts).build();
+        }
+        if (attempts <= 1) {
+            return e;
+        }
+        String message = e.getMessage() + " (gave up after " + attempts + " attempts)";
+        if (e instanceof MalformedResponseException) {
+            return MalformedResponseException.of(message, e);
+        }
+        return SdkClientException.builder().message(message).cause(e).numAttempts(attempts).build();
+    }
+
+    private Answer attemptOnce(String operation, String networkId, SdkHttpFullRequest request, byte[] body) {
+        AwsCredentialsIdentity identity = credentials.resolveCredentials();
+        ContentStreamProvider payload = body == null ? null : ContentStreamProvider.fromByteArrayUnsafe(body);
+        SignedRequest signed = signer.sign(r -> r.identity(identity)
+                .request(request)
+                .payload(payload)
+                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, WickrClientConfig.SIGNING_NAME)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, config.region())
+                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, true));
+        long start = System.nanoTime();
+        int status = -1;
+        try {
+            HttpExecuteResponse executed = http.prepareRequest(HttpExecuteRequest.builder()
+                    .request(signed.request())
+                    .contentStreamProvider(signed.payload().orElse(null))
+                    .build()).call();
+            SdkHttpResponse response = executed.httpResponse();
+            status = response.statusCode();
+            byte[] bytes = readBody(executed.responseBody());
+            if (!response.isSuccessful()) {
+                throw ErrorResponseParser.parse(operation, networkId, response, bytes);
+            }
+            return new Answer(response, bytes);
+        } catch (IOException | UncheckedIOException e) {
+            throw SdkClientException.builder()
+                    .message(operation + (networkId == null ? "" : " on network " + networkId)
+                            + " failed in transport: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()))
+                    .cause(e)
+                    .build();
+        } finally {
+            long nanos = System.nanoTime() - start;
+            listener.attempt(operation, status, nanos);
+            if (log.isDebugEnabled()) {
+                log.debug("{} network={} status={} {} ms", operation, networkId, status, nanos / 1_000_000);
+            }
+        }
+    }
+
+    private static byte[] readBody(Optional<? extends InputStream> stream) throws IOException {
+        if (stream.isEmpty()) {
+            return new byte[0];
+        }
+        try (InputStream in = stream.get()) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static void sleep(Duration d) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw SdkClientException.create("interrupted while backing off", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        if (ownsCredentials && credentials instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.debug("closing the credentials provider failed", e);
+            }
+        }
+    }
+}

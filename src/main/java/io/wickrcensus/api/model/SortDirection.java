@@ -1,0 +1,3 @@
+package io.wickrcensus.api.model;
+
+public enum SortDirection { ASC, DESC }

@@ -1,0 +1,106 @@
+package io.wickrcensus.cli;
+
+import io.wickrcensus.emulator.EmulatorConfig;
+import io.wickrcensus.emulator.WickrEmulator;
+import io.wickrcensus.job.CensusRun;
+import io.wickrcensus.job.ReinviteSettings;
+import io.wickrcensus.job.RunSettings;
+import io.wickrcensus.job.db.DatabaseLocation;
+import io.wickrcensus.parquet.ParquetSettings;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * {@code wickr-census demo}: the whole product on embedded defaults. It starts the emulator with a
+ * seeded network, an embedded PostgreSQL in {@code ./census-demo/}, runs the job for a few nights
+ * with churn between them, and says where everything is.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the job for a few simulated nights against the bundled emulator and an embedded PostgreSQL.")
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final String ACCESS_KEY = "AKIDDEMO";
+    private static final String SECRET = "demo-secret";
+
+    @Option(names = "--dir", defaultValue = "census-demo", description = "Where the demo keeps its database and datasets (default ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--users", defaultValue = "5000", description = "Users in the demo network (default ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--guests", defaultValue = "500", description = "Guests per billing period (default ${DEFAULT-VALUE}).")
+    int guests;
+
+    @Option(names = "--nights", defaultValue = "3", description = "Nights to snapshot, ending today (default ${DEFAULT-VALUE}).")
+    int nights;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic network (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--wait", description = "Keep the database up after the demo, for psql, until Enter is pressed.")
+    boolean waitForEnter;
+
+    @Override
+    public Integer call() throws Exception {
+        if (nights < 1 || nights > 31) {
+            throw new IllegalArgumentException("--nights must be between 1 and 31");
+        }
+        PrintStream out = System.out;
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        LocalDate first = today.minusDays(nights - 1L);
+        List<YearMonth> periods = List.of(YearMonth.from(today).minusMonths(1), YearMonth.from(today));
+        Path parquet = dir.resolve("parquet").toAbsolutePath();
+        try (WickrEmulator emulator = WickrEmulator.start(EmulatorConfig.builder().seed(seed).users(users).guests(guests)
+                     .periods(periods).accessKey(ACCESS_KEY).secretKey(SECRET).build());
+             DatabaseLocation db = DatabaseLocation.startEmbedded(dir.resolve("postgres").toAbsolutePath())) {
+            String network = emulator.networkIds().get(0);
+            out.println(emulator.describe());
+            int code = ExitCodes.OK;
+            for (int n = 0; n < nights; n++) {
+                LocalDate asOf = first.plusDays(n);
+                if (n > 0) {
+                    emulator.advanceDays(network, 1);
+                }
+                RunSettings settings = new RunSettings(List.of(network), asOf, periods, "us-east-1", emulator.endpoint(), 8, 1, 4,
+                        0, Duration.ofDays(30), 0.005, 5000, dir.resolve("postgres"),
+                        new ReinviteSettings(ReinviteSettings.Mode.DRY_RUN, null, 500, Duration.ofDays(7)),
+                        new ParquetSettings(true, parquet, CompressionCodecName.ZSTD, 512L << 20, 64L << 20));
+                int night = CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)),
+                        Map.of(), db);
+                out.println("night " + asOf + ": exit " + night + (night == ExitCodes.ALREADY_COMPLETE ? " (already snapshotted)" : ""));
+                if (night != ExitCodes.OK && night != ExitCodes.ALREADY_COMPLETE) {
+                    code = night;
+                    break;
+                }
+            }
+            out.println();
+            out.println("Snapshots of network " + network + " for " + first + " to " + today + ":");
+            out.println("  PostgreSQL (embedded): " + DatabaseLocation.redact(db.url()) + " (data in " + dir.resolve("postgres") + ")");
+            out.println("  Parquet datasets:      " + parquet);
+            out.println("  Explore while the database is up (run the demo with --wait):");
+            out.println("    psql -h localhost -p " + db.url().replaceAll(".*:(\\d+)/.*", "$1") + " -U postgres -d postgres "
+                    + "-c \"SELECT snapshot_date, change, count(*) FROM census.user_changes WHERE network_id = '" + network
+                    + "' GROUP BY 1, 2 ORDER BY 1, 2\"");
+            out.println("    duckdb -c \"SELECT snapshot_date, count(*) FROM read_parquet('" + parquet
+                    + "/users/**/*.parquet', hive_partitioning=true) GROUP BY 1 ORDER BY 1\"");
+            out.flush();
+            if (waitForEnter) {
+                out.println("Press Enter to stop the database.");
+                System.in.read();
+            }
+            return code;
+        }
+    }
+}

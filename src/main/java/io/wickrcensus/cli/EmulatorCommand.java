@@ -1,0 +1,111 @@
+package io.wickrcensus.cli;
+
+import io.wickrcensus.api.model.BillingPeriod;
+import io.wickrcensus.emulator.EmulatorConfig;
+import io.wickrcensus.emulator.WickrEmulator;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code wickr-census emulator}: serves synthetic networks over the Wickr Admin API until stopped. */
+@Command(name = "emulator", mixinStandardHelpOptions = true,
+        description = "Start a local Wickr Admin API emulator on loopback (SigV4-verified, deterministic data, fault injection).")
+public final class EmulatorCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "8787", description = "TCP port; 0 picks a free one (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic data (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--networks", defaultValue = "1", description = "How many networks to serve, ids derived from the seed (default ${DEFAULT-VALUE}).")
+    int networks;
+
+    @Option(names = "--network-id", description = "Serve this network id (repeatable); overrides --networks.")
+    List<String> networkIds = new ArrayList<>();
+
+    @Option(names = "--users", defaultValue = "1000", description = "Users per network (default ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--guests", defaultValue = "200", description = "Guest users per billing period (default ${DEFAULT-VALUE}).")
+    int guests;
+
+    @Option(names = "--periods", split = ",", description = "Billing periods served, e.g. 2026-09,2026-10,2026-11 (default: this month and the two before, UTC).")
+    List<String> periods = new ArrayList<>();
+
+    @Option(names = "--access-key", defaultValue = "AKIDEXAMPLE", description = "Access key id accepted (default ${DEFAULT-VALUE}).")
+    String accessKey;
+
+    @Option(names = "--secret-key", defaultValue = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            description = "Secret key the signatures are checked against (default: the AWS documentation example key).")
+    String secretKey;
+
+    @Option(names = "--region", defaultValue = "us-east-1", description = "Region the signatures must be scoped to (default ${DEFAULT-VALUE}).")
+    String region;
+
+    @Option(names = "--latency-ms", defaultValue = "0", description = "Added latency per call in ms (default ${DEFAULT-VALUE}).")
+    int latencyMs;
+
+    @Option(names = "--latency-jitter-ms", defaultValue = "0", description = "Random extra latency up to this many ms (default ${DEFAULT-VALUE}).")
+    int latencyJitterMs;
+
+    @Option(names = "--fail-429", defaultValue = "0", description = "Fraction of calls answered 429 RateLimitError.")
+    double fail429;
+
+    @Option(names = "--fail-500", defaultValue = "0", description = "Fraction of calls answered 500 InternalServerError.")
+    double fail500;
+
+    @Option(names = "--malformed", defaultValue = "0", description = "Fraction of calls answered 200 with broken JSON.")
+    double malformed;
+
+    @Option(names = "--truncated", defaultValue = "0", description = "Fraction of calls whose body is cut short.")
+    double truncated;
+
+    @Option(names = "--drop", defaultValue = "0", description = "Fraction of calls whose connection is dropped unanswered.")
+    double drop;
+
+    @Option(names = "--rate-limit", defaultValue = "0", description = "Requests per second beyond which calls get 429 (0: no limit).")
+    double rateLimit;
+
+    @Option(names = "--churn-days", defaultValue = "0", description = "Days of churn already applied at start (default ${DEFAULT-VALUE}).")
+    int churnDays;
+
+    @Option(names = "--churn-rate", defaultValue = "0.01", description = "Fraction of users changed per day of churn (default ${DEFAULT-VALUE}).")
+    double churnRate;
+
+    @Override
+    public Integer call() throws Exception {
+        List<YearMonth> ym = new ArrayList<>();
+        for (String p : periods) {
+            try {
+                ym.add(BillingPeriod.parse(p));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--periods: " + e.getMessage());
+            }
+        }
+        EmulatorConfig config = EmulatorConfig.builder()
+                .bindAddress(bind).port(port).seed(seed).networks(networks).networkIds(networkIds)
+                .users(users).guests(guests).periods(ym).accessKey(accessKey).secretKey(secretKey).region(region)
+                .latencyMs(latencyMs).latencyJitterMs(latencyJitterMs).fail429(fail429).fail500(fail500)
+                .malformed(malformed).truncated(truncated).drop(drop).rateLimit(rateLimit)
+                .churnDays(churnDays).churnRate(churnRate)
+                .build();
+        WickrEmulator emulator = WickrEmulator.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            emulator.close();
+            stopped.countDown();
+        }, "emulator-shutdown"));
+        System.out.println(emulator.describe());
+        System.out.flush();
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,36 @@
+package io.wickrcensus.cli;
+
+/** The process exit codes, documented in the README. */
+public final class ExitCodes {
+    /** Done. */
+    public static final int OK = 0;
+    /** A failure; running the same command again resumes where it stopped. */
+    public static final int FAILED = 1;
+    /** Bad command line or configuration (unknown network, unreachable database, no credentials): nothing was changed. */
+    public static final int BAD_CONFIGURATION = 2;
+    /** The run for this network and date was already published; nothing was done. */
+    public static final int ALREADY_COMPLETE = 3;
+    /** Another launch for the same network and date is running; this one refused to start. */
+    public static final int CONCURRENT_LAUNCH = 4;
+    /** The service rejected the credentials or the caller may not act on the network (401/403). */
+    public static final int AUTH_FAILURE = 5;
+
+    private ExitCodes() {
+    }
+
+    /** The code that tells most about several outcomes: any failure beats success. */
+    public static int worst(int a, int b) {
+        return rank(a) >= rank(b) ? a : b;
+    }
+
+    private static int rank(int code) {
+        return switch (code) {
+            case OK -> 0;
+            case ALREADY_COMPLETE -> 1;
+            case CONCURRENT_LAUNCH -> 2;
+            case FAILED -> 3;
+            case BAD_CONFIGURATION -> 4;
+            default -> 5;
+        };
+    }
+}

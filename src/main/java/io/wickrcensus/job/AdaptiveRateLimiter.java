@@ -1,0 +1,51 @@
+package io.wickrcensus.job;
+
+/**
+ * A client-side budget of calls per second shared by concurrent callers. It halves on a 429 and
+ * grows back by a twentieth of the ceiling per successful call, so a job that meets the service's
+ * limit settles just under it. A ceiling of 0 turns it off.
+ */
+public final class AdaptiveRateLimiter {
+
+    private final double ceiling;
+    private double rate;
+    private long nextFreeNanos = System.nanoTime();
+
+    public AdaptiveRateLimiter(double callsPerSecond) {
+        this.ceiling = callsPerSecond;
+        this.rate = callsPerSecond;
+    }
+
+    /** Blocks until this caller may send. */
+    public void acquire() throws InterruptedException {
+        if (ceiling <= 0) {
+            return;
+        }
+        long wait;
+        synchronized (this) {
+            long now = System.nanoTime();
+            long slot = Math.max(now, nextFreeNanos);
+            nextFreeNanos = slot + (long) (1e9 / rate);
+            wait = slot - now;
+        }
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+    }
+
+    public synchronized void throttled() {
+        if (ceiling > 0) {
+            rate = Math.max(1.0, rate / 2);
+        }
+    }
+
+    public synchronized void succeeded() {
+        if (ceiling > 0) {
+            rate = Math.min(ceiling, rate + ceiling / 20);
+        }
+    }
+
+    public synchronized double rate() {
+        return rate;
+    }
+}

@@ -1,0 +1,103 @@
+package io.wickrcensus.job;
+
+import io.wickrcensus.cli.ExitCodes;
+import io.wickrcensus.job.db.DatabaseLocation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/**
+ * One {@code run}: finds the database (configured or embedded), migrates it, and runs each
+ * network's snapshot as its own job instance, several at once up to the configured parallelism.
+ */
+public final class CensusRun {
+
+    private static final Logger log = LoggerFactory.getLogger(CensusRun.class);
+
+    private CensusRun() {
+    }
+
+    /** Runs the networks and returns the exit code that tells most about them. */
+    public static int execute(RunSettings settings, AwsCredentialsProvider credentials, Map<String, String> env) {
+        DatabaseLocation db;
+        try {
+            db = DatabaseLocation.resolve(env, settings.dataDir());
+        } catch (DatabaseLocation.DatabaseInUseException e) {
+            log.error("{}: another launch is running", e.getMessage());
+            return ExitCodes.CONCURRENT_LAUNCH;
+        } catch (DatabaseLocation.DatabaseUnavailableException e) {
+            log.error(e.getMessage());
+            return ExitCodes.BAD_CONFIGURATION;
+        }
+        try (db) {
+            return execute(settings, credentials, env, db);
+        }
+    }
+
+    /** Runs the networks against a database the caller holds open. */
+    public static int execute(RunSettings settings, AwsCredentialsProvider credentials, Map<String, String> env, DatabaseLocation db) {
+        try (ConfigurableApplicationContext ctx = context(settings, credentials, env, db)) {
+            RunLauncher launcher = ctx.getBean(RunLauncher.class);
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.parallelism(), settings.networkIds().size()));
+            try {
+                List<Future<Integer>> results = new ArrayList<>();
+                for (String network : settings.networkIds()) {
+                    results.add(pool.submit(() -> launcher.launch(network)));
+                }
+                int code = ExitCodes.OK;
+                for (Future<Integer> f : results) {
+                    code = ExitCodes.worst(code, f.get());
+                }
+                return code;
+            } finally {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.FAILED;
+        } catch (Exception e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            log.error("the job could not start: {}", root.getMessage());
+            return ExitCodes.BAD_CONFIGURATION;
+        }
+    }
+
+    static ConfigurableApplicationContext context(RunSettings settings, AwsCredentialsProvider credentials,
+                                                  Map<String, String> env, DatabaseLocation db) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("spring.datasource.url", db.url());
+        props.put("spring.datasource.username", db.user() == null ? "" : db.user());
+        props.put("spring.datasource.password", db.password() == null ? "" : db.password());
+        props.put("spring.datasource.hikari.maximum-pool-size", 4 + settings.parallelism() * 8);
+        props.put("spring.datasource.hikari.pool-name", "census");
+        props.put("spring.batch.job.enabled", false);
+        props.put("spring.batch.jdbc.initialize-schema", "never");
+        props.put("spring.flyway.locations", "classpath:db/migration");
+        props.put("spring.flyway.placeholders.auditor_role", env.getOrDefault("CENSUS_AUDITOR_ROLE", "census_auditor"));
+        props.put("spring.flyway.placeholders.finance_role", env.getOrDefault("CENSUS_FINANCE_ROLE", "census_finance"));
+        props.put("spring.main.log-startup-info", false);
+        return new SpringApplicationBuilder(CensusApplication.class)
+                .web(WebApplicationType.NONE)
+                .bannerMode(Banner.Mode.OFF)
+                .properties(props)
+                .initializers(c -> {
+                    c.getBeanFactory().registerSingleton("runSettings", settings);
+                    c.getBeanFactory().registerSingleton("awsCredentialsProvider", credentials);
+                })
+                .run();
+    }
+}

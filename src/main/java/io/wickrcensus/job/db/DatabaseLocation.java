@@ -1,0 +1,202 @@
+package io.wickrcensus.job.db;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the job's PostgreSQL is: the one configured by {@code CENSUS_DB_URL},
+ * {@code CENSUS_DB_USER} and {@code CENSUS_DB_PASSWORD} (or {@code spring.datasource.*}
+ * system properties), else an embedded PostgreSQL whose data directory persists between runs so a
+ * relaunch finds the run it resumes.
+ */
+public final class DatabaseLocation implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseLocation.class);
+
+    private final String url;
+    private final String user;
+    private final String password;
+    private final EmbeddedPostgres embedded;
+    private final FileChannel embeddedLock;
+
+    private DatabaseLocation(String url, String user, String password, EmbeddedPostgres embedded, FileChannel embeddedLock) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.embedded = embedded;
+        this.embeddedLock = embeddedLock;
+    }
+
+    /**
+     * Resolves the database and proves it answers. Throws {@link DatabaseUnavailableException}
+     * with one readable line when it does not.
+     */
+    public static DatabaseLocation resolve(Map<String, String> env, Path embeddedDataDir) {
+        String url = first(env.get("CENSUS_DB_URL"), System.getProperty("spring.datasource.url"));
+        if (url != null && !url.isBlank()) {
+            String user = first(env.get("CENSUS_DB_USER"), System.getProperty("spring.datasource.username"));
+            String password = first(env.get("CENSUS_DB_PASSWORD"), System.getProperty("spring.datasource.password"));
+            if (!url.startsWith("jdbc:postgresql:")) {
+                throw new DatabaseUnavailableException("CENSUS_DB_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got '"
+                        + redact(url) + "'");
+            }
+            DatabaseLocation db = new DatabaseLocation(url, user, password, null, null);
+            db.ping();
+            return db;
+        }
+        return startEmbedded(embeddedDataDir);
+    }
+
+    /**
+     * Starts (or reuses the data of) the embedded PostgreSQL in {@code dataDir}. A file lock held for
+     * the process's lifetime tells a live owner from a dead one: a second launch that cannot take it
+     * is refused, and a server left running by a killed launch is stopped before a new one starts.
+     */
+    public static DatabaseLocation startEmbedded(Path dataDir) {
+        FileChannel lockChannel = null;
+        try {
+            Files.createDirectories(dataDir);
+            Path lockFile = dataDir.resolveSibling(dataDir.getFileName() + ".lock");
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = lockChannel.tryLock();
+            if (lock == null) {
+                lockChannel.close();
+                throw new DatabaseInUseException("the embedded database in " + dataDir + " is in use by another wickr-census process");
+            }
+            stopOrphan(dataDir);
+            boolean fresh = !Files.exists(dataDir.resolve("PG_VERSION"));
+            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setRegisterShutdownHook(true)
+                    .setServerConfig("max_connections", "100")
+                    .start();
+            log.info("embedded PostgreSQL {} in {} on port {}", fresh ? "initialised" : "started", dataDir, pg.getPort());
+            DatabaseLocation db = new DatabaseLocation(pg.getJdbcUrl("postgres", "postgres"), "postgres", null, pg, lockChannel);
+            db.ping();
+            return db;
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(lockChannel);
+            throw new DatabaseInUseException("the embedded database in " + dataDir + " is in use by this process already");
+        } catch (IOException | IllegalStateException e) {
+            closeQuietly(lockChannel);
+            throw new DatabaseUnavailableException("could not start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage());
+        }
+    }
+
+    /** Stops a PostgreSQL server left running on {@code dataDir} by a launch that was killed. */
+    private static void stopOrphan(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        } catch (RuntimeException e) {
+            return;
+        }
+        var process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+        if (process.isEmpty()) {
+            return;
+        }
+        log.warn("stopping the embedded PostgreSQL (pid {}) left running by a launch that was killed", pid);
+        process.get().destroy(); // SIGTERM: PostgreSQL's smart shutdown; its clients died with their process
+        try {
+            if (!process.get().onExit().toCompletableFuture().completeOnTimeout(null, 30, TimeUnit.SECONDS).join().isAlive()) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            // fall through to a forced stop
+        }
+        process.get().destroyForcibly(); // crash recovery replays the WAL on the next start
+        process.get().onExit().toCompletableFuture().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                log.debug("closing the lock file: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void ping() {
+        try (Connection c = connect()) {
+            c.createStatement().execute("SELECT 1");
+        } catch (SQLException e) {
+            throw new DatabaseUnavailableException("cannot reach the database at " + redact(url) + ": " + e.getMessage());
+        }
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, user, password);
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public boolean embedded() {
+        return embedded != null;
+    }
+
+    /** The URL without credentials that some operators put in it. */
+    public static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("//[^/@]*@", "//***@");
+    }
+
+    private static String first(String a, String b) {
+        return a != null && !a.isBlank() ? a : b;
+    }
+
+    @Override
+    public void close() {
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                log.warn("stopping the embedded PostgreSQL failed: {}", e.getMessage());
+            }
+        }
+        closeQuietly(embeddedLock);
+    }
+
+    /** The database cannot be used: one line says why. */
+    public static class DatabaseUnavailableException extends RuntimeException {
+        public DatabaseUnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    /** The embedded database is held by another live process. */
+    public static final class DatabaseInUseException extends DatabaseUnavailableException {
+        public DatabaseInUseException(String message) {
+            super(message);
+        }
+    }
+}

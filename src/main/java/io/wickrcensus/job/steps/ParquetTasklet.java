@@ -1,0 +1,39 @@
+package io.wickrcensus.job.steps;
+
+import io.wickrcensus.job.RunLedger;
+import io.wickrcensus.parquet.ParquetExporter;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.YearMonth;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/** Step 7, parquet: writes the published run's Parquet datasets, then records that it did. */
+public class ParquetTasklet implements Tasklet {
+
+    private final RunLedger ledger;
+    private final ParquetExporter exporter;
+    private final boolean enabled;
+
+    public ParquetTasklet(RunLedger ledger, ParquetExporter exporter, boolean enabled) {
+        this.ledger = ledger;
+        this.exporter = exporter;
+        this.enabled = enabled;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+        if (enabled) {
+            export(ledger, exporter, ledger.get(RunContext.of(contribution.getStepExecution()).runId()));
+        }
+        return RepeatStatus.FINISHED;
+    }
+
+    /** Writes a run's datasets and records it in the ledger: the step's work, also done for a run completed without them. */
+    public static void export(RunLedger ledger, ParquetExporter exporter, RunLedger.Run run) throws SQLException, IOException {
+        exporter.export(run.runId(), run.networkId(), run.asOf(), run.billingPeriods().stream().map(YearMonth::toString).toList());
+        ledger.parquetExported(run.runId());
+    }
+}

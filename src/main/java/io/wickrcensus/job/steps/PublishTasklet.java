@@ -1,0 +1,109 @@
+package io.wickrcensus.job.steps;
+
+import io.wickrcensus.job.CrashPoints;
+import io.wickrcensus.job.RunLedger;
+import java.time.LocalDate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Step 5, publish: in the step's one transaction, merges the staged snapshot into the versioned
+ * history (a new version only where something changed, closing the versions of users and guests
+ * that are gone), marks the run published with the next publish sequence number, and clears its
+ * staging. Readers see the previous snapshot until the commit, then this one.
+ */
+public class PublishTasklet implements Tasklet {
+
+    private static final Logger log = LoggerFactory.getLogger(PublishTasklet.class);
+
+    static final String USER_FIELDS = "first_name, last_name, username, security_groups, is_admin, suspended, status, "
+            + "otp_enabled, scim_id, type, cell, country_code, challenge_failures, is_invite_expired, is_user, "
+            + "code_validation, uname";
+
+    private final JdbcTemplate jdbc;
+    private final RunLedger ledger;
+
+    public PublishTasklet(JdbcTemplate jdbc, RunLedger ledger) {
+        this.jdbc = jdbc;
+        this.ledger = ledger;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+        RunContext run = RunContext.of(contribution.getStepExecution());
+        // serialise publishes of one network, and read the run under that lock
+        jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtext('wickr-census-publish'), hashtext(?))", Object.class, run.networkId());
+        String status = jdbc.queryForObject("SELECT status FROM census.run WHERE run_id = ?", String.class, run.runId());
+        if ("PUBLISHED".equals(status)) {
+            log.info("network {}: run {} is already published", run.networkId(), run.runId());
+            return RepeatStatus.FINISHED;
+        }
+        LocalDate asOf = jdbc.queryForObject("SELECT as_of FROM census.run WHERE run_id = ?", LocalDate.class, run.runId());
+        LocalDate later = ledger.latestPublished(run.networkId()).filter(d -> d.isAfter(asOf)).orElse(null);
+        if (later != null) {
+            throw new IllegalStateException("network " + run.networkId() + " already has a published snapshot of " + later
+                    + ", later than " + asOf + ": snapshots are published in date order, so this one cannot be");
+        }
+        long seq = jdbc.queryForObject("SELECT nextval('census.publish_seq')", Long.class);
+        // Fresh statistics, or the planner, believing staging empty, picks nested loops over it.
+        jdbc.execute("ANALYZE census.stage_user, census.stage_guest, census.user_version, census.guest_version");
+
+        jdbc.execute("CREATE TEMP TABLE IF NOT EXISTS publish_user (LIKE census.stage_user) ON COMMIT DROP");
+        jdbc.update("TRUNCATE publish_user");
+        jdbc.update("INSERT INTO publish_user SELECT DISTINCT ON (user_id) * FROM census.stage_user WHERE run_id = ? "
+                + "ORDER BY user_id, seq DESC", run.runId());
+        jdbc.execute("CREATE INDEX ON publish_user (user_id)");
+        jdbc.execute("ANALYZE publish_user");
+        int closedUsers = jdbc.update("UPDATE census.user_version v SET valid_to = ? "
+                + "WHERE v.network_id = ? AND v.valid_to IS NULL AND NOT EXISTS ("
+                + " SELECT 1 FROM publish_user s WHERE s.user_id = v.user_id"
+                + " AND (" + prefixed("s") + ") IS NOT DISTINCT FROM (" + prefixed("v") + "))", seq, run.networkId());
+        int newUsers = jdbc.update("INSERT INTO census.user_version (network_id, user_id, valid_from, " + USER_FIELDS + ") "
+                + "SELECT ?, s.user_id, ?, " + prefixed("s") + " FROM publish_user s "
+                + "WHERE NOT EXISTS (SELECT 1 FROM census.user_version v "
+                + "  WHERE v.network_id = ? AND v.user_id = s.user_id AND v.valid_to IS NULL)", run.networkId(), seq, run.networkId());
+
+        int closedGuests = jdbc.update("""
+                UPDATE census.guest_version g SET valid_to = ?
+                WHERE g.network_id = ? AND g.valid_to IS NULL
+                  AND g.billing_period IN (SELECT billing_period FROM census.run_period WHERE run_id = ?)
+                  AND NOT EXISTS (SELECT 1 FROM census.stage_guest s
+                                  WHERE s.run_id = ? AND s.billing_period = g.billing_period
+                                    AND s.username_hash = g.username_hash AND s.username IS NOT DISTINCT FROM g.username)""",
+                seq, run.networkId(), run.runId(), run.runId());
+        int newGuests = jdbc.update("""
+                INSERT INTO census.guest_version (network_id, billing_period, username_hash, username, valid_from)
+                SELECT DISTINCT ON (s.billing_period, s.username_hash) ?, s.billing_period, s.username_hash, s.username, ?
+                FROM census.stage_guest s
+                WHERE s.run_id = ?
+                  AND NOT EXISTS (SELECT 1 FROM census.guest_version g
+                                  WHERE g.network_id = ? AND g.billing_period = s.billing_period
+                                    AND g.username_hash = s.username_hash AND g.valid_to IS NULL)
+                ORDER BY s.billing_period, s.username_hash, s.seq DESC""", run.networkId(), seq, run.runId(), run.networkId());
+
+        jdbc.update("UPDATE census.run SET status = 'PUBLISHED', publish_seq = ?, finished_at = now(), last_error = NULL WHERE run_id = ?",
+                seq, run.runId());
+        jdbc.update("DELETE FROM census.stage_user WHERE run_id = ?", run.runId());
+        jdbc.update("DELETE FROM census.stage_guest WHERE run_id = ?", run.runId());
+        CrashPoints.reach("publish.before-commit");
+        log.info("network {}: published run {} (users: {} new or changed, {} closed; guests: {} new, {} closed)",
+                run.networkId(), run.runId(), newUsers, closedUsers, newGuests, closedGuests);
+        return RepeatStatus.FINISHED;
+    }
+
+    private static String prefixed(String alias) {
+        StringBuilder sb = new StringBuilder();
+        for (String f : USER_FIELDS.split(",\\s*")) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(alias).append('.').append(f);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,136 @@
+package io.wickrcensus.job.steps;
+
+import io.wickrcensus.api.WickrAdminClient;
+import io.wickrcensus.api.model.BatchReinviteUserResponse;
+import io.wickrcensus.job.CrashPoints;
+import io.wickrcensus.job.ReinviteSettings;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Step 4b (opt-in), re-invite: users of this run's snapshot whose invitation is pending and
+ * expired, optionally of one security group, not re-invited within the cool-down.
+ *
+ * <p>The first call records every candidate's intent in one transaction (or, over the cap or in a
+ * dry run, its final outcome). Each later call sends one chunk of at most 50 with a client token
+ * derived from the run and the chunk, then records the outcomes; a chunk whose outcome was lost to
+ * a crash is sent again with the same token, which the service answers without re-inviting anyone
+ * twice.
+ */
+public class ReinviteTasklet implements Tasklet {
+
+    private static final Logger log = LoggerFactory.getLogger(ReinviteTasklet.class);
+
+    private final JdbcTemplate jdbc;
+    private final WickrAdminClient client;
+    private final ReinviteSettings settings;
+
+    public ReinviteTasklet(JdbcTemplate jdbc, WickrAdminClient client, ReinviteSettings settings) {
+        this.jdbc = jdbc;
+        this.client = client;
+        this.settings = settings;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+        RunContext run = RunContext.of(contribution.getStepExecution());
+        if (settings.mode() == ReinviteSettings.Mode.OFF) {
+            return RepeatStatus.FINISHED;
+        }
+        long recorded = jdbc.queryForObject("SELECT count(*) FROM census.reinvitation WHERE run_id = ?", Long.class, run.runId());
+        if (recorded == 0) {
+            return recordCandidates(run) ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
+        }
+        List<Integer> next = jdbc.queryForList("SELECT min(chunk_no) FROM census.reinvitation WHERE run_id = ? AND outcome = 'PENDING'",
+                Integer.class, run.runId());
+        if (next.isEmpty() || next.get(0) == null) {
+            log.info("network {}: re-invitations done: {}", run.networkId(), summary(run.runId()));
+            return RepeatStatus.FINISHED;
+        }
+        int chunk = next.get(0);
+        List<String> userIds = jdbc.queryForList(
+                "SELECT user_id FROM census.reinvitation WHERE run_id = ? AND chunk_no = ? AND outcome = 'PENDING' ORDER BY user_id",
+                String.class, run.runId(), chunk);
+        String token = jdbc.queryForObject("SELECT max(client_token) FROM census.reinvitation WHERE run_id = ? AND chunk_no = ?",
+                String.class, run.runId(), chunk);
+        BatchReinviteUserResponse answer = client.batchReinviteUser(run.networkId(), userIds, token);
+        CrashPoints.reach("reinvite.after-call");
+        List<Object[]> done = new ArrayList<>();
+        answer.successful().forEach(s -> done.add(new Object[] {"REINVITED", null, null, run.runId(), s.userId()}));
+        answer.failed().forEach(f -> done.add(new Object[] {"FAILED", f.field(), f.reason(), run.runId(), f.userId()}));
+        jdbc.batchUpdate("UPDATE census.reinvitation SET outcome = ?, field = ?, reason = ?, completed_at = now() "
+                + "WHERE run_id = ? AND user_id = ? AND outcome = 'PENDING'", done);
+        // a user the answer did not mention is not left pending forever
+        jdbc.update("UPDATE census.reinvitation SET outcome = 'FAILED', reason = 'absent from the service''s answer', completed_at = now() "
+                + "WHERE run_id = ? AND chunk_no = ? AND outcome = 'PENDING'", run.runId(), chunk);
+        contribution.incrementWriteCount(userIds.size());
+        return RepeatStatus.CONTINUABLE;
+    }
+
+    /** Records the candidates; returns whether there are calls to make. */
+    private boolean recordCandidates(RunContext run) {
+        List<String> candidates = jdbc.queryForList("""
+                SELECT s.user_id FROM (
+                    SELECT DISTINCT ON (user_id) user_id, status, is_invite_expired, security_groups
+                    FROM census.stage_user WHERE run_id = ? ORDER BY user_id, seq DESC) s
+                WHERE s.status = 1 AND s.is_invite_expired
+                  AND (?::text IS NULL OR ?::text = ANY (s.security_groups))
+                  AND NOT EXISTS (
+                      SELECT 1 FROM census.reinvitation x JOIN census.run pr ON pr.run_id = x.run_id
+                      WHERE x.user_id = s.user_id AND x.outcome = 'REINVITED'
+                        AND pr.network_id = ? AND pr.run_id <> ?
+                        AND pr.as_of > (SELECT as_of FROM census.run WHERE run_id = ?) - ?::int)
+                ORDER BY s.user_id""", String.class, run.runId(), settings.groupId(), settings.groupId(), run.networkId(),
+                run.runId(), run.runId(), (int) settings.cooldown().toDays());
+        if (candidates.isEmpty()) {
+            log.info("network {}: no user to re-invite", run.networkId());
+            return false;
+        }
+        String outcome;
+        if (candidates.size() > settings.cap()) {
+            outcome = "SKIPPED_CAP";
+            log.warn("network {}: {} users qualify for re-invitation, more than the cap of {}: none is re-invited "
+                    + "(raise --reinvite-cap to send them)", run.networkId(), candidates.size(), settings.cap());
+        } else if (settings.mode() == ReinviteSettings.Mode.DRY_RUN) {
+            outcome = "DRY_RUN";
+            log.info("network {}: dry run: {} users would be re-invited (see census.reinvitations)", run.networkId(), candidates.size());
+        } else {
+            outcome = "PENDING";
+            log.info("network {}: re-inviting {} users in {} calls", run.networkId(), candidates.size(),
+                    (candidates.size() + WickrAdminClient.MAX_BATCH_ITEMS - 1) / WickrAdminClient.MAX_BATCH_ITEMS);
+        }
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            int chunk = i / WickrAdminClient.MAX_BATCH_ITEMS;
+            rows.add(new Object[] {run.runId(), candidates.get(i), chunk, outcome.equals("PENDING") ? token(run, chunk) : null, outcome});
+        }
+        jdbc.batchUpdate("INSERT INTO census.reinvitation (run_id, user_id, chunk_no, client_token, outcome, completed_at) "
+                + "VALUES (?, ?, ?, ?, ?, CASE WHEN ? = 'PENDING' THEN NULL ELSE now() END)",
+                rows.stream().map(r -> new Object[] {r[0], r[1], r[2], r[3], r[4], r[4]}).toList());
+        return outcome.equals("PENDING");
+    }
+
+    /** The same run and chunk always get the same token, so a replayed call is idempotent at the service. */
+    static String token(RunContext run, int chunk) {
+        return UUID.nameUUIDFromBytes(("wickr-census|reinvite|" + run.networkId() + "|" + run.runId() + "|" + chunk)
+                .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private String summary(long runId) {
+        StringBuilder sb = new StringBuilder();
+        jdbc.query("SELECT outcome, count(*) FROM census.reinvitation WHERE run_id = ? GROUP BY 1 ORDER BY 1",
+                rs -> {
+                    sb.append(sb.length() == 0 ? "" : ", ").append(rs.getLong(2)).append(' ').append(rs.getString(1).toLowerCase());
+                }, runId);
+        return sb.toString();
+    }
+}

@@ -1,0 +1,94 @@
+package io.wickrcensus.parquet;
+
+import static io.wickrcensus.parquet.ParquetColumn.Kind.BOOLEAN;
+import static io.wickrcensus.parquet.ParquetColumn.Kind.DATE;
+import static io.wickrcensus.parquet.ParquetColumn.Kind.INT32;
+import static io.wickrcensus.parquet.ParquetColumn.Kind.INT64;
+import static io.wickrcensus.parquet.ParquetColumn.Kind.STRING;
+import static io.wickrcensus.parquet.ParquetColumn.Kind.STRING_LIST;
+import static io.wickrcensus.parquet.ParquetColumn.Kind.TIMESTAMP;
+import static io.wickrcensus.parquet.ParquetColumn.of;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a published run as Parquet datasets, from what PostgreSQL holds (so a relaunch can
+ * always rebuild them), in Hive-style partitions:
+ * <pre>
+ * users/network_id=N/snapshot_date=YYYY-MM-DD/part-*.parquet   the roster as of the run
+ * guest_users/network_id=N/billing_period=YYYY-MM/part-*.parquet the latest observed guest list of each period
+ * unames/network_id=N/part-*.parquet                           the uname directory
+ * runs/network_id=N/part-*.parquet                             the run ledger
+ * </pre>
+ * Partition columns live in the paths, not in the files. The schema is documented in the README.
+ */
+public final class ParquetExporter {
+
+    private static final Logger log = LoggerFactory.getLogger(ParquetExporter.class);
+
+    static final List<ParquetColumn> USERS = List.of(
+            of("run_id", INT64), of("user_id", STRING), of("first_name", STRING), of("last_name", STRING),
+            of("username", STRING), of("security_groups", STRING_LIST), of("is_admin", BOOLEAN), of("suspended", BOOLEAN),
+            of("status", INT32), of("otp_enabled", BOOLEAN), of("scim_id", STRING), of("type", STRING), of("cell", STRING),
+            of("country_code", STRING), of("challenge_failures", INT32), of("is_invite_expired", BOOLEAN),
+            of("is_user", BOOLEAN), of("code_validation", BOOLEAN), of("uname", STRING));
+    static final List<ParquetColumn> GUESTS = List.of(
+            of("snapshot_date", DATE), of("run_id", INT64), of("username", STRING), of("username_hash", STRING));
+    static final List<ParquetColumn> UNAMES = List.of(
+            of("uname", STRING), of("username", STRING), of("first_resolved_at", TIMESTAMP), of("last_resolved_at", TIMESTAMP));
+    static final List<ParquetColumn> RUNS = List.of(
+            of("run_id", INT64), of("snapshot_date", DATE), of("billing_periods", STRING_LIST), of("status", STRING),
+            of("started_at", TIMESTAMP), of("finished_at", TIMESTAMP), of("attempts", INT32), of("users_staged", INT64),
+            of("users_reported", INT64), of("unames_resolved", INT64), of("unames_failed", INT64));
+
+    private final DataSource dataSource;
+    private final ParquetSettings settings;
+
+    public ParquetExporter(DataSource dataSource, ParquetSettings settings) {
+        this.dataSource = dataSource;
+        this.settings = settings;
+    }
+
+    /** Writes (or rewrites) every dataset partition of the run. */
+    public void export(long runId, String networkId, LocalDate asOf, List<String> billingPeriods) throws SQLException, IOException {
+        Path root = settings.outputDir();
+        Path staging = root.resolve(".staging").resolve(networkId);
+        PartitionWriter.deleteTree(staging); // what a killed export left; the run lock makes this network's ours
+        PartitionWriter w = new PartitionWriter(settings, staging);
+        String net = "network_id=" + networkId;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false); // one snapshot of the data for all datasets, streamed with a cursor
+            c.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            long users = w.write(c, root.resolve("users").resolve(net).resolve("snapshot_date=" + asOf), "users", USERS,
+                    "SELECT " + names(USERS) + " FROM census.roster_by_run WHERE run_id = ? ORDER BY user_id", runId);
+            long guests = 0;
+            for (String period : billingPeriods) {
+                guests += w.write(c, root.resolve("guest_users").resolve(net).resolve("billing_period=" + period), "guest_users",
+                        GUESTS, "SELECT " + names(GUESTS) + " FROM census.guests_by_run WHERE run_id = ? AND billing_period = ? "
+                                + "ORDER BY username_hash", runId, period);
+            }
+            long unames = w.write(c, root.resolve("unames").resolve(net), "unames", UNAMES,
+                    "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname", networkId);
+            w.write(c, root.resolve("runs").resolve(net), "runs", RUNS,
+                    "SELECT run_id, as_of AS snapshot_date, billing_periods, status, started_at, finished_at, attempts, users_staged, "
+                            + "users_reported, unames_resolved, unames_failed FROM census.run WHERE network_id = ? ORDER BY run_id",
+                    networkId);
+            c.commit();
+            log.info("network {}: Parquet datasets written to {} ({} users, {} guests, {} unames)", networkId, root, users, guests, unames);
+        }
+        PartitionWriter.deleteTree(staging);
+    }
+
+    private static String names(List<ParquetColumn> columns) {
+        return columns.stream().map(ParquetColumn::name).collect(Collectors.joining(", "));
+    }
+}

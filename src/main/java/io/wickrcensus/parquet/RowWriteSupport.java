@@ -1,0 +1,112 @@
+package io.wickrcensus.parquet;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Types;
+
+/** Writes rows ({@code Object[]} in column order) with real Parquet types. */
+final class RowWriteSupport extends WriteSupport<Object[]> {
+
+    private final List<ParquetColumn> columns;
+    private final MessageType schema;
+    private RecordConsumer out;
+
+    RowWriteSupport(String name, List<ParquetColumn> columns) {
+        this.columns = List.copyOf(columns);
+        this.schema = schema(name, columns);
+    }
+
+    static MessageType schema(String name, List<ParquetColumn> columns) {
+        Types.MessageTypeBuilder b = Types.buildMessage();
+        for (ParquetColumn c : columns) {
+            b.addField(type(c));
+        }
+        return b.named(name);
+    }
+
+    private static Type type(ParquetColumn c) {
+        return switch (c.kind()) {
+            case STRING -> Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(c.name());
+            case INT32 -> Types.optional(PrimitiveTypeName.INT32).named(c.name());
+            case INT64 -> Types.optional(PrimitiveTypeName.INT64).named(c.name());
+            case BOOLEAN -> Types.optional(PrimitiveTypeName.BOOLEAN).named(c.name());
+            case DATE -> Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType()).named(c.name());
+            case TIMESTAMP -> Types.optional(PrimitiveTypeName.INT64)
+                    .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS)).named(c.name());
+            case STRING_LIST -> Types.optionalList()
+                    .optionalElement(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType())
+                    .named(c.name());
+        };
+    }
+
+    @Override
+    public WriteContext init(Configuration configuration) {
+        return new WriteContext(schema, Map.of("writer", "wickr-census"));
+    }
+
+    @Override
+    public WriteContext init(ParquetConfiguration configuration) {
+        return new WriteContext(schema, Map.of("writer", "wickr-census"));
+    }
+
+    @Override
+    public void prepareForWrite(RecordConsumer recordConsumer) {
+        this.out = recordConsumer;
+    }
+
+    @Override
+    public void write(Object[] row) {
+        out.startMessage();
+        for (int i = 0; i < columns.size(); i++) {
+            Object v = row[i];
+            if (v == null) {
+                continue;
+            }
+            ParquetColumn c = columns.get(i);
+            out.startField(c.name(), i);
+            switch (c.kind()) {
+                case STRING -> out.addBinary(Binary.fromString(v.toString()));
+                case INT32 -> out.addInteger(((Number) v).intValue());
+                case INT64 -> out.addLong(((Number) v).longValue());
+                case BOOLEAN -> out.addBoolean((Boolean) v);
+                case DATE -> out.addInteger((int) ((LocalDate) v).toEpochDay());
+                case TIMESTAMP -> {
+                    OffsetDateTime t = (OffsetDateTime) v;
+                    out.addLong(t.toEpochSecond() * 1_000_000L + t.getNano() / 1_000);
+                }
+                case STRING_LIST -> writeList((List<?>) v);
+            }
+            out.endField(c.name(), i);
+        }
+        out.endMessage();
+    }
+
+    private void writeList(List<?> values) {
+        out.startGroup();
+        if (!values.isEmpty()) {
+            out.startField("list", 0);
+            for (Object e : values) {
+                out.startGroup();
+                if (e != null) {
+                    out.startField("element", 0);
+                    out.addBinary(Binary.fromString(e.toString()));
+                    out.endField("element", 0);
+                }
+                out.endGroup();
+            }
+            out.endField("list", 0);
+        }
+        out.endGroup();
+    }
+}

@@ -1,0 +1,36 @@
+package io.wickrcensus.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo runs to the end from a clean directory, and again on top of itself. */
+class DemoCommandTest {
+
+    @Test
+    void theDemoSnapshotsThreeNightsFromACleanDirectory(@TempDir Path dir) throws Exception {
+        Path demo = dir.resolve("census-demo");
+        assertThat(Main.execute("demo", "--dir", demo.toString(), "--users", "800", "--guests", "40")).isEqualTo(ExitCodes.OK);
+        List<String> nights = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT snapshot_date::VARCHAR, count(*) FROM read_parquet('" + demo.resolve("parquet")
+                        + "/users/**/*.parquet', hive_partitioning=true) GROUP BY 1 ORDER BY 1")) {
+            while (rs.next()) {
+                nights.add(rs.getString(1));
+                assertThat(rs.getLong(2)).isBetween(750L, 850L);
+            }
+        }
+        assertThat(nights).hasSize(3);
+        assertThat(Files.exists(demo.resolve("postgres").resolve("PG_VERSION"))).isTrue();
+        // a second demo finds every night already snapshotted
+        assertThat(Main.execute("demo", "--dir", demo.toString(), "--users", "800", "--guests", "40")).isEqualTo(ExitCodes.OK);
+    }
+}

@@ -1,0 +1,136 @@
+package io.wickrcensus.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wickrcensus.api.model.GuestUser;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SyntheticNetworkTest {
+
+    private static final List<YearMonth> PERIODS = List.of(YearMonth.of(2026, 9), YearMonth.of(2026, 10), YearMonth.of(2026, 11));
+
+    private static SyntheticNetwork network(long seed, int users) {
+        return new SyntheticNetwork(seed, "12345678", users, 500, PERIODS, 0.01, 0);
+    }
+
+    private static List<EmulatedUser> members(SyntheticNetwork n, int day) {
+        List<EmulatedUser> out = new ArrayList<>();
+        for (int i = 0; i < n.indexSpace(day); i++) {
+            EmulatedUser u = n.user(i, day);
+            if (u != null) {
+                out.add(u);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theSameSeedServesTheSameNetworkAndAnotherSeedAnother() {
+        assertThat(members(network(7, 2000), 0)).isEqualTo(members(network(7, 2000), 0));
+        assertThat(members(network(8, 2000), 0)).isNotEqualTo(members(network(7, 2000), 0));
+        assertThat(network(7, 2000).guest(1, 3)).isEqualTo(network(7, 2000).guest(1, 3));
+    }
+
+    @Test
+    void theNetworkLooksLikeARealOne() {
+        List<EmulatedUser> users = members(network(42, 5000), 0);
+        assertThat(users).hasSize(5000);
+        assertThat(users).filteredOn(u -> u.status() == 1).hasSizeBetween(400, 1200);
+        assertThat(users).filteredOn(u -> u.status() == 1 && u.isInviteExpired()).isNotEmpty();
+        assertThat(users).filteredOn(u -> u.status() == 2).allMatch(u -> !u.isInviteExpired() && u.inviteCode() == null);
+        assertThat(users).filteredOn(u -> u.status() == 1).allMatch(u -> u.inviteCode() != null);
+        assertThat(users).filteredOn(EmulatedUser::isAdmin).hasSizeBetween(50, 300);
+        assertThat(users).filteredOn(EmulatedUser::suspended).isNotEmpty();
+        assertThat(users).filteredOn(EmulatedUser::otpEnabled).hasSizeBetween(2500, 3500);
+        assertThat(users).filteredOn(u -> u.username().endsWith("bot")).isNotEmpty()
+                .allMatch(u -> !u.isUser() && u.type().equals("bot"));
+        assertThat(users).filteredOn(u -> !u.firstName().chars().allMatch(c -> c < 128)).isNotEmpty();
+        Set<String> groups = new HashSet<>();
+        users.forEach(u -> groups.addAll(u.securityGroups()));
+        assertThat(groups).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(users).extracting(EmulatedUser::uname).doesNotHaveDuplicates().allMatch(u -> u.matches("[0-9a-f]{64}"));
+        assertThat(users).extracting(EmulatedUser::username).doesNotHaveDuplicates();
+        assertThat(users).extracting(EmulatedUser::userId).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void everyUnameAndGuestHashResolvesAndStrangersFail() {
+        SyntheticNetwork n = network(42, 300);
+        for (EmulatedUser u : members(n, 0)) {
+            assertThat(n.lookup(u.uname(), 0).username()).isEqualTo(u.username());
+        }
+        int privateGuests = 0;
+        for (int k = 0; k < 500; k++) {
+            GuestUser g = n.guest(2, k);
+            SyntheticNetwork.Lookup l = n.lookup(g.usernameHash(), 0);
+            if (l.username() == null) {
+                privateGuests++;
+                assertThat(l.reason()).isNotBlank();
+            } else {
+                assertThat(l.username()).isEqualTo(g.username());
+            }
+        }
+        assertThat(privateGuests).as("some guests' networks do not share usernames").isBetween(1, 40);
+        assertThat(n.lookup("0".repeat(64), 0).reason()).contains("not found");
+        assertThat(n.lookup("abc", 0).reason()).contains("not found");
+        String other = network(43, 300).user(5, 0).uname();
+        assertThat(n.lookup(other, 0).username()).as("another network's uname").isNull();
+    }
+
+    @Test
+    void guestsRecurAcrossPeriods() {
+        SyntheticNetwork n = network(42, 100);
+        Set<String> sept = new HashSet<>();
+        Set<String> oct = new HashSet<>();
+        for (int k = 0; k < 500; k++) {
+            sept.add(n.guest(0, k).usernameHash());
+            oct.add(n.guest(1, k).usernameHash());
+        }
+        assertThat(sept).hasSize(500);
+        Set<String> both = new HashSet<>(sept);
+        both.retainAll(oct);
+        assertThat(both.size()).as("returning guests").isBetween(250, 400);
+        assertThat(n.guest(1, 0).billingPeriod()).isEqualTo("2026-10");
+    }
+
+    @Test
+    void aDayOfChurnChangesAFewUsersAndLeavesTheRestAlone() {
+        SyntheticNetwork n = network(42, 10_000);
+        List<EmulatedUser> before = members(n, 0);
+        n.advanceDays(1);
+        List<EmulatedUser> after = members(n, 1);
+        Set<String> beforeIds = new HashSet<>();
+        before.forEach(u -> beforeIds.add(u.userId()));
+        Set<String> afterIds = new HashSet<>();
+        after.forEach(u -> afterIds.add(u.userId()));
+        long left = beforeIds.stream().filter(id -> !afterIds.contains(id)).count();
+        long joined = afterIds.stream().filter(id -> !beforeIds.contains(id)).count();
+        assertThat(left).isBetween(20L, 90L);
+        assertThat(joined).isEqualTo(50L);
+        long adminOrSuspensionChanged = before.stream()
+                .filter(b -> afterIds.contains(b.userId()))
+                .filter(b -> {
+                    EmulatedUser a = n.user(b.index(), 1);
+                    return a.isAdmin() != b.isAdmin() || a.suspended() != b.suspended() || a.otpEnabled() != b.otpEnabled();
+                }).count();
+        assertThat(adminOrSuspensionChanged).isBetween(20L, 150L);
+        assertThat(n.guestCount(2, 1)).isGreaterThan(n.guestCount(2, 0));
+        assertThat(n.guestCount(0, 1)).isEqualTo(n.guestCount(0, 0));
+        assertThat(members(network(42, 10_000), 0)).as("day 0 is still day 0").isEqualTo(before);
+    }
+
+    @Test
+    void aReinvitedUsersInvitationIsFreshAgain() {
+        SyntheticNetwork n = network(42, 2000);
+        EmulatedUser expired = members(n, 0).stream().filter(EmulatedUser::isInviteExpired).findFirst().orElseThrow();
+        n.reinvite(expired.index());
+        EmulatedUser after = n.user(expired.index(), 0);
+        assertThat(after.isInviteExpired()).isFalse();
+        assertThat(after.inviteCode()).isNotEqualTo(expired.inviteCode());
+    }
+}

@@ -1,0 +1,192 @@
+package io.wickrcensus.job;
+
+import io.wickrcensus.api.WickrAdminClient;
+import io.wickrcensus.api.WickrClientConfig;
+import io.wickrcensus.api.model.GuestUser;
+import io.wickrcensus.api.model.ListGuestUsersRequest;
+import io.wickrcensus.api.model.ListUsersRequest;
+import io.wickrcensus.api.model.User;
+import io.wickrcensus.emulator.EmulatorConfig;
+import io.wickrcensus.emulator.WickrEmulator;
+import io.wickrcensus.parquet.ParquetSettings;
+import io.wickrcensus.testing.TestDatabases;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/** An emulator, a fresh database, and the means to run the job against them and read what it stored. */
+final class JobHarness implements AutoCloseable {
+
+    static final String ACCESS_KEY = "AKIDJOBTEST";
+    static final String SECRET = "job-test-secret";
+    static final List<YearMonth> PERIODS = List.of(YearMonth.of(2026, 10), YearMonth.of(2026, 11));
+
+    final WickrEmulator emulator;
+    final String network;
+    final String dbUrl;
+    final Path outputDir;
+    ParquetSettings parquet;
+
+    JobHarness(int users, int guests) throws Exception {
+        this(users, guests, TestDatabases.newDatabase("census"));
+    }
+
+    JobHarness(int users, int guests, String dbUrl) throws Exception {
+        this.emulator = WickrEmulator.start(EmulatorConfig.builder().seed(7).users(users).guests(guests).periods(PERIODS)
+                .accessKey(ACCESS_KEY).secretKey(SECRET).build());
+        this.network = emulator.networkIds().get(0);
+        this.dbUrl = dbUrl;
+        this.outputDir = java.nio.file.Files.createTempDirectory("census-parquet");
+        this.parquet = new ParquetSettings(true, outputDir, org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD,
+                512L << 20, 64L << 20);
+    }
+
+    RunSettings settings(String asOf, String... networks) {
+        return settings(asOf, ReinviteSettings.OFF, networks);
+    }
+
+    RunSettings settings(String asOf, ReinviteSettings reinvite, String... networks) {
+        List<String> ids = networks.length == 0 ? List.of(network) : List.of(networks);
+        return new RunSettings(ids, LocalDate.parse(asOf), PERIODS, "us-east-1", emulator.endpoint(), 4, 2, 4, 0,
+                Duration.ofDays(30), 0.0, 1000, Path.of("unused"), reinvite, parquet);
+    }
+
+    /**
+     * Runs {@code wickr-census run} for this network and {@code asOf} in a child JVM against this
+     * emulator and the given database, halting at {@code crashAt} when given; output goes to {@code log}.
+     */
+    Process launchChild(String db, String asOf, String crashAt, Path log, String... extraArgs) throws java.io.IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        if (crashAt != null) {
+            cmd.add("-Dcensus.crash-at=" + crashAt);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), io.wickrcensus.cli.Main.class.getName(), "run",
+                "--network-id", network, "--as-of", asOf, "--billing-periods", "2026-10,2026-11",
+                "--endpoint", emulator.endpoint().toString(), "--reconcile-tolerance", "0",
+                "--copy-batch-rows", "1000", "--max-attempts", "4",
+                "--output-dir", outputDir.resolve(Integer.toHexString(db.hashCode())).toString()));
+        cmd.addAll(List.of(extraArgs));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(TestDatabases.env(db));
+        pb.environment().put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+        pb.environment().put("AWS_SECRET_ACCESS_KEY", SECRET);
+        pb.environment().put("AWS_REGION", "us-east-1");
+        return pb.start();
+    }
+
+    static int await(Process p) throws InterruptedException {
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the child JVM did not finish within 120 s");
+        }
+        return p.exitValue();
+    }
+
+    int run(String asOf) {
+        return run(settings(asOf), SECRET);
+    }
+
+    int run(RunSettings settings, String secret) {
+        return CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, secret)),
+                TestDatabases.env(dbUrl));
+    }
+
+    WickrAdminClient client() {
+        return WickrAdminClient.create(WickrClientConfig.builder().endpoint(emulator.endpoint())
+                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET))).build());
+    }
+
+    /** What the emulator serves right now, read through the client. */
+    List<User> servedUsers() {
+        try (WickrAdminClient c = client()) {
+            List<User> out = new ArrayList<>();
+            c.listAllUsers(ListUsersRequest.builder(network).maxResults(100).build()).forEach(out::add);
+            return out;
+        }
+    }
+
+    List<GuestUser> servedGuests(YearMonth period) {
+        try (WickrAdminClient c = client()) {
+            List<GuestUser> out = new ArrayList<>();
+            c.listAllGuestUsers(ListGuestUsersRequest.builder(network).maxResults(100).billingPeriod(period.toString()).build())
+                    .forEach(out::add);
+            return out;
+        }
+    }
+
+    List<Map<String, Object>> query(String sql, Object... args) throws SQLException {
+        try (Connection c = TestDatabases.connect(dbUrl); var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        Object v = rs.getObject(i);
+                        if (v instanceof java.sql.Array a) {
+                            v = List.of((Object[]) a.getArray());
+                        }
+                        row.put(rs.getMetaData().getColumnLabel(i), v);
+                    }
+                    rows.add(row);
+                }
+                return rows;
+            }
+        }
+    }
+
+    long count(String sql, Object... args) throws SQLException {
+        return ((Number) query(sql, args).get(0).values().iterator().next()).longValue();
+    }
+
+    /**
+     * Content digests of what the job stored, independent of ids and times: the roster of every
+     * published run, guests, the uname directory, lookup failures, the ledger's counts.
+     */
+    static Map<String, String> digest(String url) throws SQLException {
+        Map<String, String> d = new LinkedHashMap<>();
+        String[][] parts = {
+            {"roster", "SELECT snapshot_date, user_id, first_name, last_name, username, security_groups, is_admin, suspended, status, "
+                    + "otp_enabled, scim_id, type, cell, country_code, challenge_failures, is_invite_expired, is_user, code_validation, uname "
+                    + "FROM census.roster_by_run"},
+            {"user_versions", "SELECT v.network_id, v.user_id, rf.as_of AS from_date, rt.as_of AS to_date, v.username, v.is_admin, "
+                    + "v.suspended, v.status FROM census.user_version v JOIN census.run rf ON rf.publish_seq = v.valid_from "
+                    + "LEFT JOIN census.run rt ON rt.publish_seq = v.valid_to"},
+            {"guests", "SELECT network_id, billing_period, snapshot_date, username, username_hash FROM census.guests_by_run"},
+            {"unames", "SELECT network_id, uname, username FROM census.uname_directory"},
+            {"failures", "SELECT r.network_id, r.as_of, f.uname, f.field, f.reason FROM census.uname_lookup_failure f JOIN census.run r USING (run_id)"},
+            {"runs", "SELECT network_id, as_of, billing_periods, status, users_staged, users_reported, unames_failed FROM census.run"},
+            {"periods", "SELECT r.network_id, r.as_of, p.billing_period, p.guests_staged, p.guests_reported FROM census.run_period p JOIN census.run r USING (run_id)"},
+            {"staging_left", "SELECT run_id, user_id FROM census.stage_user UNION ALL SELECT run_id, username_hash FROM census.stage_guest"},
+        };
+        try (Connection c = TestDatabases.connect(url); Statement s = c.createStatement()) {
+            for (String[] p : parts) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '-') FROM ("
+                        + p[1] + ") t")) {
+                    rs.next();
+                    d.put(p[0], rs.getLong(1) + " rows, md5 " + rs.getString(2));
+                }
+            }
+        }
+        return d;
+    }
+
+    @Override
+    public void close() {
+        emulator.close();
+        io.wickrcensus.parquet.PartitionWriter.deleteTree(outputDir);
+    }
+}

@@ -1,0 +1,158 @@
+package io.wickrcensus.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wickrcensus.cli.ExitCodes;
+import io.wickrcensus.testing.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The Parquet datasets, read back by an independent reader (DuckDB) and compared with PostgreSQL. */
+class ParquetTest {
+
+    static List<String> duck(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<String> rows = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    sb.append(i > 1 ? "|" : "").append(rs.getString(i));
+                }
+                rows.add(sb.toString());
+            }
+            return rows;
+        }
+    }
+
+    static List<String> pg(JobHarness h, String sql, Object... args) throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (Map<String, Object> r : h.query(sql, args)) {
+            rows.add(String.join("|", r.values().stream().map(String::valueOf).toList()));
+        }
+        return rows;
+    }
+
+    static String glob(Path root, String dataset) {
+        return "read_parquet('" + root.resolve(dataset) + "/**/*.parquet', hive_partitioning = true)";
+    }
+
+    static List<Path> files(Path root) throws Exception {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).map(root::relativize).sorted().toList();
+        }
+    }
+
+    @Test
+    void everyDatasetReadsBackEqualToPostgres() throws Exception {
+        try (JobHarness h = new JobHarness(2500, 200)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            Path out = h.outputDir;
+            assertThat(duck("SELECT count(*) FROM " + glob(out, "users"))).containsExactly("2500");
+            assertThat(duck("SELECT count(DISTINCT user_id), min(network_id), min(snapshot_date)::VARCHAR FROM " + glob(out, "users")))
+                    .containsExactly("2500|" + h.network + "|2026-11-20");
+            String cols = "user_id, username, first_name, array_to_string(security_groups, ','), is_admin, suspended, status, "
+                    + "otp_enabled, cell, challenge_failures, is_invite_expired, uname";
+            List<String> fromDuck = duck("SELECT " + cols.replace("array_to_string(security_groups, ',')", "array_to_string(security_groups, ',')")
+                    + " FROM " + glob(out, "users") + " ORDER BY user_id");
+            List<String> fromPg = pg(h, "SELECT user_id, username, first_name, array_to_string(security_groups, ','), is_admin, suspended, "
+                    + "status, otp_enabled, cell, challenge_failures, is_invite_expired, uname FROM census.roster_current ORDER BY user_id");
+            assertThat(fromDuck).isEqualTo(fromPg);
+
+            for (String period : List.of("2026-10", "2026-11")) {
+                assertThat(duck("SELECT count(*), count(DISTINCT username_hash) FROM " + glob(out, "guest_users")
+                        + " WHERE billing_period = '" + period + "'")).containsExactly("200|200");
+            }
+            assertThat(duck("SELECT username_hash, username FROM " + glob(out, "guest_users") + " ORDER BY billing_period, username_hash"))
+                    .isEqualTo(pg(h, "SELECT username_hash, username FROM census.guests_by_run ORDER BY billing_period, username_hash"));
+            assertThat(duck("SELECT count(*) FROM " + glob(out, "unames")))
+                    .containsExactly(String.valueOf(h.count("SELECT count(*) FROM census.unames")));
+            assertThat(duck("SELECT status, snapshot_date::VARCHAR, array_to_string(billing_periods, ',') FROM " + glob(out, "runs")))
+                    .containsExactly("PUBLISHED|2026-11-20|2026-10,2026-11");
+
+            Map<String, String> types = new HashMap<>();
+            for (String row : duck("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM " + glob(out, "users") + ")")) {
+                String[] kv = row.split("\\|");
+                types.put(kv[0], kv[1]);
+            }
+            assertThat(types).containsEntry("user_id", "VARCHAR").containsEntry("is_admin", "BOOLEAN").containsEntry("status", "INTEGER")
+                    .containsEntry("run_id", "BIGINT").containsEntry("security_groups", "VARCHAR[]").containsEntry("snapshot_date", "DATE");
+            assertThat(duck("SELECT column_type FROM (DESCRIBE SELECT * FROM " + glob(out, "unames") + ") WHERE column_name = 'last_resolved_at'"))
+                    .containsExactly("TIMESTAMP WITH TIME ZONE");
+
+            // layout: hive partitions, a _SUCCESS marker in each, nothing left in staging
+            List<Path> files = files(out);
+            assertThat(files).contains(Path.of("users", "network_id=" + h.network, "snapshot_date=2026-11-20", "_SUCCESS"),
+                    Path.of("users", "network_id=" + h.network, "snapshot_date=2026-11-20", "part-00000.zstd.parquet"),
+                    Path.of("guest_users", "network_id=" + h.network, "billing_period=2026-11", "_SUCCESS"));
+            assertThat(files).noneMatch(p -> p.startsWith(".staging")).noneMatch(p -> p.toString().endsWith(".crc"));
+        }
+    }
+
+    @Test
+    void rerunsAndLaterNightsReplacePartitionsAndNeverDuplicateThem() throws Exception {
+        try (JobHarness h = new JobHarness(600, 50)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            List<Path> first = files(h.outputDir);
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.ALREADY_COMPLETE);
+            assertThat(files(h.outputDir)).isEqualTo(first);
+
+            h.emulator.advanceDays(h.network, 1);
+            assertThat(h.run("2026-11-21")).isEqualTo(ExitCodes.OK);
+            assertThat(duck("SELECT snapshot_date::VARCHAR, count(*) FROM " + glob(h.outputDir, "users") + " GROUP BY 1 ORDER BY 1"))
+                    .containsExactly("2026-11-20|600", "2026-11-21|" + h.count("SELECT count(*) FROM census.roster_current"));
+            // the latest period's guest list is the latest observed one, in one copy
+            assertThat(duck("SELECT count(*), count(DISTINCT username_hash) FROM " + glob(h.outputDir, "guest_users")
+                    + " WHERE billing_period = '2026-11'")).containsExactly(
+                    h.count("SELECT guests FROM census.guest_counts WHERE billing_period = '2026-11' AND snapshot_date = '2026-11-21'")
+                            + "|" + h.count("SELECT guests FROM census.guest_counts WHERE billing_period = '2026-11' AND snapshot_date = '2026-11-21'"));
+            assertThat(duck("SELECT count(*) FROM " + glob(h.outputDir, "runs"))).containsExactly("2");
+        }
+    }
+
+    @Test
+    void smallFilesSplitAPartitionAndReadersStillSeeEveryRow() throws Exception {
+        try (JobHarness h = new JobHarness(30_000, 10)) {
+            h.parquet = new io.wickrcensus.parquet.ParquetSettings(true, h.outputDir,
+                    org.apache.parquet.hadoop.metadata.CompressionCodecName.SNAPPY, 1L << 20, 1L << 20);
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            Path part = h.outputDir.resolve("users").resolve("network_id=" + h.network).resolve("snapshot_date=2026-11-20");
+            try (Stream<Path> s = Files.list(part)) {
+                assertThat(s.filter(p -> p.toString().endsWith(".snappy.parquet")).count()).isGreaterThan(1);
+            }
+            assertThat(duck("SELECT count(*), count(DISTINCT user_id) FROM " + glob(h.outputDir, "users"))).containsExactly("30000|30000");
+        }
+    }
+
+    @Test
+    void aCrashWhileWritingIsRepairedByTheRelaunch() throws Exception {
+        try (JobHarness h = new JobHarness(1500, 100)) {
+            String db = TestDatabases.newDatabase("parquetcrash");
+            Path log = Files.createTempFile("census-parquet", ".log");
+            assertThat(JobHarness.await(h.launchChild(db, "2026-11-20", "parquet.before-swap:2", log))).isEqualTo(137);
+            Path out = h.outputDir.resolve(Integer.toHexString(db.hashCode()));
+            assertThat(files(out)).anyMatch(p -> p.startsWith(".staging"));
+            int relaunched = JobHarness.await(h.launchChild(db, "2026-11-20", null, log));
+            String output = Files.readString(log);
+            assertThat(relaunched).as(output).isEqualTo(ExitCodes.OK);
+            assertThat(output).doesNotContainIgnoringCase("hadoop_home").doesNotContain("NativeCodeLoader").doesNotContain("winutils");
+            assertThat(files(out)).noneMatch(p -> p.startsWith(".staging"));
+            assertThat(duck("SELECT count(*), count(DISTINCT user_id) FROM " + glob(out, "users"))).containsExactly("1500|1500");
+            assertThat(duck("SELECT billing_period, count(*) FROM " + glob(out, "guest_users") + " GROUP BY 1 ORDER BY 1"))
+                    .containsExactly("2026-10|100", "2026-11|100");
+            assertThat(new TreeSet<>(files(out).stream().map(p -> p.getName(0).toString()).toList()))
+                    .containsExactly("guest_users", "runs", "unames", "users");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.wickrcensus.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wickrcensus.cli.ExitCodes;
+import io.wickrcensus.testing.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kill the job (in a child JVM) at points of every step, relaunch it with the same arguments, and
+ * compare what it stored with an uninterrupted run's, by content digest.
+ */
+class RestartTest {
+
+    static JobHarness reference;
+    static Map<String, String> expected;
+
+    @BeforeAll
+    static void referenceRun() throws Exception {
+        reference = new JobHarness(3000, 300);
+        assertThat(reference.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+        expected = JobHarness.digest(reference.dbUrl);
+    }
+
+    @AfterAll
+    static void stop() {
+        reference.close();
+    }
+
+    static Process launch(String dbUrl, String crashAt, Path log) throws Exception {
+        return reference.launchChild(dbUrl, "2026-11-20", crashAt, log);
+    }
+
+    static int await(Process p) throws Exception {
+        return JobHarness.await(p);
+    }
+
+    @ParameterizedTest(name = "killed at {0}")
+    @ValueSource(strings = {"users.batch:2", "guests.batch:1", "unames.round:2", "reconcile:1", "publish.before-commit:1",
+        "publish.after-commit:1",
+        "parquet.before-swap:1", "parquet.after-commit:1"})
+    void aRunKilledAtAnyStepResumesToTheSameSnapshot(String point) throws Exception {
+        String db = TestDatabases.newDatabase("crash");
+        Path log = Files.createTempFile("census-crash", ".log");
+        int killed = await(launch(db, point, log));
+        assertThat(killed).as(Files.readString(log)).isEqualTo(137);
+        assertThat(Files.readString(log)).contains("halting at " + point.substring(0, point.indexOf(':')));
+
+        int relaunched = await(launch(db, null, log));
+        String output = Files.readString(log);
+        if (point.startsWith("parquet.after-commit")) {
+            assertThat(relaunched).as(output).isEqualTo(ExitCodes.ALREADY_COMPLETE);
+        } else {
+            assertThat(relaunched).as(output).isEqualTo(ExitCodes.OK);
+            assertThat(output).contains("recovering it");
+        }
+        assertThat(JobHarness.digest(db)).isEqualTo(expected);
+        assertThat(await(launch(db, null, log))).isEqualTo(ExitCodes.ALREADY_COMPLETE);
+    }
+
+    @Test
+    void sigkillAtRandomMomentsThenRelaunchGivesTheSameSnapshot() throws Exception {
+        long seed = Long.getLong("census.torture.seed", System.nanoTime());
+        System.out.println("RestartTest SIGKILL seed: " + seed + " (rerun with -Dcensus.torture.seed=" + seed + ")");
+        Random random = new Random(seed);
+        String db = TestDatabases.newDatabase("sigkill");
+        Path log = Files.createTempFile("census-sigkill", ".log");
+        int kills = 0;
+        int code = -1;
+        for (int attempt = 0; attempt < 8 && code != ExitCodes.OK && code != ExitCodes.ALREADY_COMPLETE; attempt++) {
+            Process p = launch(db, null, log);
+            if (attempt < 3) {
+                long wait = 1500 + random.nextInt(3500);
+                if (!p.waitFor(wait, TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly(); // SIGKILL
+                    p.waitFor(30, TimeUnit.SECONDS);
+                    kills++;
+                    continue;
+                }
+            }
+            code = await(p);
+        }
+        assertThat(code).as(Files.readString(log)).isIn(ExitCodes.OK, ExitCodes.ALREADY_COMPLETE);
+        System.out.println("RestartTest SIGKILL: " + kills + " kills, final exit " + code);
+        assertThat(JobHarness.digest(db)).isEqualTo(expected);
+    }
+
+}

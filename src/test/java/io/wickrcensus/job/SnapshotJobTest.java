@@ -1,0 +1,304 @@
+package io.wickrcensus.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wickrcensus.api.model.GuestUser;
+import io.wickrcensus.api.model.User;
+import io.wickrcensus.cli.ExitCodes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.YearMonth;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import io.wickrcensus.testing.TestDatabases;
+
+/** The job against the emulator and a real PostgreSQL. */
+class SnapshotJobTest {
+
+    @Test
+    void aFullRunStoresExactlyWhatTheEmulatorServes() throws Exception {
+        try (JobHarness h = new JobHarness(1234, 150)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+
+            List<User> served = h.servedUsers();
+            List<Map<String, Object>> roster = h.query("SELECT * FROM census.roster_current WHERE network_id = ? ORDER BY user_id", h.network);
+            assertThat(roster).hasSize(1234);
+            Map<String, Map<String, Object>> byId = roster.stream().collect(Collectors.toMap(r -> (String) r.get("user_id"), r -> r));
+            for (User u : served) {
+                Map<String, Object> r = byId.get(u.userId());
+                assertThat(r).as("user %s", u.userId()).isNotNull();
+                assertThat(r.get("first_name")).isEqualTo(u.firstName());
+                assertThat(r.get("last_name")).isEqualTo(u.lastName());
+                assertThat(r.get("username")).isEqualTo(u.username());
+                assertThat(r.get("security_groups")).isEqualTo(u.securityGroups());
+                assertThat(r.get("is_admin")).isEqualTo(u.isAdmin());
+                assertThat(r.get("suspended")).isEqualTo(u.suspended());
+                assertThat(r.get("status")).isEqualTo(u.status());
+                assertThat(r.get("otp_enabled")).isEqualTo(u.otpEnabled());
+                assertThat(r.get("scim_id")).isEqualTo(u.scimId());
+                assertThat(r.get("type")).isEqualTo(u.type());
+                assertThat(r.get("cell")).isEqualTo(u.cell());
+                assertThat(r.get("country_code")).isEqualTo(u.countryCode());
+                assertThat(r.get("challenge_failures")).isEqualTo(u.challengeFailures());
+                assertThat(r.get("is_invite_expired")).isEqualTo(u.isInviteExpired());
+                assertThat(r.get("is_user")).isEqualTo(u.isUser());
+                assertThat(r.get("code_validation")).isEqualTo(u.codeValidation());
+                assertThat(r.get("uname")).isEqualTo(u.uname());
+            }
+
+            Set<String> allHashes = new HashSet<>();
+            for (YearMonth p : JobHarness.PERIODS) {
+                List<GuestUser> guests = h.servedGuests(p);
+                guests.forEach(g -> allHashes.add(g.usernameHash()));
+                List<Map<String, Object>> stored = h.query("SELECT username, username_hash FROM census.guests_by_run "
+                        + "WHERE network_id = ? AND billing_period = ?", h.network, p.toString());
+                assertThat(stored).hasSize(guests.size());
+                assertThat(stored.stream().map(r -> r.get("username_hash") + "=" + r.get("username")).collect(Collectors.toSet()))
+                        .isEqualTo(guests.stream().map(g -> g.usernameHash() + "=" + g.username()).collect(Collectors.toSet()));
+                assertThat(h.count("SELECT guests FROM census.guest_counts WHERE network_id = ? AND billing_period = ?",
+                        h.network, p.toString())).isEqualTo(150);
+            }
+
+            // every uname resolved to the user's username; the guests that cannot be resolved are recorded with a reason
+            Map<String, String> directory = new HashMap<>();
+            h.query("SELECT uname, username FROM census.unames WHERE network_id = ?", h.network)
+                    .forEach(r -> directory.put((String) r.get("uname"), (String) r.get("username")));
+            served.forEach(u -> assertThat(directory.get(u.uname())).isEqualTo(u.username()));
+            List<Map<String, Object>> failures = h.query("SELECT uname, field, reason FROM census.uname_lookup_failure");
+            assertThat(failures).isNotEmpty().allSatisfy(f -> {
+                assertThat(allHashes).contains((String) f.get("uname"));
+                assertThat(f.get("reason")).asString().isNotBlank();
+            });
+            assertThat(directory.size() + failures.size()).isEqualTo(1234 + allHashes.size());
+            assertThat(h.count("SELECT count(*) FROM census.unresolved_unames WHERE network_id = ?", h.network)).isEqualTo(failures.size());
+
+            Map<String, Object> run = h.query("SELECT * FROM census.runs").get(0);
+            assertThat(run).containsEntry("status", "PUBLISHED").containsEntry("users_staged", 1234L).containsEntry("users_reported", 1234L);
+            assertThat(h.count("SELECT count(*) FROM census.stage_user")).as("staging is cleared").isZero();
+        }
+    }
+
+    @Test
+    void relaunchingACompletedRunIsANoOpThatSaysSo() throws Exception {
+        try (JobHarness h = new JobHarness(300, 40)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            Map<String, String> before = JobHarness.digest(h.dbUrl);
+            h.emulator.resetStats();
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.ALREADY_COMPLETE);
+            assertThat(JobHarness.digest(h.dbUrl)).isEqualTo(before);
+            assertThat(h.emulator.stats()).as("no API call").isEmpty();
+        }
+    }
+
+    @Test
+    void severalNightsWithChurnKeepEachNightsRosterAndTheChanges() throws Exception {
+        try (JobHarness h = new JobHarness(2000, 100)) {
+            String[] nights = {"2026-11-20", "2026-11-21", "2026-11-22"};
+            Map<String, Map<String, User>> servedByNight = new HashMap<>();
+            for (int n = 0; n < nights.length; n++) {
+                if (n > 0) {
+                    h.emulator.advanceDays(h.network, 1);
+                }
+                servedByNight.put(nights[n], h.servedUsers().stream().collect(Collectors.toMap(User::userId, u -> u)));
+                assertThat(h.run(nights[n])).isEqualTo(ExitCodes.OK);
+            }
+            for (String night : nights) {
+                List<Map<String, Object>> roster = h.query("SELECT user_id, is_admin, suspended, status FROM census.roster_as_of(?, ?::date)",
+                        h.network, night);
+                Map<String, User> served = servedByNight.get(night);
+                assertThat(roster).hasSize(served.size());
+                roster.forEach(r -> {
+                    User u = served.get((String) r.get("user_id"));
+                    assertThat(u).isNotNull();
+                    assertThat(r.get("is_admin")).isEqualTo(u.isAdmin());
+                    assertThat(r.get("suspended")).isEqualTo(u.suspended());
+                    assertThat(r.get("status")).isEqualTo(u.status());
+                });
+            }
+            // versions grow with change, not with nights x users
+            long versions = h.count("SELECT count(*) FROM census.user_version WHERE network_id = ?", h.network);
+            assertThat(versions).isLessThan(2000 + 2 * 200);
+
+            for (int n = 1; n < nights.length; n++) {
+                Map<String, User> a = servedByNight.get(nights[n - 1]);
+                Map<String, User> b = servedByNight.get(nights[n]);
+                Set<String> expected = new HashSet<>();
+                b.keySet().stream().filter(id -> !a.containsKey(id)).forEach(id -> expected.add(id + " joined"));
+                a.keySet().stream().filter(id -> !b.containsKey(id)).forEach(id -> expected.add(id + " left"));
+                for (String id : b.keySet()) {
+                    User x = a.get(id);
+                    User y = b.get(id);
+                    if (x == null) {
+                        continue;
+                    }
+                    if (!x.isAdmin() && y.isAdmin()) {
+                        expected.add(id + " admin_granted");
+                    }
+                    if (x.isAdmin() && !y.isAdmin()) {
+                        expected.add(id + " admin_revoked");
+                    }
+                    if (!x.suspended() && y.suspended()) {
+                        expected.add(id + " suspended");
+                    }
+                    if (x.suspended() && !y.suspended()) {
+                        expected.add(id + " reinstated");
+                    }
+                    if (!x.status().equals(y.status())) {
+                        expected.add(id + " status_changed");
+                    }
+                }
+                assertThat(expected).as("churn produced changes").isNotEmpty();
+                Set<String> viewed = h.query("SELECT user_id, change FROM census.user_changes WHERE network_id = ? AND snapshot_date = ?::date",
+                        h.network, nights[n]).stream().map(r -> r.get("user_id") + " " + r.get("change")).collect(Collectors.toSet());
+                assertThat(viewed).isEqualTo(expected);
+                Set<String> between = h.query("SELECT user_id, change FROM census.changes_between(?, ?::date, ?::date)",
+                        h.network, nights[n - 1], nights[n]).stream().map(r -> r.get("user_id") + " " + r.get("change")).collect(Collectors.toSet());
+                assertThat(between).isEqualTo(expected);
+            }
+            assertThat(h.query("SELECT DISTINCT change FROM census.user_changes WHERE snapshot_date > '2026-11-20'"))
+                    .extracting(r -> r.get("change")).contains("joined", "left");
+        }
+    }
+
+    @Test
+    void aFailedRunLeavesThePreviousSnapshotCurrentAndARelaunchResumesIt() throws Exception {
+        try (JobHarness h = new JobHarness(800, 60)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            h.emulator.advanceDays(h.network, 1);
+            List<Map<String, Object>> current = h.query("SELECT * FROM census.roster_current ORDER BY user_id");
+
+            h.emulator.faults().fail500(1.0);
+            assertThat(h.run("2026-11-21")).isEqualTo(ExitCodes.FAILED);
+            assertThat(h.query("SELECT * FROM census.roster_current ORDER BY user_id")).isEqualTo(current);
+            assertThat(h.query("SELECT status, last_error FROM census.runs WHERE snapshot_date = '2026-11-21'").get(0))
+                    .containsEntry("status", "FAILED").extractingByKey("last_error").asString().contains("InternalServerError");
+
+            h.emulator.faults().clear();
+            assertThat(h.run("2026-11-21")).isEqualTo(ExitCodes.OK);
+            assertThat(h.count("SELECT count(*) FROM census.roster_current")).isEqualTo(h.servedUsers().size());
+            assertThat(h.query("SELECT attempts FROM census.runs WHERE snapshot_date = '2026-11-21'").get(0)).containsEntry("attempts", 2);
+        }
+    }
+
+    @Test
+    void injectedThrottlingAndServerErrorsStillGiveAnExactSnapshot() throws Exception {
+        String reference = TestDatabases.newDatabase("reference");
+        try (JobHarness h = new JobHarness(1500, 120, reference)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+        }
+        try (JobHarness h = new JobHarness(1500, 120)) {
+            h.emulator.faults().fail429(0.1).fail500(0.1);
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            assertThat(h.emulator.stats().getOrDefault("ListUsers.429", 0L) + h.emulator.stats().getOrDefault("ListUsers.500", 0L))
+                    .isPositive();
+            assertThat(JobHarness.digest(h.dbUrl)).isEqualTo(JobHarness.digest(reference));
+        }
+    }
+
+    @Test
+    void aRejectedCredentialFailsWithTheAuthCodeAndPublishesNothing() throws Exception {
+        try (JobHarness h = new JobHarness(200, 20)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            Map<String, String> before = JobHarness.digest(h.dbUrl);
+            assertThat(h.run(h.settings("2026-11-21"), "wrong-secret")).isEqualTo(ExitCodes.AUTH_FAILURE);
+            Map<String, String> after = JobHarness.digest(h.dbUrl);
+            assertThat(after.get("roster")).isEqualTo(before.get("roster"));
+            assertThat(h.query("SELECT status, last_error FROM census.runs WHERE snapshot_date = '2026-11-21'").get(0))
+                    .containsEntry("status", "FAILED").extractingByKey("last_error").asString()
+                    .contains("ForbiddenError").doesNotContain("wrong-secret");
+        }
+    }
+
+    @Test
+    void auditorsReadTheAuditViewsAndFinanceOnlyTheBillingViews() throws Exception {
+        try (JobHarness h = new JobHarness(100, 10)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            try (Connection c = TestDatabases.connect(h.dbUrl); var st = c.createStatement()) {
+                st.execute("CREATE ROLE alice LOGIN; GRANT census_auditor TO alice; CREATE ROLE bob LOGIN; GRANT census_finance TO bob");
+                st.execute("SET ROLE alice");
+                for (String view : List.of("census.roster_current", "census.roster_by_run", "census.user_changes", "census.runs",
+                        "census.unresolved_unames", "census.unames", "census.guest_counts", "census.guests_by_run")) {
+                    st.executeQuery("SELECT count(*) FROM " + view).close();
+                }
+                st.executeQuery("SELECT count(*) FROM census.changes_between('" + h.network + "', '2026-11-01', '2026-11-20')").close();
+                for (String table : List.of("census.user_version", "census.run", "census.uname_directory", "census.stage_user",
+                        "batch_job_execution")) {
+                    assertThat(denied(st, "SELECT count(*) FROM " + table)).as(table).isTrue();
+                }
+                assertThat(denied(st, "DELETE FROM census.run")).isTrue();
+                st.execute("RESET ROLE; SET ROLE bob");
+                st.executeQuery("SELECT count(*) FROM census.guest_counts").close();
+                st.executeQuery("SELECT count(*) FROM census.guests_by_run").close();
+                for (String other : List.of("census.roster_current", "census.runs", "census.unames", "census.user_version")) {
+                    assertThat(denied(st, "SELECT count(*) FROM " + other)).as(other).isTrue();
+                }
+                st.execute("RESET ROLE");
+            }
+        }
+    }
+
+    private static boolean denied(java.sql.Statement st, String sql) throws java.sql.SQLException {
+        try {
+            st.executeQuery(sql).close();
+            return false;
+        } catch (java.sql.SQLException e) {
+            assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("42501"); // insufficient_privilege
+            return true;
+        }
+    }
+
+    @Test
+    void anUnknownNetworkIsABadConfiguration() throws Exception {
+        try (JobHarness h = new JobHarness(50, 5)) {
+            assertThat(h.run(h.settings("2026-11-20", "99999999"), JobHarness.SECRET)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        }
+    }
+
+    @Test
+    void aSecondLaunchForTheSameNetworkAndDateIsRefused() throws Exception {
+        try (JobHarness h = new JobHarness(100, 10)) {
+            assertThat(h.run("2026-11-19")).isEqualTo(ExitCodes.OK); // migrates the schema
+            try (Connection holder = TestDatabases.connect(h.dbUrl);
+                 PreparedStatement ps = holder.prepareStatement("SELECT pg_advisory_lock(?, hashtext(?))")) {
+                ps.setInt(1, 0x57434E53);
+                ps.setString(2, h.network + "|2026-11-20");
+                ps.execute();
+                h.emulator.resetStats();
+                assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.CONCURRENT_LAUNCH);
+                assertThat(h.emulator.stats()).as("no API call").isEmpty();
+            }
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+        }
+    }
+
+    @Test
+    void severalNetworksRunAsIndependentInstances() throws Exception {
+        String db = TestDatabases.newDatabase("multi");
+        try (var e = io.wickrcensus.emulator.WickrEmulator.start(io.wickrcensus.emulator.EmulatorConfig.builder().seed(9)
+                .networks(3).users(300).guests(20).periods(JobHarness.PERIODS).accessKey(JobHarness.ACCESS_KEY)
+                .secretKey(JobHarness.SECRET).build())) {
+            List<String> ids = e.networkIds();
+            RunSettings s = new RunSettings(ids, java.time.LocalDate.parse("2026-11-20"), JobHarness.PERIODS, "us-east-1",
+                    e.endpoint(), 4, 2, 2, 0, java.time.Duration.ofDays(30), 0.0, 1000, java.nio.file.Path.of("unused"), null, null);
+            int code = CensusRun.execute(s, software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(JobHarness.ACCESS_KEY, JobHarness.SECRET)),
+                    TestDatabases.env(db));
+            assertThat(code).isEqualTo(ExitCodes.OK);
+            try (Connection c = TestDatabases.connect(db); var rs = c.createStatement().executeQuery(
+                    "SELECT network_id, count(*) FROM census.roster_current GROUP BY 1 ORDER BY 1")) {
+                int n = 0;
+                while (rs.next()) {
+                    assertThat(ids).contains(rs.getString(1));
+                    assertThat(rs.getLong(2)).isEqualTo(300);
+                    n++;
+                }
+                assertThat(n).isEqualTo(3);
+            }
+        }
+    }
+}
