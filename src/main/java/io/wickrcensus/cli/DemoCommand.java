@@ -7,6 +7,10 @@ import io.wickrcensus.job.ReinviteSettings;
 import io.wickrcensus.job.RunSettings;
 import io.wickrcensus.job.db.DatabaseLocation;
 import io.wickrcensus.parquet.ParquetSettings;
+import io.wickrcensus.report.AuditReport;
+import io.wickrcensus.report.GuestBillingReport;
+import io.wickrcensus.report.ReportFormat;
+import io.wickrcensus.report.ReportWriter;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,10 +64,16 @@ public final class DemoCommand implements Callable<Integer> {
         PrintStream out = System.out;
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         LocalDate first = today.minusDays(nights - 1L);
-        List<YearMonth> periods = List.of(YearMonth.from(today).minusMonths(1), YearMonth.from(today));
+        // the emulator serves a year of billing periods: the first night captures them all (a backfill),
+        // later nights the current month and the one before, as a nightly run does by default
+        List<YearMonth> year = new java.util.ArrayList<>();
+        for (int m = 11; m >= 0; m--) {
+            year.add(YearMonth.from(today).minusMonths(m));
+        }
+        List<YearMonth> periods = year.subList(10, 12);
         Path parquet = dir.resolve("parquet").toAbsolutePath();
         try (WickrEmulator emulator = WickrEmulator.start(EmulatorConfig.builder().seed(seed).users(users).guests(guests)
-                     .periods(periods).accessKey(ACCESS_KEY).secretKey(SECRET).build());
+                     .periods(year).accessKey(ACCESS_KEY).secretKey(SECRET).build());
              DatabaseLocation db = DatabaseLocation.startEmbedded(dir.resolve("postgres").toAbsolutePath())) {
             String network = emulator.networkIds().get(0);
             out.println(emulator.describe());
@@ -73,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
                 if (n > 0) {
                     emulator.advanceDays(network, 1);
                 }
-                RunSettings settings = new RunSettings(List.of(network), asOf, periods, "us-east-1", emulator.endpoint(), 8, 1, 4,
+                RunSettings settings = new RunSettings(List.of(network), asOf, n == 0 ? year : periods, "us-east-1", emulator.endpoint(), 8, 1, 4,
                         0, Duration.ofDays(30), 0.005, 5000, dir.resolve("postgres"),
                         new ReinviteSettings(ReinviteSettings.Mode.DRY_RUN, null, 500, Duration.ofDays(7)),
                         new ParquetSettings(true, parquet, CompressionCodecName.ZSTD, 512L << 20, 64L << 20));
@@ -85,10 +95,15 @@ public final class DemoCommand implements Callable<Integer> {
                     break;
                 }
             }
+            Path reports = dir.resolve("reports").toAbsolutePath();
+            if (code == ExitCodes.OK) {
+                code = writeReports(db, network, first, today, periods, reports);
+            }
             out.println();
             out.println("Snapshots of network " + network + " for " + first + " to " + today + ":");
             out.println("  PostgreSQL (embedded): " + DatabaseLocation.redact(db.url()) + " (data in " + dir.resolve("postgres") + ")");
             out.println("  Parquet datasets:      " + parquet);
+            out.println("  Reports:               " + reports + " (guest billing per period, audit; csv, json and html)");
             out.println("  Explore while the database is up (run the demo with --wait):");
             out.println("    psql -h localhost -p " + db.url().replaceAll(".*:(\\d+)/.*", "$1") + " -U postgres -d postgres "
                     + "-c \"SELECT snapshot_date, change, count(*) FROM census.user_changes WHERE network_id = '" + network
@@ -102,5 +117,19 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return code;
         }
+    }
+
+    /** Guest billing for the two periods the nightly runs cover, and the audit of the last night against the first. */
+    private static int writeReports(DatabaseLocation db, String network, LocalDate first, LocalDate today, List<YearMonth> periods, Path reports) {
+        int code = ExitCodes.OK;
+        for (ReportFormat f : ReportFormat.values()) {
+            for (YearMonth p : periods) {
+                code = ExitCodes.worst(code, ReportCommand.report(db, reports.resolve("guest-billing-" + p + "." + f.extension()),
+                        c -> GuestBillingReport.load(c, p, network, ReportCommand.DEFAULT_GRACE_DAYS), r -> null, ReportWriter::write, f));
+            }
+            code = ExitCodes.worst(code, ReportCommand.report(db, reports.resolve("audit-" + network + "-" + today + "." + f.extension()),
+                    c -> AuditReport.load(c, network, today, first), r -> null, ReportWriter::write, f));
+        }
+        return code;
     }
 }

@@ -14,6 +14,8 @@ public final class ExitCodes {
     public static final int CONCURRENT_LAUNCH = 4;
     /** The service rejected the credentials or the caller may not act on the network (401/403). */
     public static final int AUTH_FAILURE = 5;
+    /** A report found no published snapshot to report on (unknown network, period not captured, empty database). */
+    public static final int NO_DATA = 6;
 
     private ExitCodes() {
     }

@@ -33,6 +33,7 @@ final class JobHarness implements AutoCloseable {
     static final List<YearMonth> PERIODS = List.of(YearMonth.of(2026, 10), YearMonth.of(2026, 11));
 
     final WickrEmulator emulator;
+    final List<YearMonth> periods;
     final String network;
     final String dbUrl;
     final Path outputDir;
@@ -43,7 +44,13 @@ final class JobHarness implements AutoCloseable {
     }
 
     JobHarness(int users, int guests, String dbUrl) throws Exception {
-        this.emulator = WickrEmulator.start(EmulatorConfig.builder().seed(7).users(users).guests(guests).periods(PERIODS)
+        this(users, guests, dbUrl, PERIODS);
+    }
+
+    /** The emulator serves {@code periods}, and the job's runs cover them. */
+    JobHarness(int users, int guests, String dbUrl, List<YearMonth> periods) throws Exception {
+        this.periods = List.copyOf(periods);
+        this.emulator = WickrEmulator.start(EmulatorConfig.builder().seed(7).users(users).guests(guests).periods(periods)
                 .accessKey(ACCESS_KEY).secretKey(SECRET).build());
         this.network = emulator.networkIds().get(0);
         this.dbUrl = dbUrl;
@@ -58,7 +65,7 @@ final class JobHarness implements AutoCloseable {
 
     RunSettings settings(String asOf, ReinviteSettings reinvite, String... networks) {
         List<String> ids = networks.length == 0 ? List.of(network) : List.of(networks);
-        return new RunSettings(ids, LocalDate.parse(asOf), PERIODS, "us-east-1", emulator.endpoint(), 4, 2, 4, 0,
+        return new RunSettings(ids, LocalDate.parse(asOf), periods, "us-east-1", emulator.endpoint(), 4, 2, 4, 0,
                 Duration.ofDays(30), 0.0, 1000, Path.of("unused"), reinvite, parquet);
     }
 
@@ -72,7 +79,7 @@ final class JobHarness implements AutoCloseable {
             cmd.add("-Dcensus.crash-at=" + crashAt);
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), io.wickrcensus.cli.Main.class.getName(), "run",
-                "--network-id", network, "--as-of", asOf, "--billing-periods", "2026-10,2026-11",
+                "--network-id", network, "--as-of", asOf, "--billing-periods", periods.stream().map(YearMonth::toString).collect(java.util.stream.Collectors.joining(",")),
                 "--endpoint", emulator.endpoint().toString(), "--reconcile-tolerance", "0",
                 "--copy-batch-rows", "1000", "--max-attempts", "4",
                 "--output-dir", outputDir.resolve(Integer.toHexString(db.hashCode())).toString()));

@@ -1,0 +1,177 @@
+package io.wickrcensus.report;
+
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The guest-billing report of one billing period: per network, the distinct guest users of the
+ * period, whether the figure is final, and how it compares with the period before.
+ *
+ * <p>Every figure is read as of one published run, the <em>deciding run</em>: for a final period
+ * the first run taken at least {@code graceDays} days after the period ended that covered it; for
+ * a provisional period the latest run that covered it. History is versioned, so the figures as of
+ * a run never change: a final period's report is the same whenever it is run again.
+ *
+ * <p>Reads the finance views only ({@code census.guest_counts}, {@code census.guests_by_run}).
+ */
+public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate finalFrom, List<Network> networks) {
+
+    public static final String FINAL = "final";
+    public static final String PROVISIONAL = "provisional";
+
+    /**
+     * One network's figures.
+     *
+     * @param status          {@link #FINAL} or {@link #PROVISIONAL}
+     * @param snapshotDate    the deciding run's snapshot date
+     * @param guests          distinct guest users of the period
+     * @param guestsReported  the count the service reported in that run (GetGuestUserHistoryCount), if any
+     * @param previousGuests  distinct guests of the previous period as of the same run; null when no run had captured it
+     * @param newGuests       guests of this period who were not guests of the previous one
+     * @param returningGuests guests of this period who were also guests of the previous one
+     * @param goneGuests      guests of the previous period who are not guests of this one
+     * @param guestList       this period's guests (change new or returning) and then the gone ones, each by username hash
+     * @param history         guest counts of the twelve periods ending with this one, as of the deciding run
+     */
+    public record Network(String networkId, String status, LocalDate snapshotDate, long runId, long guests, Long guestsReported,
+                          Long previousGuests, long newGuests, long returningGuests, long goneGuests,
+                          List<Guest> guestList, List<PeriodCount> history) {
+    }
+
+    /** A guest user; {@code change} is new, returning or gone. */
+    public record Guest(String username, String usernameHash, String change) {
+    }
+
+    /** Guests of one period; {@code guests} is null when no run had captured that period. */
+    public record PeriodCount(String billingPeriod, Long guests) {
+    }
+
+    /** The first snapshot date at which a run makes {@code period} final. */
+    public static LocalDate finalFrom(YearMonth period, int graceDays) {
+        return period.atEndOfMonth().plusDays(1L + graceDays);
+    }
+
+    /** Reads the report; {@code networkId} null means every network that has a run covering the period. */
+    public static GuestBillingReport load(Connection c, YearMonth period, String networkId, int graceDays) throws SQLException {
+        if (graceDays < 0) {
+            throw new IllegalArgumentException("--grace-days must not be negative");
+        }
+        LocalDate finalFrom = finalFrom(period, graceDays);
+        List<Network> networks = new ArrayList<>();
+        for (String network : networks(c, period, networkId)) {
+            networks.add(network(c, network, period, finalFrom));
+        }
+        return new GuestBillingReport(period.toString(), graceDays, finalFrom, networks);
+    }
+
+    private static List<String> networks(Connection c, YearMonth period, String networkId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT DISTINCT network_id COLLATE "C" FROM census.guest_counts
+                WHERE billing_period = ? AND (?::text IS NULL OR network_id = ?) ORDER BY network_id COLLATE "C"
+                """)) {
+            ps.setString(1, period.toString());
+            ps.setString(2, networkId);
+            ps.setString(3, networkId);
+            return Sql.strings(ps);
+        }
+    }
+
+    private static Network network(Connection c, String network, YearMonth period, LocalDate finalFrom) throws SQLException {
+        long runId;
+        LocalDate snapshot;
+        Long reported;
+        // the first run on or after finalFrom if there is one, else the latest
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT run_id, snapshot_date, guests_reported FROM census.guest_counts
+                WHERE network_id = ? AND billing_period = ?
+                ORDER BY snapshot_date >= ? DESC, CASE WHEN snapshot_date >= ? THEN snapshot_date END, snapshot_date DESC
+                LIMIT 1
+                """)) {
+            ps.setString(1, network);
+            ps.setString(2, period.toString());
+            ps.setDate(3, Date.valueOf(finalFrom));
+            ps.setDate(4, Date.valueOf(finalFrom));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                runId = rs.getLong(1);
+                snapshot = rs.getDate(2).toLocalDate();
+                reported = (Long) rs.getObject(3);
+            }
+        }
+        List<Guest> current = guests(c, runId, period);
+        List<Guest> previous = guests(c, runId, period.minusMonths(1));
+        Set<String> previousHashes = new HashSet<>();
+        previous.forEach(g -> previousHashes.add(g.usernameHash()));
+        Set<String> currentHashes = new HashSet<>();
+        List<Guest> list = new ArrayList<>(current.size());
+        long returning = 0;
+        for (Guest g : current) {
+            currentHashes.add(g.usernameHash());
+            boolean back = previousHashes.contains(g.usernameHash());
+            returning += back ? 1 : 0;
+            list.add(new Guest(g.username(), g.usernameHash(), back ? "returning" : "new"));
+        }
+        long gone = 0;
+        for (Guest g : previous) {
+            if (!currentHashes.contains(g.usernameHash())) {
+                gone++;
+                list.add(new Guest(g.username(), g.usernameHash(), "gone"));
+            }
+        }
+        List<PeriodCount> history = history(c, network, runId, snapshot, period);
+        Long previousGuests = history.get(history.size() - 2).guests();
+        return new Network(network, snapshot.isBefore(finalFrom) ? PROVISIONAL : FINAL, snapshot, runId, current.size(), reported,
+                previousGuests, current.size() - returning, returning, gone, list, history);
+    }
+
+    /** The guests of {@code period} as of run {@code runId}, in username-hash order. */
+    private static List<Guest> guests(Connection c, long runId, YearMonth period) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT username, username_hash FROM census.guests_by_run
+                WHERE run_id = ? AND billing_period = ? ORDER BY username_hash COLLATE "C"
+                """)) {
+            ps.setLong(1, runId);
+            ps.setString(2, period.toString());
+            return Sql.list(ps, rs -> new Guest(rs.getString(1), rs.getString(2), null));
+        }
+    }
+
+    /** Guest counts of the twelve periods up to {@code period} as of the run; null for a period no run had captured by then. */
+    private static List<PeriodCount> history(Connection c, String network, long runId, LocalDate snapshot, YearMonth period)
+            throws SQLException {
+        YearMonth first = period.minusMonths(11);
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT gc.billing_period,
+                       (SELECT count(*) FROM census.guests_by_run g WHERE g.run_id = ? AND g.billing_period = gc.billing_period)
+                FROM census.guest_counts gc
+                WHERE gc.network_id = ? AND gc.billing_period BETWEEN ? AND ? AND gc.snapshot_date <= ?
+                GROUP BY gc.billing_period
+                """)) {
+            ps.setLong(1, runId);
+            ps.setString(2, network);
+            ps.setString(3, first.toString());
+            ps.setString(4, period.toString());
+            ps.setDate(5, Date.valueOf(snapshot));
+            java.util.Map<String, Long> counts = new java.util.HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            List<PeriodCount> out = new ArrayList<>(12);
+            for (YearMonth p = first; !p.isAfter(period); p = p.plusMonths(1)) {
+                out.add(new PeriodCount(p.toString(), counts.get(p.toString())));
+            }
+            return out;
+        }
+    }
+}

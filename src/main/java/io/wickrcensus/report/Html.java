@@ -1,0 +1,179 @@
+package io.wickrcensus.report;
+
+import java.util.List;
+
+/**
+ * Builds the self-contained HTML pages: inline CSS, inline SVG, no script and no fetch, laid out
+ * for the screen and for print.
+ */
+final class Html {
+
+    /** Lists longer than this show their first rows only; CSV and JSON always hold every row. */
+    static final int MAX_LIST_ROWS = 1000;
+
+    private static final String CSS = """
+            :root { color-scheme: light; }
+            body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+                   color: #1a202c; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; }
+            h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
+            h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; border-bottom: 1px solid #cbd5e0; padding-bottom: .25rem; }
+            h3 { font-size: 1rem; margin: 1.25rem 0 .5rem; }
+            .meta { color: #4a5568; margin: 0 0 1rem; }
+            .badge { display: inline-block; padding: 0 .5rem; border-radius: .75rem; font-size: .8rem; font-weight: 600; }
+            .final { background: #c6f6d5; color: #22543d; }
+            .provisional { background: #feebc8; color: #7b341e; }
+            table { border-collapse: collapse; margin: .5rem 0 1rem; }
+            th, td { text-align: left; padding: .2rem .75rem .2rem 0; border-bottom: 1px solid #edf2f7; vertical-align: top; }
+            th { color: #4a5568; font-weight: 600; }
+            td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+            code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+            .note { color: #4a5568; font-size: .9rem; }
+            svg.chart { display: block; max-width: 100%; height: auto; }
+            svg.chart text { font: 11px system-ui, sans-serif; fill: #4a5568; }
+            svg.chart .bar { fill: #2b6cb0; }
+            svg.chart .bar.current { fill: #dd6b20; }
+            svg.chart .nodata { fill: #a0aec0; }
+            svg.chart .axis { stroke: #a0aec0; stroke-width: 1; }
+            @media print {
+              body { margin: 0; max-width: none; font-size: 11px; }
+              h2 { break-after: avoid; }
+              table { page-break-inside: auto; }
+              tr { break-inside: avoid; }
+            }
+            """;
+
+    private final StringBuilder b = new StringBuilder(16 * 1024);
+
+    Html(String title) {
+        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>").append(esc(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+    }
+
+    static String esc(Object value) {
+        if (value == null) {
+            return "";
+        }
+        String s = value.toString();
+        StringBuilder o = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '<' -> o.append("&lt;");
+                case '>' -> o.append("&gt;");
+                case '&' -> o.append("&amp;");
+                case '"' -> o.append("&quot;");
+                case '\'' -> o.append("&#39;");
+                default -> o.append(ch);
+            }
+        }
+        return o.toString();
+    }
+
+    /** Appends markup as is. */
+    Html raw(String markup) {
+        b.append(markup);
+        return this;
+    }
+
+    /** An element with escaped text. */
+    Html el(String tag, String cssClass, Object text) {
+        b.append('<').append(tag);
+        if (cssClass != null) {
+            b.append(" class=\"").append(cssClass).append('"');
+        }
+        b.append('>').append(esc(text)).append("</").append(tag).append(">\n");
+        return this;
+    }
+
+    /** A two-column table of labels and numbers. */
+    Html facts(List<String[]> rows) {
+        b.append("<table class=\"facts\">\n");
+        for (String[] r : rows) {
+            b.append("<tr><th>").append(esc(r[0])).append("</th><td class=\"n\">").append(esc(r[1])).append("</td></tr>\n");
+        }
+        b.append("</table>\n");
+        return this;
+    }
+
+    /** A table with a header row; at most {@link #MAX_LIST_ROWS} rows, with a note when cut. */
+    Html table(String cssClass, List<String> header, List<List<Object>> rows) {
+        if (rows.isEmpty()) {
+            return el("p", "note", "None.");
+        }
+        b.append("<table class=\"").append(cssClass).append("\">\n<thead><tr>");
+        header.forEach(h -> b.append("<th>").append(esc(h)).append("</th>"));
+        b.append("</tr></thead>\n<tbody>\n");
+        int shown = Math.min(rows.size(), MAX_LIST_ROWS);
+        for (List<Object> r : rows.subList(0, shown)) {
+            b.append("<tr>");
+            r.forEach(v -> b.append(v instanceof Number ? "<td class=\"n\">" : "<td>").append(esc(v)).append("</td>"));
+            b.append("</tr>\n");
+        }
+        b.append("</tbody>\n</table>\n");
+        if (shown < rows.size()) {
+            el("p", "note", String.format("The first %,d of %,d rows; the CSV and JSON formats hold all of them.", shown, rows.size()));
+        }
+        return this;
+    }
+
+    /**
+     * A bar chart of counts per label, the last bar highlighted; a null count is drawn as a grey
+     * "no data" marker rather than as zero.
+     */
+    Html barChart(String title, List<String> labels, List<Long> counts) {
+        int w = 760, h = 260, left = 48, right = 12, top = 24, bottom = 40;
+        int n = labels.size();
+        long max = counts.stream().filter(v -> v != null).mapToLong(Long::longValue).max().orElse(0);
+        long scale = niceCeiling(Math.max(max, 1));
+        double slot = (double) (w - left - right) / n;
+        double barW = slot * 0.7;
+        int plotH = h - top - bottom;
+        b.append("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 ").append(w).append(' ').append(h)
+                .append("\" width=\"").append(w).append("\" height=\"").append(h).append("\">\n<title>").append(esc(title)).append("</title>\n");
+        for (int i = 0; i <= 4; i++) {
+            double y = top + plotH - plotH * i / 4.0;
+            b.append(String.format(java.util.Locale.ROOT, "<line class=\"axis\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" opacity=\"%s\"/>\n",
+                    left, y, w - right, y, i == 0 ? "1" : "0.35"));
+            b.append(String.format(java.util.Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%d</text>\n", left - 6, y + 4,
+                    scale * i / 4));
+        }
+        for (int i = 0; i < n; i++) {
+            double x = left + slot * i + (slot - barW) / 2;
+            Long v = counts.get(i);
+            String label = esc(labels.get(i));
+            if (v == null) {
+                b.append(String.format(java.util.Locale.ROOT,
+                        "<rect class=\"nodata\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"2\"><title>%s: no data</title></rect>\n",
+                        x, top + plotH - 2, barW, label));
+            } else {
+                double bh = plotH * (double) v / scale;
+                b.append(String.format(java.util.Locale.ROOT,
+                        "<rect class=\"bar%s\" data-period=\"%s\" data-guests=\"%d\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s: %d</title></rect>\n",
+                        i == n - 1 ? " current" : "", label, v, x, top + plotH - bh, barW, bh, label, v));
+                b.append(String.format(java.util.Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>\n",
+                        x + barW / 2, top + plotH - bh - 4, v));
+            }
+            b.append(String.format(java.util.Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+                    x + barW / 2, h - bottom + 16, label));
+        }
+        b.append("</svg>\n");
+        return this;
+    }
+
+    /** The smallest of 1, 2, 4, 6 or 8 times a power of ten that is at least {@code v} and splits into four whole ticks. */
+    static long niceCeiling(long v) {
+        for (long p = 1; ; p *= 10) {
+            for (long m : new long[] {1, 2, 4, 6, 8}) {
+                long c = m * p;
+                if (c % 4 == 0 && c >= v) {
+                    return c;
+                }
+            }
+        }
+    }
+
+    String end() {
+        return b.append("</body>\n</html>\n").toString();
+    }
+}
