@@ -47,7 +47,30 @@ public final class CensusRun {
 
     /** Runs the networks against a database the caller holds open. */
     public static int execute(RunSettings settings, AwsCredentialsProvider credentials, Map<String, String> env, DatabaseLocation db) {
-        try (ConfigurableApplicationContext ctx = context(settings, credentials, env, db)) {
+        RunMetrics metrics = new RunMetrics();
+        long start = System.nanoTime();
+        int code = ExitCodes.FAILED;
+        try {
+            code = launchAll(settings, credentials, env, db, metrics);
+            return code;
+        } finally {
+            metrics.finished(code);
+            String pushgateway = env.get("CENSUS_PUSHGATEWAY_URL");
+            if (pushgateway != null && !pushgateway.isBlank()) {
+                try {
+                    metrics.push(pushgateway.trim(), Map.of("networks", String.join("+", settings.networkIds())));
+                } catch (Exception e) {
+                    log.warn("pushing the metrics to the Pushgateway at {} failed: {}", pushgateway, e.getMessage());
+                }
+            }
+            log.info("run finished: exit {} in {} s; {}", code,
+                    String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9), metrics.summary());
+        }
+    }
+
+    private static int launchAll(RunSettings settings, AwsCredentialsProvider credentials, Map<String, String> env, DatabaseLocation db,
+                                 RunMetrics metrics) {
+        try (ConfigurableApplicationContext ctx = context(settings, credentials, env, db, metrics)) {
             RunLauncher launcher = ctx.getBean(RunLauncher.class);
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.parallelism(), settings.networkIds().size()));
             try {
@@ -77,7 +100,7 @@ public final class CensusRun {
     }
 
     static ConfigurableApplicationContext context(RunSettings settings, AwsCredentialsProvider credentials,
-                                                  Map<String, String> env, DatabaseLocation db) {
+                                                  Map<String, String> env, DatabaseLocation db, RunMetrics metrics) {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("spring.datasource.url", db.url());
         props.put("spring.datasource.username", db.user() == null ? "" : db.user());
@@ -97,6 +120,7 @@ public final class CensusRun {
                 .initializers(c -> {
                     c.getBeanFactory().registerSingleton("runSettings", settings);
                     c.getBeanFactory().registerSingleton("awsCredentialsProvider", credentials);
+                    c.getBeanFactory().registerSingleton("runMetrics", metrics);
                 })
                 .run();
     }

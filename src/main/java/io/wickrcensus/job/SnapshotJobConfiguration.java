@@ -56,7 +56,8 @@ public class SnapshotJobConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    WickrAdminClient wickrAdminClient(RunSettings settings, AwsCredentialsProvider credentials, AdaptiveRateLimiter limiter) {
+    WickrAdminClient wickrAdminClient(RunSettings settings, AwsCredentialsProvider credentials, AdaptiveRateLimiter limiter,
+                                      RunMetrics metrics) {
         WickrClientConfig config = WickrClientConfig.builder()
                 .region(settings.region())
                 .endpoint(settings.endpoint())
@@ -66,10 +67,16 @@ public class SnapshotJobConfiguration {
                 .build();
         return WickrAdminClient.create(config, new ApiCallListener() {
             @Override
+            public void attempt(String operation, int status, long nanos) {
+                metrics.attempt(operation, status, nanos);
+            }
+
+            @Override
             public void retry(String operation, Throwable cause, boolean throttled) {
                 if (throttled) {
                     limiter.throttled();
                 }
+                metrics.retry(operation, cause, throttled);
             }
         });
     }
@@ -92,15 +99,17 @@ public class SnapshotJobConfiguration {
     }
 
     @Bean
-    Step usersStep(JobRepository repo, PlatformTransactionManager tx, DataSource ds, WickrAdminClient client, RunSettings s) {
-        UsersStagingTasklet tasklet = new UsersStagingTasklet(ds, client, s.copyBatchRows());
-        return new StepBuilder("users", repo).tasklet(tasklet, tx).listener(tasklet).build();
+    Step usersStep(JobRepository repo, PlatformTransactionManager tx, DataSource ds, WickrAdminClient client, RunSettings s,
+                   RunMetrics metrics) {
+        UsersStagingTasklet tasklet = new UsersStagingTasklet(ds, client, s.copyBatchRows(), metrics);
+        return new StepBuilder("users", repo).tasklet(tasklet, tx).listener(tasklet).listener((StepExecutionListener) metrics).build();
     }
 
     @Bean
-    Step guestPeriodStep(JobRepository repo, PlatformTransactionManager tx, DataSource ds, WickrAdminClient client, RunSettings s) {
-        GuestsStagingTasklet tasklet = new GuestsStagingTasklet(ds, client, s.copyBatchRows());
-        return new StepBuilder("guestPeriod", repo).tasklet(tasklet, tx).listener(tasklet).build();
+    Step guestPeriodStep(JobRepository repo, PlatformTransactionManager tx, DataSource ds, WickrAdminClient client, RunSettings s,
+                         RunMetrics metrics) {
+        GuestsStagingTasklet tasklet = new GuestsStagingTasklet(ds, client, s.copyBatchRows(), metrics);
+        return new StepBuilder("guestPeriod", repo).tasklet(tasklet, tx).listener(tasklet).listener((StepExecutionListener) metrics).build();
     }
 
     /** One partition per billing period of the run, named after the period. */
@@ -130,34 +139,40 @@ public class SnapshotJobConfiguration {
 
     @Bean
     Step unamesStep(JobRepository repo, PlatformTransactionManager tx, DataSource ds, WickrAdminClient client,
-                    ExecutorService unameCallers, AdaptiveRateLimiter limiter, RunSettings s) {
-        UnamesTasklet tasklet = new UnamesTasklet(ds, client, unameCallers, s.unameConcurrency(), limiter, s.unameFreshness());
-        return new StepBuilder("unames", repo).tasklet(tasklet, tx).listener(tasklet).build();
+                    ExecutorService unameCallers, AdaptiveRateLimiter limiter, RunSettings s, RunMetrics metrics) {
+        UnamesTasklet tasklet = new UnamesTasklet(ds, client, unameCallers, s.unameConcurrency(), limiter, s.unameFreshness(), metrics);
+        return new StepBuilder("unames", repo).tasklet(tasklet, tx).listener(tasklet).listener((StepExecutionListener) metrics).build();
     }
 
     @Bean
-    Step reconcileStep(JobRepository repo, PlatformTransactionManager tx, JdbcTemplate jdbc, WickrAdminClient client, RunSettings s) {
-        return new StepBuilder("reconcile", repo).tasklet(new ReconcileTasklet(jdbc, client, s.reconcileTolerance()), tx).build();
+    Step reconcileStep(JobRepository repo, PlatformTransactionManager tx, JdbcTemplate jdbc, WickrAdminClient client, RunSettings s,
+                       RunMetrics metrics) {
+        return new StepBuilder("reconcile", repo).tasklet(new ReconcileTasklet(jdbc, client, s.reconcileTolerance()), tx)
+                .listener((StepExecutionListener) metrics).build();
     }
 
     @Bean
-    Step reinviteStep(JobRepository repo, PlatformTransactionManager tx, JdbcTemplate jdbc, WickrAdminClient client, RunSettings s) {
-        return new StepBuilder("reinvite", repo).tasklet(new ReinviteTasklet(jdbc, client, s.reinvite()), tx).build();
+    Step reinviteStep(JobRepository repo, PlatformTransactionManager tx, JdbcTemplate jdbc, WickrAdminClient client, RunSettings s,
+                      RunMetrics metrics) {
+        return new StepBuilder("reinvite", repo).tasklet(new ReinviteTasklet(jdbc, client, s.reinvite(), metrics), tx)
+                .listener((StepExecutionListener) metrics).build();
     }
 
     @Bean
-    Step publishStep(JobRepository repo, PlatformTransactionManager tx, JdbcTemplate jdbc, RunLedger ledger) {
-        return new StepBuilder("publish", repo).tasklet(new PublishTasklet(jdbc, ledger), tx)
+    Step publishStep(JobRepository repo, PlatformTransactionManager tx, JdbcTemplate jdbc, RunLedger ledger, RunMetrics metrics) {
+        return new StepBuilder("publish", repo).tasklet(new PublishTasklet(jdbc, ledger, metrics), tx)
                 .listener(crashAfterCommit("publish.after-commit"))
+                .listener((StepExecutionListener) metrics)
                 .build();
     }
 
     @Bean
     Step parquetStep(JobRepository repo, PlatformTransactionManager tx, JdbcTemplate jdbc, RunLedger ledger, DataSource ds,
-                     RunSettings s) {
+                     RunSettings s, RunMetrics metrics) {
         return new StepBuilder("parquet", repo)
                 .tasklet(new ParquetTasklet(ledger, new ParquetExporter(ds, s.parquet()), s.parquet().enabled()), tx)
                 .listener(crashAfterCommit("parquet.after-commit"))
+                .listener((StepExecutionListener) metrics)
                 .build();
     }
 

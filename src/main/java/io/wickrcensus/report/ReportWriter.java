@@ -36,7 +36,8 @@ public final class ReportWriter {
     }
 
     private static void json(Object report, Writer out) throws IOException {
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, report);
+        // as a string: the mapper would close the caller's writer
+        out.write(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         out.write('\n');
     }
 

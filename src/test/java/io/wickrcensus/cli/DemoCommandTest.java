@@ -30,6 +30,20 @@ class DemoCommandTest {
         }
         assertThat(nights).hasSize(3);
         assertThat(Files.exists(demo.resolve("postgres").resolve("PG_VERSION"))).isTrue();
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        java.time.YearMonth month = java.time.YearMonth.from(today);
+        Path reports = demo.resolve("reports");
+        for (String ext : List.of("csv", "json", "html")) {
+            assertThat(reports.resolve("guest-billing-" + month + "." + ext)).isNotEmptyFile();
+            assertThat(reports.resolve("guest-billing-" + month.minusMonths(1) + "." + ext)).isNotEmptyFile();
+        }
+        try (var files = Files.list(reports)) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("audit-") && f.contains("-" + today + ".")))
+                    .hasSize(3);
+        }
+        // the current month cannot be final yet; the first night captured a year of periods for the chart
+        assertThat(Files.readString(reports.resolve("guest-billing-" + month + ".csv"))).contains("," + month + ",provisional,");
+        assertThat(Files.readString(reports.resolve("guest-billing-" + month + ".html"))).contains("data-period=\"" + month.minusMonths(11) + "\"");
         // a second demo finds every night already snapshotted
         assertThat(Main.execute("demo", "--dir", demo.toString(), "--users", "800", "--guests", "40")).isEqualTo(ExitCodes.OK);
     }

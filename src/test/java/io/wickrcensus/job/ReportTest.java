@@ -202,6 +202,11 @@ class ReportTest {
             Path csv = dir.resolve("oct.csv");
             assertThat(report(dir, "guest-billing", "--period", "2026-10", "--out", csv.toString())).isEqualTo(ExitCodes.OK);
             assertThat(Files.readString(csv)).isEqualTo(finalCsvLater);
+            Path json = dir.resolve("oct.json");
+            assertThat(report(dir, "guest-billing", "--period", "2026-10", "--format", "json", "--out", json.toString()))
+                    .isEqualTo(ExitCodes.OK);
+            assertThat(Json.MAPPER.readTree(Files.readString(json)).get("networks").get(0).get("guests").asLong())
+                    .isEqualTo(guestBilling(OCT, 3).networks().get(0).guests());
             Path html = dir.resolve("audit.html");
             assertThat(report(dir, "audit", "--network-id", h.network, "--as-of", "2026-11-05", "--format", "html",
                     "--out", html.toString())).isEqualTo(ExitCodes.OK);
@@ -218,7 +223,7 @@ class ReportTest {
             assertThat(Files.readString(dir.resolve("report.log"))).contains("--period: '2026-13' is not a billing period")
                     .contains("--since (2026-11-05) is after --as-of (2026-11-01)")
                     .contains("has no published snapshot on or before 2026-10-01");
-            assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("oct.csv", "audit.html", "report.log");
+            assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("oct.csv", "oct.json", "audit.html", "report.log");
         } finally {
             io.wickrcensus.parquet.PartitionWriter.deleteTree(dir);
         }

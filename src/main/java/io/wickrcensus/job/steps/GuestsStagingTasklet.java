@@ -1,5 +1,6 @@
 package io.wickrcensus.job.steps;
 
+import io.wickrcensus.job.RunMetrics;
 import io.wickrcensus.api.WickrAdminClient;
 import io.wickrcensus.api.model.GuestUser;
 import io.wickrcensus.api.model.ListGuestUsersRequest;
@@ -14,8 +15,8 @@ public class GuestsStagingTasklet extends StagingTasklet<GuestUser> {
 
     private final WickrAdminClient client;
 
-    public GuestsStagingTasklet(DataSource dataSource, WickrAdminClient client, int batchRows) {
-        super(dataSource, batchRows);
+    public GuestsStagingTasklet(DataSource dataSource, WickrAdminClient client, int batchRows, RunMetrics metrics) {
+        super(dataSource, batchRows, metrics);
         this.client = client;
     }
 

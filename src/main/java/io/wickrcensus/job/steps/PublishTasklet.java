@@ -1,5 +1,6 @@
 package io.wickrcensus.job.steps;
 
+import io.wickrcensus.job.RunMetrics;
 import io.wickrcensus.job.CrashPoints;
 import io.wickrcensus.job.RunLedger;
 import java.time.LocalDate;
@@ -27,8 +28,10 @@ public class PublishTasklet implements Tasklet {
 
     private final JdbcTemplate jdbc;
     private final RunLedger ledger;
+    private final RunMetrics metrics;
 
-    public PublishTasklet(JdbcTemplate jdbc, RunLedger ledger) {
+    public PublishTasklet(JdbcTemplate jdbc, RunLedger ledger, RunMetrics metrics) {
+        this.metrics = metrics;
         this.jdbc = jdbc;
         this.ledger = ledger;
     }
@@ -91,6 +94,8 @@ public class PublishTasklet implements Tasklet {
         jdbc.update("DELETE FROM census.stage_user WHERE run_id = ?", run.runId());
         jdbc.update("DELETE FROM census.stage_guest WHERE run_id = ?", run.runId());
         CrashPoints.reach("publish.before-commit");
+        metrics.rows("user_version", newUsers);
+        metrics.rows("guest_version", newGuests);
         log.info("network {}: published run {} (users: {} new or changed, {} closed; guests: {} new, {} closed)",
                 run.networkId(), run.runId(), newUsers, closedUsers, newGuests, closedGuests);
         return RepeatStatus.FINISHED;

@@ -1,5 +1,6 @@
 package io.wickrcensus.job.steps;
 
+import io.wickrcensus.job.RunMetrics;
 import io.wickrcensus.api.WickrAdminClient;
 import io.wickrcensus.api.model.BatchReinviteUserResponse;
 import io.wickrcensus.job.CrashPoints;
@@ -33,8 +34,10 @@ public class ReinviteTasklet implements Tasklet {
     private final JdbcTemplate jdbc;
     private final WickrAdminClient client;
     private final ReinviteSettings settings;
+    private final RunMetrics metrics;
 
-    public ReinviteTasklet(JdbcTemplate jdbc, WickrAdminClient client, ReinviteSettings settings) {
+    public ReinviteTasklet(JdbcTemplate jdbc, WickrAdminClient client, ReinviteSettings settings, RunMetrics metrics) {
+        this.metrics = metrics;
         this.jdbc = jdbc;
         this.client = client;
         this.settings = settings;
@@ -116,6 +119,7 @@ public class ReinviteTasklet implements Tasklet {
         jdbc.batchUpdate("INSERT INTO census.reinvitation (run_id, user_id, chunk_no, client_token, outcome, completed_at) "
                 + "VALUES (?, ?, ?, ?, ?, CASE WHEN ? = 'PENDING' THEN NULL ELSE now() END)",
                 rows.stream().map(r -> new Object[] {r[0], r[1], r[2], r[3], r[4], r[4]}).toList());
+        metrics.rows("reinvitation", rows.size());
         return outcome.equals("PENDING");
     }
 

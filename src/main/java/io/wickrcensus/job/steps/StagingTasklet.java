@@ -1,5 +1,6 @@
 package io.wickrcensus.job.steps;
 
+import io.wickrcensus.job.RunMetrics;
 import io.wickrcensus.job.CrashPoints;
 import io.wickrcensus.job.PgCopy;
 import io.wickrcensus.job.Prefetcher;
@@ -36,11 +37,13 @@ public abstract class StagingTasklet<T> implements Tasklet, StepExecutionListene
     private final DataSource dataSource;
     protected final JdbcTemplate jdbc;
     private final int batchRows;
+    private final RunMetrics metrics;
     private final Map<Long, State<T>> states = new ConcurrentHashMap<>();
 
     private record State<T>(Prefetcher<T> source, ProgressLog progress, long[] seq, long expected, Object[] prefix) { }
 
-    protected StagingTasklet(DataSource dataSource, int batchRows) {
+    protected StagingTasklet(DataSource dataSource, int batchRows, RunMetrics metrics) {
+        this.metrics = metrics;
         this.dataSource = dataSource;
         this.jdbc = new JdbcTemplate(dataSource);
         this.batchRows = batchRows;
@@ -102,6 +105,7 @@ public abstract class StagingTasklet<T> implements Tasklet, StepExecutionListene
                 DataSourceUtils.releaseConnection(c, dataSource);
             }
             contribution.incrementWriteCount(items.size());
+            metrics.rows(copyTarget().substring("census.".length()).split(" ")[0], items.size());
             state.progress().add(items.size(), state.expected());
             CrashPoints.reach(crashPoint());
         }

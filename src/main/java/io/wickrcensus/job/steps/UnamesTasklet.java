@@ -1,5 +1,6 @@
 package io.wickrcensus.job.steps;
 
+import io.wickrcensus.job.RunMetrics;
 import io.wickrcensus.api.WickrAdminClient;
 import io.wickrcensus.api.model.BatchLookupUserUnameResponse;
 import io.wickrcensus.job.AdaptiveRateLimiter;
@@ -51,12 +52,14 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener {
     private final int concurrency;
     private final AdaptiveRateLimiter limiter;
     private final Duration freshness;
+    private final RunMetrics metrics;
     private final Map<Long, State> states = new ConcurrentHashMap<>();
 
     private record State(Connection cursorConnection, Prefetcher<String> candidates, ProgressLog progress) { }
 
     public UnamesTasklet(DataSource dataSource, WickrAdminClient client, ExecutorService callers, int concurrency,
-                         AdaptiveRateLimiter limiter, Duration freshness) {
+                         AdaptiveRateLimiter limiter, Duration freshness, RunMetrics metrics) {
+        this.metrics = metrics;
         this.dataSource = dataSource;
         this.jdbc = new JdbcTemplate(dataSource);
         this.client = client;
@@ -167,6 +170,8 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener {
                 ON CONFLICT (run_id, uname) DO UPDATE SET field = EXCLUDED.field, reason = EXCLUDED.reason, failed_at = now()""",
                 failed);
         contribution.incrementWriteCount(round.size());
+        metrics.rows("uname_directory", resolved.size());
+        metrics.rows("uname_lookup_failure", failed.size());
         state.progress().add(round.size(), -1);
         CrashPoints.reach("unames.round");
         return RepeatStatus.CONTINUABLE;

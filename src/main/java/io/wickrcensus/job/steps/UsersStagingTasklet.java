@@ -1,5 +1,6 @@
 package io.wickrcensus.job.steps;
 
+import io.wickrcensus.job.RunMetrics;
 import io.wickrcensus.api.WickrAdminClient;
 import io.wickrcensus.api.model.ListUsersRequest;
 import io.wickrcensus.api.model.User;
@@ -16,8 +17,8 @@ public class UsersStagingTasklet extends StagingTasklet<User> {
 
     private final WickrAdminClient client;
 
-    public UsersStagingTasklet(DataSource dataSource, WickrAdminClient client, int batchRows) {
-        super(dataSource, batchRows);
+    public UsersStagingTasklet(DataSource dataSource, WickrAdminClient client, int batchRows, RunMetrics metrics) {
+        super(dataSource, batchRows, metrics);
         this.client = client;
     }
 
