@@ -5,18 +5,20 @@ import java.util.Random;
 /**
  * The faults and limits the emulator injects, changeable while it runs. Fractions are of API
  * calls; each call draws once, so the fractions add up (429 first, then 500, malformed, truncated,
- * dropped).
+ * dropped, stalled).
  */
 public final class Faults {
 
     /** What the draw decided for one call. */
-    public enum Kind { NONE, THROTTLE, SERVER_ERROR, MALFORMED, TRUNCATED, DROP }
+    public enum Kind { NONE, THROTTLE, SERVER_ERROR, MALFORMED, TRUNCATED, DROP, STALL }
 
     private volatile double fail429;
     private volatile double fail500;
     private volatile double malformed;
     private volatile double truncated;
     private volatile double drop;
+    private volatile double stall;
+    private volatile int stallMs = 5000;
     private volatile int latencyMs;
     private volatile int latencyJitterMs;
     private volatile TokenBucket rateLimit;
@@ -31,6 +33,20 @@ public final class Faults {
     public Faults malformed(double f) { this.malformed = fraction("malformed", f); return this; }
     public Faults truncated(double f) { this.truncated = fraction("truncated", f); return this; }
     public Faults drop(double f) { this.drop = fraction("drop", f); return this; }
+
+    /** A fraction of calls answered only after {@code ms} milliseconds: past a client's read timeout, a timeout. */
+    public Faults stall(double f, int ms) {
+        if (ms < 0) {
+            throw new IllegalArgumentException("stall must not be negative");
+        }
+        this.stall = fraction("stall", f);
+        this.stallMs = ms;
+        return this;
+    }
+
+    int stallMs() {
+        return stallMs;
+    }
 
     public Faults latency(int fixedMs, int jitterMs) {
         if (fixedMs < 0 || jitterMs < 0) {
@@ -49,14 +65,14 @@ public final class Faults {
 
     /** Turns every fault and limit off. */
     public Faults clear() {
-        fail429 = fail500 = malformed = truncated = drop = 0;
+        fail429 = fail500 = malformed = truncated = drop = stall = 0;
         latencyMs = latencyJitterMs = 0;
         rateLimit = null;
         return this;
     }
 
     Kind draw() {
-        double sum = fail429 + fail500 + malformed + truncated + drop;
+        double sum = fail429 + fail500 + malformed + truncated + drop + stall;
         if (sum <= 0) {
             return Kind.NONE;
         }
@@ -76,7 +92,10 @@ public final class Faults {
         if ((r -= truncated) < 0) {
             return Kind.TRUNCATED;
         }
-        return r - drop < 0 ? Kind.DROP : Kind.NONE;
+        if ((r -= drop) < 0) {
+            return Kind.DROP;
+        }
+        return r - stall < 0 ? Kind.STALL : Kind.NONE;
     }
 
     /** The delay to add to this call, in milliseconds. */

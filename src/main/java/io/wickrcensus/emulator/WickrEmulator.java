@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Besides the API, a few unsigned endpoints under {@code /_emulator/} let a test or a
  * benchmark in another process steer it: {@code POST /_emulator/networks/{id}/churn?days=N},
  * {@code GET /_emulator/networks/{id}/reinvitations}, {@code GET /_emulator/stats} and
- * {@code POST /_emulator/faults?fail429=..&fail500=..&malformed=..&truncated=..&drop=..&latencyMs=..&rateLimit=..}.
+ * {@code POST /_emulator/faults?fail429=..&fail500=..&malformed=..&truncated=..&drop=..&stall=..&stallMs=..&latencyMs=..&rateLimit=..}.
  */
 public final class WickrEmulator implements AutoCloseable {
 
@@ -183,6 +183,7 @@ public final class WickrEmulator implements AutoCloseable {
                     ex.drop();
                     return;
                 }
+                case STALL -> sleep(faults.stallMs());
                 default -> { }
             }
             SyntheticNetwork net = networks.get(route.networkId());
@@ -229,7 +230,7 @@ public final class WickrEmulator implements AutoCloseable {
             }
             if (path.equals("faults") && ex.method.equals("POST")) {
                 faults.fail429(dbl(q, "fail429")).fail500(dbl(q, "fail500")).malformed(dbl(q, "malformed"))
-                        .truncated(dbl(q, "truncated")).drop(dbl(q, "drop"))
+                        .truncated(dbl(q, "truncated")).drop(dbl(q, "drop")).stall(dbl(q, "stall"), q.containsKey("stallMs") ? (int) dbl(q, "stallMs") : 5000)
                         .latency((int) dbl(q, "latencyMs"), (int) dbl(q, "latencyJitterMs")).rateLimit(dbl(q, "rateLimit"));
                 return "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
             }

@@ -30,6 +30,7 @@ public final class CensusRun {
 
     /** Runs the networks and returns the exit code that tells most about them. */
     public static int execute(RunSettings settings, AwsCredentialsProvider credentials, Map<String, String> env) {
+        readTimeoutMs(env); // bad configuration is refused before the database is touched
         DatabaseLocation db;
         try {
             db = DatabaseLocation.resolve(env, settings.dataDir());
@@ -47,7 +48,12 @@ public final class CensusRun {
 
     /** Runs the networks against a database the caller holds open. */
     public static int execute(RunSettings settings, AwsCredentialsProvider credentials, Map<String, String> env, DatabaseLocation db) {
-        RunMetrics metrics = new RunMetrics();
+        return execute(settings, credentials, env, db, new RunMetrics());
+    }
+
+    /** Runs the networks against a database the caller holds open, recording into {@code metrics}. */
+    public static int execute(RunSettings settings, AwsCredentialsProvider credentials, Map<String, String> env, DatabaseLocation db,
+                              RunMetrics metrics) {
         long start = System.nanoTime();
         int code = ExitCodes.FAILED;
         try {
@@ -99,6 +105,23 @@ public final class CensusRun {
         }
     }
 
+    /** How long the client waits for an answer to start: CENSUS_API_READ_TIMEOUT_MS, default 30 s. */
+    static long readTimeoutMs(Map<String, String> env) {
+        String v = env.get("CENSUS_API_READ_TIMEOUT_MS");
+        if (v == null || v.isBlank()) {
+            return 30_000;
+        }
+        try {
+            long ms = Long.parseLong(v.trim());
+            if (ms > 0) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("CENSUS_API_READ_TIMEOUT_MS must be a positive number of milliseconds, got '" + v + "'");
+    }
+
     static ConfigurableApplicationContext context(RunSettings settings, AwsCredentialsProvider credentials,
                                                   Map<String, String> env, DatabaseLocation db, RunMetrics metrics) {
         Map<String, Object> props = new LinkedHashMap<>();
@@ -113,6 +136,7 @@ public final class CensusRun {
         props.put("spring.flyway.placeholders.auditor_role", env.getOrDefault("CENSUS_AUDITOR_ROLE", "census_auditor"));
         props.put("spring.flyway.placeholders.finance_role", env.getOrDefault("CENSUS_FINANCE_ROLE", "census_finance"));
         props.put("spring.main.log-startup-info", false);
+        props.put("census.api.read-timeout-ms", readTimeoutMs(env));
         return new SpringApplicationBuilder(CensusApplication.class)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)

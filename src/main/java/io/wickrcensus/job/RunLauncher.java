@@ -18,8 +18,11 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
@@ -107,6 +110,18 @@ public class RunLauncher {
                         settings.asOf(), last.getId());
                 jobOperator.recover(last);
             }
+            if (last != null) {
+                releaseUnknown(networkId, last);
+            } else {
+                // a launch that lost the database between creating the instance and its first execution
+                // leaves an instance Batch can neither start nor restart; it holds nothing, so it goes
+                JobInstance empty = jobRepository.getJobInstance(SnapshotJobConfiguration.JOB_NAME, params);
+                if (empty != null) {
+                    log.warn("network {} {}: job instance {} was left without an execution; replacing it", networkId,
+                            settings.asOf(), empty.getInstanceId());
+                    jobRepository.deleteJobInstance(empty);
+                }
+            }
             log.info("network {} {}: {} run {} (billing periods {})", networkId, settings.asOf(),
                     last == null ? "starting" : "resuming", run.runId(), periods);
             JobExecution execution = jobOperator.start(snapshotJob, params);
@@ -145,6 +160,40 @@ public class RunLauncher {
     }
 
     /** A process killed between the publish commit and the job's own bookkeeping leaves a STARTED execution behind. */
+    /**
+     * Batch marks a step UNKNOWN when its failure could not be rolled back (the database went away
+     * mid-step), or leaves it STARTED when it could not record the end, and then refuses to restart
+     * the job, asking for a person. Every step of this job is
+     * re-runnable (staging resumes from what was committed, lookups and re-invitations are recorded
+     * per item, publishing is one transaction, Parquet is rebuilt), and PostgreSQL rolled back what
+     * was not committed, so such a step is marked FAILED and the relaunch resumes it.
+     */
+    private void releaseUnknown(String networkId, JobExecution last) {
+        JobExecution full = jobRepository.getJobExecution(last.getId());
+        boolean released = false;
+        for (StepExecution step : full.getStepExecutions()) {
+            // UNKNOWN, or still STARTED because the database went away before Batch could record the end;
+            // we hold the run's lock, so no other process runs it
+            if (step.getStatus() == BatchStatus.UNKNOWN || step.getStatus().isRunning()) {
+                step.setStatus(BatchStatus.FAILED);
+                step.setExitStatus(ExitStatus.FAILED.addExitDescription(
+                        "marked FAILED by wickr-census: its failure could not be rolled back; the step is re-runnable"));
+                jobRepository.update(step);
+                released = true;
+            }
+        }
+        if (full.getStatus() == BatchStatus.UNKNOWN) {
+            full.setStatus(BatchStatus.FAILED);
+            full.setExitStatus(ExitStatus.FAILED);
+            jobRepository.update(full);
+            released = true;
+        }
+        if (released) {
+            log.warn("network {} {}: execution {} ended without a rollback (the database went away); resuming it",
+                    networkId, settings.asOf(), last.getId());
+        }
+    }
+
     private void recoverOrphanOfPublishedRun(String networkId) {
         JobExecution last = jobRepository.getLastJobExecution(SnapshotJobConfiguration.JOB_NAME, identifying(networkId));
         if (last != null && last.getStatus().isRunning()) {

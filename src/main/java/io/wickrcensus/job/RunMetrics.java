@@ -116,34 +116,55 @@ public final class RunMetrics implements ApiCallListener, StepExecutionListener 
         b.build().push();
     }
 
-    /** One line: calls per operation, retries, throttles, rows per table, seconds per step. */
-    public String summary() {
+    /** Successful-or-not HTTP attempts per operation. */
+    public Map<String, Long> calls() {
         Map<String, Long> calls = new TreeMap<>();
-        Map<String, Long> rows = new TreeMap<>();
-        Map<String, Double> steps = new TreeMap<>();
-        long[] retries = new long[2];
-        long[] throttles = new long[1];
-        for (Meter m : registry.getMeters()) {
-            String name = m.getId().getName();
-            switch (name) {
-                case "census.api.calls" -> {
-                    long n = ((Timer) m).count();
-                    calls.merge(m.getId().getTag("operation"), n, Long::sum);
-                    if ("throttled".equals(m.getId().getTag("outcome"))) {
-                        throttles[0] += n;
-                    }
-                }
-                case "census.api.retries" -> retries[0] += (long) ((Counter) m).count();
-                case "census.rows.written" -> rows.merge(m.getId().getTag("table"), (long) ((Counter) m).count(), Long::sum);
-                case "census.step.duration" -> steps.merge(m.getId().getTag("step"), ((Timer) m).totalTime(TimeUnit.SECONDS), Double::sum);
-                default -> { }
-            }
-        }
-        return "api calls " + total(calls) + " " + join(calls, v -> v) + ", retries " + retries[0] + ", throttled " + throttles[0]
-                + ", rows " + join(rows, v -> v) + ", step seconds " + join(steps, v -> v);
+        meters("census.api.calls").forEach(m -> calls.merge(m.getId().getTag("operation"), ((Timer) m).count(), Long::sum));
+        return calls;
     }
 
-    private static long total(Map<String, Long> m) {
+    /** Attempts per operation that ended with this outcome ({@code ok}, {@code throttled}, ...). */
+    public Map<String, Long> calls(String outcome) {
+        Map<String, Long> calls = new TreeMap<>();
+        meters("census.api.calls").filter(m -> outcome.equals(m.getId().getTag("outcome")))
+                .forEach(m -> calls.merge(m.getId().getTag("operation"), ((Timer) m).count(), Long::sum));
+        return calls;
+    }
+
+    public long retries() {
+        return meters("census.api.retries").mapToLong(m -> (long) ((Counter) m).count()).sum();
+    }
+
+    public long throttled() {
+        return total(calls("throttled"));
+    }
+
+    /** Rows written per table. */
+    public Map<String, Long> rows() {
+        Map<String, Long> rows = new TreeMap<>();
+        meters("census.rows.written").forEach(m -> rows.merge(m.getId().getTag("table"), (long) ((Counter) m).count(), Long::sum));
+        return rows;
+    }
+
+    /** Seconds per step, partitions of a step added up. */
+    public Map<String, Double> stepSeconds() {
+        Map<String, Double> steps = new TreeMap<>();
+        meters("census.step.duration").forEach(m -> steps.merge(m.getId().getTag("step"), ((Timer) m).totalTime(TimeUnit.SECONDS), Double::sum));
+        return steps;
+    }
+
+    private java.util.stream.Stream<Meter> meters(String name) {
+        return registry.getMeters().stream().filter(m -> m.getId().getName().equals(name));
+    }
+
+    /** One line: calls per operation, retries, throttles, rows per table, seconds per step. */
+    public String summary() {
+        Map<String, Long> calls = calls();
+        return "api calls " + total(calls) + " " + join(calls, v -> v) + ", retries " + retries() + ", throttled " + throttled()
+                + ", rows " + join(rows(), v -> v) + ", step seconds " + join(stepSeconds(), v -> v);
+    }
+
+    static long total(Map<String, Long> m) {
         return m.values().stream().mapToLong(Long::longValue).sum();
     }
 

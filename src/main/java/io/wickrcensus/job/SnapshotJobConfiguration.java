@@ -57,12 +57,13 @@ public class SnapshotJobConfiguration {
 
     @Bean(destroyMethod = "close")
     WickrAdminClient wickrAdminClient(RunSettings settings, AwsCredentialsProvider credentials, AdaptiveRateLimiter limiter,
-                                      RunMetrics metrics) {
+                                      RunMetrics metrics, @Value("${census.api.read-timeout-ms:30000}") long readTimeoutMs) {
         WickrClientConfig config = WickrClientConfig.builder()
                 .region(settings.region())
                 .endpoint(settings.endpoint())
                 .credentials(credentials)
                 .maxAttempts(settings.maxAttempts())
+                .readTimeout(java.time.Duration.ofMillis(readTimeoutMs))
                 .maxConnections(Math.max(16, settings.parallelism() * (settings.unameConcurrency() + 4)))
                 .build();
         return WickrAdminClient.create(config, new ApiCallListener() {

@@ -74,6 +74,12 @@ final class JobHarness implements AutoCloseable {
      * emulator and the given database, halting at {@code crashAt} when given; output goes to {@code log}.
      */
     Process launchChild(String db, String asOf, String crashAt, Path log, String... extraArgs) throws java.io.IOException {
+        return launchChild(db, Map.of(), asOf, crashAt, log, extraArgs);
+    }
+
+    /** The same, with more environment for the child. */
+    Process launchChild(String db, Map<String, String> env, String asOf, String crashAt, Path log, String... extraArgs)
+            throws java.io.IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         if (crashAt != null) {
             cmd.add("-Dcensus.crash-at=" + crashAt);
@@ -89,6 +95,7 @@ final class JobHarness implements AutoCloseable {
         pb.environment().put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
         pb.environment().put("AWS_SECRET_ACCESS_KEY", SECRET);
         pb.environment().put("AWS_REGION", "us-east-1");
+        pb.environment().putAll(env);
         return pb.start();
     }
 
@@ -188,6 +195,48 @@ final class JobHarness implements AutoCloseable {
                 }
             }
         }
+        return d;
+    }
+
+    /**
+     * Content digests of the Parquet datasets under {@code root}, read back by DuckDB (ids and times
+     * left out, as in {@link #digest}), and the names of any file that is not a finished part or
+     * marker: a reader must never see one.
+     */
+    static Map<String, String> parquetDigest(Path root) throws SQLException, java.io.IOException {
+        Map<String, String> d = new LinkedHashMap<>();
+        String[][] parts = {
+            {"users", "SELECT network_id, snapshot_date, user_id, first_name, last_name, username, security_groups, is_admin, suspended, "
+                    + "status, otp_enabled, scim_id, type, cell, country_code, challenge_failures, is_invite_expired, is_user, "
+                    + "code_validation, uname"},
+            {"guest_users", "SELECT network_id, billing_period, snapshot_date, username, username_hash"},
+            {"unames", "SELECT network_id, uname, username"},
+            {"runs", "SELECT network_id, snapshot_date, billing_periods, status, users_staged, users_reported, unames_resolved, unames_failed"},
+        };
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            for (String[] p : parts) {
+                if (!java.nio.file.Files.isDirectory(root.resolve(p[0]))) {
+                    d.put("parquet " + p[0], "missing");
+                    continue;
+                }
+                try (ResultSet rs = s.executeQuery("SELECT count(*), coalesce(md5(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR)), '-') FROM ("
+                        + p[1] + " FROM read_parquet('" + root.resolve(p[0]) + "/**/*.parquet', hive_partitioning = true)) t")) {
+                    rs.next();
+                    d.put("parquet " + p[0], rs.getLong(1) + " rows, md5 " + rs.getString(2));
+                }
+            }
+        }
+        List<String> stray = new ArrayList<>();
+        for (String ds : List.of("users", "guest_users", "unames", "runs")) {
+            if (!java.nio.file.Files.isDirectory(root.resolve(ds))) {
+                continue;
+            }
+            try (var walk = java.nio.file.Files.walk(root.resolve(ds))) {
+                walk.filter(java.nio.file.Files::isRegularFile).map(f -> f.getFileName().toString())
+                        .filter(n -> !(n.startsWith("part-") && n.endsWith(".parquet")) && !n.equals("_SUCCESS")).forEach(stray::add);
+            }
+        }
+        d.put("parquet stray files", stray.toString());
         return d;
     }
 

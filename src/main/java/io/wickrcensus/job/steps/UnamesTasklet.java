@@ -84,13 +84,18 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener {
                     WHERE NOT EXISTS (SELECT 1 FROM census.uname_directory d
                                       WHERE d.network_id = ? AND d.uname = s.u
                                         AND d.last_resolved_at > now() - make_interval(secs => ?))
-                      AND NOT EXISTS (SELECT 1 FROM census.uname_lookup_failure f WHERE f.run_id = ? AND f.uname = s.u)
+                      -- a lookup that failed (this run, or within the window: the service said it cannot resolve it) is not paid again
+                      AND NOT EXISTS (SELECT 1 FROM census.uname_lookup_failure f JOIN census.run r ON r.run_id = f.run_id
+                                      WHERE f.uname = s.u AND r.network_id = ?
+                                        AND (f.run_id = ? OR f.failed_at > now() - make_interval(secs => ?)))
                     """);
             ps.setLong(1, run.runId());
             ps.setLong(2, run.runId());
             ps.setString(3, run.networkId());
             ps.setDouble(4, freshness.toSeconds());
-            ps.setLong(5, run.runId());
+            ps.setString(5, run.networkId());
+            ps.setLong(6, run.runId());
+            ps.setDouble(7, freshness.toSeconds());
             ps.setFetchSize(10_000);
             ResultSet rs = ps.executeQuery();
             Iterable<String> rows = () -> new Iterator<>() {

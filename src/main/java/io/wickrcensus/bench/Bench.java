@@ -1,0 +1,245 @@
+package io.wickrcensus.bench;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import io.wickrcensus.job.CensusRun;
+import io.wickrcensus.job.ReinviteSettings;
+import io.wickrcensus.job.RunMetrics;
+import io.wickrcensus.job.RunSettings;
+import io.wickrcensus.job.db.DatabaseLocation;
+import io.wickrcensus.parquet.ParquetSettings;
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * The benchmark: an emulator in its own process, an embedded (or configured) PostgreSQL, and the
+ * whole job in this process, night after night with churn between them; what each night cost
+ * against its lower bound.
+ */
+public final class Bench {
+
+    private static final String ACCESS_KEY = "AKIDBENCH";
+    private static final String SECRET = "bench-secret";
+
+    public record Options(int users, int guests, List<YearMonth> periods, int latencyMs, double rateLimit, int concurrency,
+                          int nights, double churnRate, long seed, boolean parquet, Path workDir) {
+    }
+
+    public record Step(String step, double seconds, long rows, double rowsPerSecond) {
+    }
+
+    /**
+     * One night's figures. The lower bound is max(ListUsers pages x L, the longest guest period's
+     * pages x L, successful calls / R): no run can take less.
+     */
+    public record Night(int night, LocalDate asOf, int exitCode, double wallSeconds, double usersPerSecond,
+                        List<Step> steps, Map<String, Long> calls, long retries, long throttled,
+                        long userPages, long maxGuestPages, long successfulCalls, double lowerBoundSeconds, double ratio,
+                        long peakHeapMb, long peakHeapAfterGcMb, long peakRssMb,
+                        long newUnames, long lookupCalls, long lookupCallsNeeded) {
+    }
+
+    public record Result(Options options, List<Night> nights) {
+    }
+
+    private Bench() {
+    }
+
+    public static Result run(Options o, Map<String, String> env, java.io.PrintStream progress) throws Exception {
+        List<String> emulatorArgs = new ArrayList<>(List.of("--seed", Long.toString(o.seed()), "--users", Integer.toString(o.users()),
+                "--guests", Integer.toString(o.guests()), "--periods", String.join(",", o.periods().stream().map(YearMonth::toString).toList()),
+                "--access-key", ACCESS_KEY, "--secret-key", SECRET, "--latency-ms", Integer.toString(o.latencyMs()),
+                "--rate-limit", Double.toString(o.rateLimit()), "--churn-rate", Double.toString(o.churnRate())));
+        Files.createDirectories(o.workDir());
+        List<Night> nights = new ArrayList<>();
+        GcWatch gc = new GcWatch();
+        try (EmulatorProcess emulator = EmulatorProcess.start(emulatorArgs);
+             DatabaseLocation db = DatabaseLocation.resolve(env, o.workDir().resolve("postgres"))) {
+            progress.println("emulator (own process) at " + emulator.endpoint + ", network " + emulator.networkId);
+            LocalDate first = LocalDate.now(java.time.ZoneOffset.UTC);
+            for (int n = 1; n <= o.nights(); n++) {
+                if (n > 1) {
+                    emulator.churn(1);
+                }
+                LocalDate asOf = first.plusDays(n - 1L);
+                RunSettings settings = new RunSettings(List.of(emulator.networkId), asOf, o.periods(), "us-east-1", emulator.endpoint,
+                        8, 1, o.concurrency(), o.rateLimit(), Duration.ofDays(30), 0.0, 5000, o.workDir().resolve("postgres"),
+                        ReinviteSettings.OFF, new ParquetSettings(o.parquet(), o.workDir().resolve("parquet"), CompressionCodecName.ZSTD,
+                        512L << 20, 64L << 20));
+                RunMetrics metrics = new RunMetrics();
+                System.gc();
+                gc.reset();
+                resetPeakRss();
+                long start = System.nanoTime();
+                int code = CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)),
+                        env, db, metrics);
+                double wall = (System.nanoTime() - start) / 1e9;
+                nights.add(night(n, asOf, code, wall, metrics, gc, db, emulator.networkId, o));
+                progress.println("night " + n + " (" + asOf + "): exit " + code + " in " + String.format(java.util.Locale.ROOT, "%.1f s", wall));
+                if (code != 0) {
+                    break;
+                }
+            }
+        } finally {
+            gc.close();
+        }
+        return new Result(o, nights);
+    }
+
+    private static Night night(int n, LocalDate asOf, int code, double wall, RunMetrics m, GcWatch gc, DatabaseLocation db,
+                               String network, Options o) throws SQLException {
+        Map<String, Long> rows = m.rows();
+        Map<String, Double> seconds = m.stepSeconds();
+        Map<String, String> tableOf = new LinkedHashMap<>();
+        tableOf.put("users", "stage_user");
+        tableOf.put("guestPeriod", "stage_guest");
+        tableOf.put("unames", "uname_directory");
+        tableOf.put("reconcile", null);
+        tableOf.put("reinvite", "reinvitation");
+        tableOf.put("publish", "user_version");
+        tableOf.put("parquet", null);
+        List<Step> steps = new ArrayList<>();
+        tableOf.forEach((step, table) -> {
+            double s = seconds.getOrDefault(step, 0.0);
+            long r = table == null ? 0 : rows.getOrDefault(table, 0L) + (step.equals("unames") ? rows.getOrDefault("uname_lookup_failure", 0L)
+                    : step.equals("publish") ? rows.getOrDefault("guest_version", 0L) : 0L);
+            steps.add(new Step(step, s, r, s > 0 ? r / s : 0));
+        });
+        long users = rows.getOrDefault("stage_user", 0L);
+        long userPages = Math.max(1, (users + 99) / 100);
+        long maxGuestPages = 0;
+        long newUnames = 0;
+        try (Connection c = db.connect()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT coalesce(max(p.guests_staged), 0) FROM census.run_period p JOIN census.run r USING (run_id)
+                    WHERE r.network_id = ? AND r.as_of = ?""")) {
+                ps.setString(1, network);
+                ps.setObject(2, asOf);
+                maxGuestPages = Math.max(1, (single(ps) + 99) / 100);
+            }
+            // unames this snapshot holds that the previous one did not: all a later night should pay for
+            try (PreparedStatement ps = c.prepareStatement("""
+                    WITH runs AS (SELECT run_id, snapshot_date FROM census.published_runs WHERE network_id = ? AND snapshot_date <= ?),
+                         cur AS (SELECT max(snapshot_date) d FROM runs),
+                         prev AS (SELECT max(snapshot_date) d FROM runs WHERE snapshot_date < (SELECT d FROM cur)),
+                         held AS (SELECT r.snapshot_date, u.uname FROM census.roster_by_run u JOIN runs r USING (run_id) WHERE u.uname IS NOT NULL
+                                  UNION SELECT r.snapshot_date, g.username_hash FROM census.guests_by_run g JOIN runs r USING (run_id))
+                    SELECT count(*) FROM (SELECT uname FROM held WHERE snapshot_date = (SELECT d FROM cur)
+                                          EXCEPT SELECT uname FROM held WHERE snapshot_date = (SELECT d FROM prev)) x""")) {
+                ps.setString(1, network);
+                ps.setObject(2, asOf);
+                newUnames = single(ps);
+            }
+        }
+        Map<String, Long> ok = m.calls("ok");
+        long successful = ok.values().stream().mapToLong(Long::longValue).sum();
+        double lb = Math.max(Math.max(userPages * o.latencyMs() / 1000.0, maxGuestPages * o.latencyMs() / 1000.0),
+                o.rateLimit() > 0 ? successful / o.rateLimit() : 0);
+        return new Night(n, asOf, code, wall, users / wall, steps, m.calls(), m.retries(), m.throttled(), userPages, maxGuestPages,
+                successful, lb, lb > 0 ? wall / lb : 0, gc.peakUsed() >> 20, gc.peakAfterGc() >> 20, peakRss() >> 20,
+                newUnames, ok.getOrDefault("BatchLookupUserUname", 0L), (newUnames + 49) / 50);
+    }
+
+    private static long single(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Resets the kernel's peak-RSS mark of this process (Linux); harmless where it cannot. */
+    private static void resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | UnsupportedOperationException e) {
+            // the peak then counts from the process start
+        }
+    }
+
+    /** Peak resident set size of this process in bytes (VmHWM), or 0 where /proc is absent. */
+    static long peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return 0;
+    }
+
+    /** Peak heap: the largest heap occupancy sampled by the collector, and the largest left after a collection (live data). */
+    static final class GcWatch implements AutoCloseable {
+        private final AtomicLong afterGc = new AtomicLong();
+        private final AtomicLong beforeGc = new AtomicLong();
+        private final NotificationListener listener = (notification, handback) -> {
+            if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()).getGcInfo();
+                afterGc.accumulateAndGet(heap(info.getMemoryUsageAfterGc()), Math::max);
+                beforeGc.accumulateAndGet(heap(info.getMemoryUsageBeforeGc()), Math::max);
+            }
+        };
+        private final List<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).toList();
+
+        GcWatch() {
+            for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) b).addNotificationListener(listener, null, null);
+            }
+        }
+
+        private long heap(Map<String, MemoryUsage> pools) {
+            return pools.entrySet().stream().filter(e -> heapPools.contains(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
+        }
+
+        void reset() {
+            afterGc.set(0);
+            beforeGc.set(0);
+        }
+
+        /** The most heap in use: before any collection, or now if more. */
+        long peakUsed() {
+            return Math.max(beforeGc.get(), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+
+        long peakAfterGc() {
+            return afterGc.get();
+        }
+
+        @Override
+        public void close() {
+            for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+                try {
+                    ((NotificationEmitter) b).removeNotificationListener(listener);
+                } catch (javax.management.ListenerNotFoundException e) {
+                    // already gone
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package io.wickrcensus.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wickrcensus.cli.ExitCodes;
+import io.wickrcensus.testing.TestDatabases;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The torture suite ({@code mvn -Ptorture test}; {@code .ci/run} runs it after the default suite).
+ * Every scenario runs the job in child JVMs, compares what it stored in PostgreSQL and Parquet with
+ * an uninterrupted reference run's by content digest, and prints its trials and failures.
+ * {@code -Dcensus.torture.seed=S} replays the random moments; {@code -Dcensus.torture.trials=N}
+ * and {@code -Dcensus.torture.kills=K} make it longer.
+ */
+@Tag("torture")
+class TortureTest {
+
+    static final String AS_OF = "2026-11-20";
+    static JobHarness h;
+    static Map<String, String> expected;
+    static long seed;
+    static Random random;
+    /** How long an uninterrupted child run takes, JVM start included. */
+    static long runMillis;
+    static final Map<String, String> report = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void reference() throws Exception {
+        seed = Long.getLong("census.torture.seed", System.nanoTime());
+        random = new Random(seed);
+        System.out.println("torture seed: " + seed + " (replay with -Dcensus.torture.seed=" + seed + ")");
+        h = new JobHarness(5000, 400);
+        assertThat(h.run(AS_OF)).isEqualTo(ExitCodes.OK);
+        expected = digests(h.dbUrl, h.outputDir);
+        String db = TestDatabases.newDatabase("timing");
+        Path log = Files.createTempFile("torture-timing", ".log");
+        long start = System.nanoTime();
+        assertThat(JobHarness.await(h.launchChild(db, AS_OF, null, log))).as(Files.readString(log)).isEqualTo(ExitCodes.OK);
+        runMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(digests(db, childOutput(db))).as("a child run equals the in-process reference").isEqualTo(expected);
+        System.out.println("torture: an uninterrupted run takes " + runMillis + " ms in a child JVM");
+    }
+
+    @AfterAll
+    static void summary() {
+        System.out.println("torture summary (seed " + seed + "):");
+        report.forEach((k, v) -> System.out.println("  " + k + ": " + v));
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    static Path childOutput(String db) {
+        return h.outputDir.resolve(Integer.toHexString(db.hashCode()));
+    }
+
+    static Map<String, String> digests(String db, Path parquet) throws Exception {
+        Map<String, String> d = new LinkedHashMap<>(JobHarness.digest(db));
+        d.putAll(JobHarness.parquetDigest(parquet));
+        return d;
+    }
+
+    /** Runs the command until it completes (at most {@code max} launches); returns the exit codes. */
+    static List<Integer> untilDone(String db, Map<String, String> env, Path log, int max) throws Exception {
+        List<Integer> codes = new ArrayList<>();
+        for (int i = 0; i < max; i++) {
+            int code = JobHarness.await(h.launchChild(db, env, AS_OF, null, log));
+            codes.add(code);
+            if (code == ExitCodes.OK || code == ExitCodes.ALREADY_COMPLETE) {
+                break;
+            }
+        }
+        return codes;
+    }
+
+    @Test
+    void sigkillAtRandomMomentsThenRelaunchGivesTheSameSnapshot() throws Exception {
+        int trials = Integer.getInteger("census.torture.trials", 3);
+        int killsPerTrial = Integer.getInteger("census.torture.kills", 4);
+        int kills = 0;
+        List<String> failures = new ArrayList<>();
+        for (int t = 0; t < trials; t++) {
+            String db = TestDatabases.newDatabase("torture_kill");
+            Path log = Files.createTempFile("torture-kill", ".log");
+            List<Long> moments = new ArrayList<>();
+            for (int k = 0; k < killsPerTrial; k++) {
+                long at = 200 + (long) (random.nextDouble() * runMillis);
+                Process p = h.launchChild(db, AS_OF, null, log);
+                if (p.waitFor(at, TimeUnit.MILLISECONDS)) {
+                    break; // it finished first
+                }
+                p.destroyForcibly(); // SIGKILL
+                p.waitFor(30, TimeUnit.SECONDS);
+                moments.add(at);
+                kills++;
+            }
+            List<Integer> codes = untilDone(db, Map.of(), log, 4);
+            Map<String, String> got = digests(db, childOutput(db));
+            if (!got.equals(expected) || codes.stream().noneMatch(c -> c == ExitCodes.OK || c == ExitCodes.ALREADY_COMPLETE)) {
+                failures.add("trial " + t + " killed at " + moments + " ms, relaunches " + codes + ": " + diff(got) + "\n" + Files.readString(log));
+            }
+        }
+        report.put("SIGKILL at random moments", trials + " trials, " + kills + " kills, " + failures.size() + " failures");
+        assertThat(failures).isEmpty();
+        assertThat(kills).as("the moments fell inside runs").isPositive();
+    }
+
+    @Test
+    void aPostgresRestartInTheMiddleOfARunStillEndsInTheExactSnapshot() throws Exception {
+        int trials = 2;
+        List<String> failures = new ArrayList<>();
+        int withoutRelaunch = 0;
+        for (int t = 0; t < trials; t++) {
+            Path data = Files.createTempDirectory("torture-pg");
+            int port;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            EmbeddedPostgres pg = start(data, port);
+            String db = pg.getJdbcUrl("postgres", "postgres");
+            Path log = Files.createTempFile("torture-pg", ".log");
+            try {
+                Process p = h.launchChild(db, AS_OF, null, log);
+                // restart once the run has started, at a random moment of it
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!Files.readString(log).contains("starting run") && p.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(random.nextInt(400));
+                pg.close();
+                Thread.sleep(1000);
+                pg = start(data, port);
+                int first = JobHarness.await(p);
+                List<Integer> codes = new ArrayList<>(List.of(first));
+                if (first == ExitCodes.OK) {
+                    withoutRelaunch++;
+                } else {
+                    codes.addAll(untilDone(db, Map.of(), log, 3));
+                }
+                Map<String, String> got = digests(db, childOutput(db));
+                if (!got.equals(expected) || codes.stream().noneMatch(c -> c == ExitCodes.OK)) {
+                    failures.add("trial " + t + ", exit codes " + codes + ": " + diff(got) + "\n" + Files.readString(log));
+                }
+            } finally {
+                pg.close();
+                io.wickrcensus.parquet.PartitionWriter.deleteTree(data);
+            }
+        }
+        report.put("PostgreSQL restarted mid-run", trials + " trials, " + withoutRelaunch + " completed without a relaunch, "
+                + failures.size() + " failures");
+        assertThat(failures).isEmpty();
+    }
+
+    static EmbeddedPostgres start(Path data, int port) throws java.io.IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port)
+                .setServerConfig("max_connections", "100").start();
+    }
+
+    @Test
+    void tenPercentOf429s500sTimeoutsAndMalformedBodiesLeaveTheSnapshotExact() throws Exception {
+        int trials = 2;
+        List<String> failures = new ArrayList<>();
+        long faults = 0;
+        try {
+            for (int t = 0; t < trials; t++) {
+                h.emulator.resetStats();
+                // 10% of calls fail, a quarter each: throttled, server error, too slow for the client, broken JSON
+                h.emulator.faults().fail429(0.025).fail500(0.025).stall(0.025, 1500).malformed(0.025);
+                String db = TestDatabases.newDatabase("torture_faults");
+                Path log = Files.createTempFile("torture-faults", ".log");
+                List<Integer> codes = untilDone(db, Map.of("CENSUS_API_READ_TIMEOUT_MS", "500"), log, 3);
+                Map<String, Long> stats = h.emulator.stats();
+                long injected = stats.entrySet().stream().filter(e -> e.getKey().startsWith("fault.")).mapToLong(Map.Entry::getValue).sum();
+                faults += injected;
+                Map<String, String> got = digests(db, childOutput(db));
+                if (!got.equals(expected) || codes.stream().noneMatch(c -> c == ExitCodes.OK)
+                        || stats.getOrDefault("fault.STALL", 0L) == 0 || stats.getOrDefault("fault.MALFORMED", 0L) == 0) {
+                    failures.add("trial " + t + ", exit codes " + codes + ", stats " + stats + ": " + diff(got) + "\n" + Files.readString(log));
+                }
+            }
+        } finally {
+            h.emulator.faults().clear();
+        }
+        report.put("10% API faults", trials + " trials, " + faults + " faults injected, " + failures.size() + " failures");
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void twoLaunchesAtOnceForTheSameNetworkAndDateRunExactlyOnce() throws Exception {
+        int trials = 3;
+        List<String> failures = new ArrayList<>();
+        for (int t = 0; t < trials; t++) {
+            String db = TestDatabases.newDatabase("torture_double");
+            Path logA = Files.createTempFile("torture-double-a", ".log");
+            Path logB = Files.createTempFile("torture-double-b", ".log");
+            h.emulator.resetStats();
+            Process a = h.launchChild(db, AS_OF, null, logA);
+            Thread.sleep(random.nextInt(1500));
+            Process b = h.launchChild(db, AS_OF, null, logB);
+            List<Integer> codes = List.of(JobHarness.await(a), JobHarness.await(b));
+            long listUsers = h.emulator.stats().getOrDefault("ListUsers.200", 0L);
+            boolean oneRan = codes.stream().filter(c -> c == ExitCodes.OK).count() == 1
+                    && codes.stream().anyMatch(c -> c == ExitCodes.CONCURRENT_LAUNCH || c == ExitCodes.ALREADY_COMPLETE);
+            Map<String, String> got = digests(db, childOutput(db));
+            if (!oneRan || listUsers != 50 || !got.equals(expected)) {
+                failures.add("trial " + t + ", exit codes " + codes + ", ListUsers calls " + listUsers + ": " + diff(got)
+                        + "\n" + Files.readString(logA) + "\n----\n" + Files.readString(logB));
+            }
+        }
+        report.put("double launch", trials + " trials, " + failures.size() + " failures");
+        assertThat(failures).isEmpty();
+    }
+
+    static String diff(Map<String, String> got) {
+        StringBuilder b = new StringBuilder();
+        expected.forEach((k, v) -> {
+            if (!v.equals(got.get(k))) {
+                b.append(k).append(" expected ").append(v).append(" got ").append(got.get(k)).append("; ");
+            }
+        });
+        return b.length() == 0 ? "digests equal" : b.toString();
+    }
+}
