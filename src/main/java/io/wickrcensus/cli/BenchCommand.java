@@ -37,7 +37,7 @@ public final class BenchCommand implements Callable<Integer> {
             + "The job's own rate budget is set to the same.")
     double rateLimit;
 
-    @Option(names = "--concurrency", defaultValue = "4", description = "Concurrent uname lookup calls (default ${DEFAULT-VALUE}).")
+    @Option(names = "--concurrency", defaultValue = "8", description = "Concurrent uname lookup calls (default ${DEFAULT-VALUE}).")
     int concurrency;
 
     @Option(names = "--nights", defaultValue = "1", description = "Nights to run, with a day of churn between them (default ${DEFAULT-VALUE}).")

@@ -50,7 +50,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Networks run at once (default ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--uname-concurrency", defaultValue = "4", description = "Concurrent uname lookups per network (default ${DEFAULT-VALUE}).")
+    @Option(names = "--uname-concurrency", defaultValue = "8", description = "Concurrent uname lookups per network (default ${DEFAULT-VALUE}).")
     int unameConcurrency;
 
     @Option(names = "--api-rate", defaultValue = "0", description = "Client-side budget of uname lookups per second, adapting to 429s (0: none).")

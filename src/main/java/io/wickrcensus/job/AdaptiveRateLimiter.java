@@ -33,6 +33,19 @@ public final class AdaptiveRateLimiter {
         }
     }
 
+    /**
+     * Counts a call that was sent without waiting (paging, the run's critical path): it uses up a
+     * slot of the budget, so the calls that do wait (uname lookups) take only what is left.
+     */
+    public synchronized void consume() {
+        if (ceiling > 0) {
+            // at the nominal cost, and never more than a second ahead: after a 429 has halved the rate,
+            // the paging would otherwise push the waiting callers minutes into the future
+            long now = System.nanoTime();
+            nextFreeNanos = Math.min(Math.max(now, nextFreeNanos) + (long) (1e9 / ceiling), now + 1_000_000_000L);
+        }
+    }
+
     public synchronized void throttled() {
         if (ceiling > 0) {
             rate = Math.max(1.0, rate / 2);

@@ -132,6 +132,9 @@ public final class CensusRun {
         props.put("spring.datasource.hikari.pool-name", "census");
         props.put("spring.batch.job.enabled", false);
         props.put("spring.batch.jdbc.initialize-schema", "never");
+        // Launches of one network and date are serialised by the launcher's advisory lock; SERIALIZABLE
+        // (Batch's default) only made launches of different networks abort each other at commit
+        props.put("spring.batch.jdbc.isolation-level-for-create", "read-committed");
         props.put("spring.flyway.locations", "classpath:db/migration");
         props.put("spring.flyway.placeholders.auditor_role", env.getOrDefault("CENSUS_AUDITOR_ROLE", "census_auditor"));
         props.put("spring.flyway.placeholders.finance_role", env.getOrDefault("CENSUS_FINANCE_ROLE", "census_finance"));

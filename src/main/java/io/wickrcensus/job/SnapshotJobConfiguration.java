@@ -4,7 +4,10 @@ import io.wickrcensus.api.ApiCallListener;
 import io.wickrcensus.api.WickrAdminClient;
 import io.wickrcensus.api.WickrClientConfig;
 import io.wickrcensus.parquet.ParquetExporter;
+import io.wickrcensus.job.steps.EarlyUnameLookups;
 import io.wickrcensus.job.steps.GuestsStagingTasklet;
+import io.wickrcensus.job.steps.RunContext;
+import io.wickrcensus.job.steps.UnameLookups;
 import io.wickrcensus.job.steps.ParquetTasklet;
 import io.wickrcensus.job.steps.PublishTasklet;
 import io.wickrcensus.job.steps.ReconcileTasklet;
@@ -23,6 +26,8 @@ import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.flow.Flow;
@@ -70,6 +75,9 @@ public class SnapshotJobConfiguration {
             @Override
             public void attempt(String operation, int status, long nanos) {
                 metrics.attempt(operation, status, nanos);
+                if (!operation.equals("BatchLookupUserUname")) {
+                    limiter.consume(); // lookups wait for the budget; paging takes it first
+                }
             }
 
             @Override
@@ -101,15 +109,15 @@ public class SnapshotJobConfiguration {
 
     @Bean
     Step usersStep(JobRepository repo, PlatformTransactionManager tx, DataSource ds, WickrAdminClient client, RunSettings s,
-                   RunMetrics metrics) {
-        UsersStagingTasklet tasklet = new UsersStagingTasklet(ds, client, s.copyBatchRows(), metrics);
+                   RunMetrics metrics, EarlyUnameLookups early) {
+        UsersStagingTasklet tasklet = new UsersStagingTasklet(ds, client, s.copyBatchRows(), metrics, early);
         return new StepBuilder("users", repo).tasklet(tasklet, tx).listener(tasklet).listener((StepExecutionListener) metrics).build();
     }
 
     @Bean
     Step guestPeriodStep(JobRepository repo, PlatformTransactionManager tx, DataSource ds, WickrAdminClient client, RunSettings s,
-                         RunMetrics metrics) {
-        GuestsStagingTasklet tasklet = new GuestsStagingTasklet(ds, client, s.copyBatchRows(), metrics);
+                         RunMetrics metrics, EarlyUnameLookups early) {
+        GuestsStagingTasklet tasklet = new GuestsStagingTasklet(ds, client, s.copyBatchRows(), metrics, early);
         return new StepBuilder("guestPeriod", repo).tasklet(tasklet, tx).listener(tasklet).listener((StepExecutionListener) metrics).build();
     }
 
@@ -139,9 +147,20 @@ public class SnapshotJobConfiguration {
     }
 
     @Bean
-    Step unamesStep(JobRepository repo, PlatformTransactionManager tx, DataSource ds, WickrAdminClient client,
-                    ExecutorService unameCallers, AdaptiveRateLimiter limiter, RunSettings s, RunMetrics metrics) {
-        UnamesTasklet tasklet = new UnamesTasklet(ds, client, unameCallers, s.unameConcurrency(), limiter, s.unameFreshness(), metrics);
+    UnameLookups unameLookups(DataSource ds, WickrAdminClient client, ExecutorService unameCallers, AdaptiveRateLimiter limiter,
+                              RunSettings s, RunMetrics metrics) {
+        return new UnameLookups(ds, client, unameCallers, limiter, s.unameFreshness(), metrics);
+    }
+
+    @Bean
+    EarlyUnameLookups earlyUnameLookups(UnameLookups lookups, ExecutorService unameCallers, RunSettings s) {
+        return new EarlyUnameLookups(lookups, unameCallers, s.unameConcurrency());
+    }
+
+    @Bean
+    Step unamesStep(JobRepository repo, PlatformTransactionManager tx, DataSource ds, UnameLookups lookups, EarlyUnameLookups early,
+                    RunSettings s, RunMetrics metrics) {
+        UnamesTasklet tasklet = new UnamesTasklet(ds, lookups, early, s.unameConcurrency());
         return new StepBuilder("unames", repo).tasklet(tasklet, tx).listener(tasklet).listener((StepExecutionListener) metrics).build();
     }
 
@@ -190,11 +209,20 @@ public class SnapshotJobConfiguration {
 
     @Bean
     Job snapshotJob(JobRepository repo, Step usersStep, Step guestsStep, Step unamesStep, Step reconcileStep,
-                    Step reinviteStep, Step publishStep, Step parquetStep, TaskExecutor stagingExecutor) {
+                    Step reinviteStep, Step publishStep, Step parquetStep, TaskExecutor stagingExecutor, EarlyUnameLookups early) {
         Flow users = new FlowBuilder<Flow>("usersFlow").start(usersStep).build();
         Flow guests = new FlowBuilder<Flow>("guestsFlow").start(guestsStep).build();
         Flow staging = new FlowBuilder<Flow>("staging").split(stagingExecutor).add(users, guests).build();
         return new JobBuilder(JOB_NAME, repo)
+                .listener(new JobExecutionListener() {
+                    @Override
+                    public void afterJob(JobExecution jobExecution) {
+                        Long runId = jobExecution.getJobParameters().getLong(RunContext.RUN_ID);
+                        if (runId != null) {
+                            early.forget(runId); // a job that failed before the uname step leaves nothing queued
+                        }
+                    }
+                })
                 .start(staging)
                 .next(unamesStep)
                 .next(reconcileStep)

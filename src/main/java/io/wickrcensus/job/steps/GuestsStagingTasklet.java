@@ -15,8 +15,8 @@ public class GuestsStagingTasklet extends StagingTasklet<GuestUser> {
 
     private final WickrAdminClient client;
 
-    public GuestsStagingTasklet(DataSource dataSource, WickrAdminClient client, int batchRows, RunMetrics metrics) {
-        super(dataSource, batchRows, metrics);
+    public GuestsStagingTasklet(DataSource dataSource, WickrAdminClient client, int batchRows, RunMetrics metrics, EarlyUnameLookups early) {
+        super(dataSource, batchRows, metrics, early);
         this.client = client;
     }
 
@@ -43,6 +43,17 @@ public class GuestsStagingTasklet extends StagingTasklet<GuestUser> {
     @Override
     protected String crashPoint() {
         return "guests.batch";
+    }
+
+    @Override
+    protected java.util.List<String> unames(java.util.List<GuestUser> items) {
+        java.util.List<String> out = new java.util.ArrayList<>(items.size());
+        for (GuestUser g : items) {
+            if (g.usernameHash() != null) {
+                out.add(g.usernameHash());
+            }
+        }
+        return out;
     }
 
     @Override

@@ -38,12 +38,14 @@ public abstract class StagingTasklet<T> implements Tasklet, StepExecutionListene
     protected final JdbcTemplate jdbc;
     private final int batchRows;
     private final RunMetrics metrics;
+    private final EarlyUnameLookups early;
     private final Map<Long, State<T>> states = new ConcurrentHashMap<>();
 
     private record State<T>(Prefetcher<T> source, ProgressLog progress, long[] seq, long expected, Object[] prefix) { }
 
-    protected StagingTasklet(DataSource dataSource, int batchRows, RunMetrics metrics) {
+    protected StagingTasklet(DataSource dataSource, int batchRows, RunMetrics metrics, EarlyUnameLookups early) {
         this.metrics = metrics;
+        this.early = early;
         this.dataSource = dataSource;
         this.jdbc = new JdbcTemplate(dataSource);
         this.batchRows = batchRows;
@@ -71,6 +73,9 @@ public abstract class StagingTasklet<T> implements Tasklet, StepExecutionListene
 
     /** The values every row of this step execution starts with (such as the run id), computed once. */
     protected abstract Object[] rowPrefix(StepExecution step);
+
+    /** The unames a batch holds, offered to the early lookups once the batch is copied. */
+    protected abstract java.util.List<String> unames(java.util.List<T> items);
 
     /** Appends the item's own columns to the row. */
     protected abstract void row(PgCopy copy, T item);
@@ -106,6 +111,7 @@ public abstract class StagingTasklet<T> implements Tasklet, StepExecutionListene
             }
             contribution.incrementWriteCount(items.size());
             metrics.rows(copyTarget().substring("census.".length()).split(" ")[0], items.size());
+            early.offer(RunContext.of(step), unames(items));
             state.progress().add(items.size(), state.expected());
             CrashPoints.reach(crashPoint());
         }

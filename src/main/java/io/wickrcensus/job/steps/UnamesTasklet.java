@@ -43,35 +43,29 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class UnamesTasklet implements Tasklet, StepExecutionListener {
 
     private static final Logger log = LoggerFactory.getLogger(UnamesTasklet.class);
-    static final int CHUNK = WickrAdminClient.MAX_BATCH_ITEMS;
+    static final int CHUNK = UnameLookups.CHUNK;
 
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
-    private final WickrAdminClient client;
-    private final ExecutorService callers;
+    private final UnameLookups lookups;
+    private final EarlyUnameLookups early;
     private final int concurrency;
-    private final AdaptiveRateLimiter limiter;
-    private final Duration freshness;
-    private final RunMetrics metrics;
     private final Map<Long, State> states = new ConcurrentHashMap<>();
 
     private record State(Connection cursorConnection, Prefetcher<String> candidates, ProgressLog progress) { }
 
-    public UnamesTasklet(DataSource dataSource, WickrAdminClient client, ExecutorService callers, int concurrency,
-                         AdaptiveRateLimiter limiter, Duration freshness, RunMetrics metrics) {
-        this.metrics = metrics;
+    public UnamesTasklet(DataSource dataSource, UnameLookups lookups, EarlyUnameLookups early, int concurrency) {
         this.dataSource = dataSource;
         this.jdbc = new JdbcTemplate(dataSource);
-        this.client = client;
-        this.callers = callers;
+        this.lookups = lookups;
+        this.early = early;
         this.concurrency = concurrency;
-        this.limiter = limiter;
-        this.freshness = freshness;
     }
 
     @Override
     public void beforeStep(StepExecution step) {
         RunContext run = RunContext.of(step);
+        early.drain(run); // what the lookups during staging resolved is known before the rest is listed
         try {
             Connection c = dataSource.getConnection();
             c.setAutoCommit(false); // a server-side cursor streams the candidates
@@ -81,21 +75,10 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener {
                         UNION
                         SELECT username_hash FROM census.stage_guest WHERE run_id = ?
                     ) s
-                    WHERE NOT EXISTS (SELECT 1 FROM census.uname_directory d
-                                      WHERE d.network_id = ? AND d.uname = s.u
-                                        AND d.last_resolved_at > now() - make_interval(secs => ?))
-                      -- a lookup that failed (this run, or within the window: the service said it cannot resolve it) is not paid again
-                      AND NOT EXISTS (SELECT 1 FROM census.uname_lookup_failure f JOIN census.run r ON r.run_id = f.run_id
-                                      WHERE f.uname = s.u AND r.network_id = ?
-                                        AND (f.run_id = ? OR f.failed_at > now() - make_interval(secs => ?)))
-                    """);
+                    WHERE """ + UnameLookups.unknownCondition("s.u"));
             ps.setLong(1, run.runId());
             ps.setLong(2, run.runId());
-            ps.setString(3, run.networkId());
-            ps.setDouble(4, freshness.toSeconds());
-            ps.setString(5, run.networkId());
-            ps.setLong(6, run.runId());
-            ps.setDouble(7, freshness.toSeconds());
+            lookups.bindUnknown(ps, 3, run);
             ps.setFetchSize(10_000);
             ResultSet rs = ps.executeQuery();
             Iterable<String> rows = () -> new Iterator<>() {
@@ -142,41 +125,8 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener {
         if (round.isEmpty()) {
             return RepeatStatus.FINISHED;
         }
-        List<Future<BatchLookupUserUnameResponse>> calls = new ArrayList<>();
-        for (int from = 0; from < round.size(); from += CHUNK) {
-            List<String> chunk = List.copyOf(round.subList(from, Math.min(round.size(), from + CHUNK)));
-            calls.add(callers.submit(() -> {
-                limiter.acquire();
-                BatchLookupUserUnameResponse r = client.batchLookupUserUname(run.networkId(), chunk, null);
-                limiter.succeeded();
-                return r;
-            }));
-        }
-        List<Object[]> resolved = new ArrayList<>();
-        List<Object[]> failed = new ArrayList<>();
-        try {
-            for (Future<BatchLookupUserUnameResponse> f : calls) {
-                BatchLookupUserUnameResponse r = f.get();
-                r.successful().forEach(s -> resolved.add(new Object[] {run.networkId(), s.uname(), s.username(), run.runId()}));
-                r.failed().forEach(x -> failed.add(new Object[] {run.runId(), x.uname(), x.field(), x.reason()}));
-            }
-        } catch (ExecutionException e) {
-            calls.forEach(f -> f.cancel(true));
-            throw e.getCause() instanceof Exception ex ? ex : e;
-        }
-        jdbc.batchUpdate("""
-                INSERT INTO census.uname_directory (network_id, uname, username, first_resolved_at, last_resolved_at, last_run_id)
-                VALUES (?, ?, ?, now(), now(), ?)
-                ON CONFLICT (network_id, uname) DO UPDATE
-                   SET username = EXCLUDED.username, last_resolved_at = EXCLUDED.last_resolved_at, last_run_id = EXCLUDED.last_run_id""",
-                resolved);
-        jdbc.batchUpdate("""
-                INSERT INTO census.uname_lookup_failure (run_id, uname, field, reason) VALUES (?, ?, ?, ?)
-                ON CONFLICT (run_id, uname) DO UPDATE SET field = EXCLUDED.field, reason = EXCLUDED.reason, failed_at = now()""",
-                failed);
+        lookups.record(run, lookups.submit(run, round));
         contribution.incrementWriteCount(round.size());
-        metrics.rows("uname_directory", resolved.size());
-        metrics.rows("uname_lookup_failure", failed.size());
         state.progress().add(round.size(), -1);
         CrashPoints.reach("unames.round");
         return RepeatStatus.CONTINUABLE;

@@ -17,8 +17,8 @@ public class UsersStagingTasklet extends StagingTasklet<User> {
 
     private final WickrAdminClient client;
 
-    public UsersStagingTasklet(DataSource dataSource, WickrAdminClient client, int batchRows, RunMetrics metrics) {
-        super(dataSource, batchRows, metrics);
+    public UsersStagingTasklet(DataSource dataSource, WickrAdminClient client, int batchRows, RunMetrics metrics, EarlyUnameLookups early) {
+        super(dataSource, batchRows, metrics, early);
         this.client = client;
     }
 
@@ -45,6 +45,17 @@ public class UsersStagingTasklet extends StagingTasklet<User> {
     @Override
     protected String crashPoint() {
         return "users.batch";
+    }
+
+    @Override
+    protected java.util.List<String> unames(java.util.List<User> items) {
+        java.util.List<String> out = new java.util.ArrayList<>(items.size());
+        for (User u : items) {
+            if (u.uname() != null) {
+                out.add(u.uname());
+            }
+        }
+        return out;
     }
 
     @Override

@@ -1,0 +1,191 @@
+package io.wickrcensus.job.steps;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Uname lookups while staging pages: the staging steps offer the unames of each batch they copy,
+ * and these are looked up at once, a few calls at a time under the budget the paging leaves, so
+ * that lookups overlap with paging instead of following it. It is only a head start: the uname
+ * step that follows looks up whatever is still unknown (offers turned away when the queue is full,
+ * calls that failed, lookups a crash cut short), so nothing here needs to be restartable.
+ */
+public final class EarlyUnameLookups {
+
+    private static final Logger log = LoggerFactory.getLogger(EarlyUnameLookups.class);
+    /** Unames waiting to be looked up per run, at most; beyond it offers are left to the uname step. */
+    static final int MAX_QUEUED = 20_000;
+    /** Guest hashes recur across billing periods staged at once; remembered to ask once (bounded). */
+    static final int MAX_REMEMBERED = 200_000;
+
+    private final UnameLookups lookups;
+    private final ExecutorService workers;
+    private final int concurrency;
+    private final Map<Long, RunQueue> runs = new ConcurrentHashMap<>();
+
+    /** Raw unames are filtered against what is known this many at a time. */
+    static final int FILTER_BATCH = 1000;
+
+    private static final class RunQueue {
+        final RunContext run;
+        final Deque<String> offered = new ArrayDeque<>();
+        final Deque<String> unknown = new ArrayDeque<>();
+        final Set<String> seen = new HashSet<>();
+        boolean filtering;
+        int inFlight;
+        boolean closed;
+        long dropped;
+        long failures;
+        long calls;
+
+        RunQueue(RunContext run) {
+            this.run = run;
+        }
+
+        boolean busy() {
+            return filtering || inFlight > 0;
+        }
+    }
+
+    public EarlyUnameLookups(UnameLookups lookups, ExecutorService workers, int concurrency) {
+        this.lookups = lookups;
+        this.workers = workers;
+        this.concurrency = concurrency;
+    }
+
+    /** Queues unames a staging step just copied; never blocks the caller. */
+    public void offer(RunContext run, List<String> unames) {
+        if (unames.isEmpty()) {
+            return;
+        }
+        RunQueue q = runs.computeIfAbsent(run.runId(), id -> new RunQueue(run));
+        synchronized (q) {
+            if (q.closed) {
+                return;
+            }
+            for (String u : unames) {
+                if (u == null || (q.seen.size() < MAX_REMEMBERED ? !q.seen.add(u) : q.seen.contains(u))) {
+                    continue;
+                }
+                if (q.offered.size() >= MAX_QUEUED) {
+                    q.dropped++;
+                } else {
+                    q.offered.add(u);
+                }
+            }
+            pump(q);
+        }
+    }
+
+    /**
+     * Filters offered unames against what is known (one query at a time) and sends the unknown ones
+     * in full calls of 50 only: a remainder waits for more, or for the uname step, which packs it
+     * with the rest, so the early lookups never add a call. Holds q's lock.
+     */
+    private void pump(RunQueue q) {
+        if (q.closed) {
+            return;
+        }
+        if (!q.filtering && !q.offered.isEmpty() && q.unknown.size() < MAX_QUEUED) {
+            List<String> batch = take(q.offered, FILTER_BATCH);
+            q.filtering = true;
+            workers.execute(() -> work(q, () -> {
+                List<String> unknown = lookups.unknown(q.run, batch);
+                synchronized (q) {
+                    q.unknown.addAll(unknown);
+                }
+            }, true));
+        }
+        while (q.inFlight < concurrency && q.unknown.size() >= UnameLookups.CHUNK) {
+            List<String> chunk = take(q.unknown, UnameLookups.CHUNK);
+            q.inFlight++;
+            q.calls++;
+            workers.execute(() -> work(q, () -> {
+                lookups.record(q.run, lookups.callHere(q.run, chunk));
+                io.wickrcensus.job.CrashPoints.reach("unames.early");
+            }, false));
+        }
+    }
+
+    private static List<String> take(Deque<String> from, int n) {
+        List<String> out = new ArrayList<>(Math.min(n, from.size()));
+        while (out.size() < n && !from.isEmpty()) {
+            out.add(from.poll());
+        }
+        return out;
+    }
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    private void work(RunQueue q, Work w, boolean filter) {
+        try {
+            w.run();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            // the uname step looks these up again, and fails properly if the service keeps failing
+            synchronized (q) {
+                q.failures++;
+            }
+            log.debug("early uname lookup failed, left to the uname step: {}", e.getMessage());
+        } finally {
+            synchronized (q) {
+                if (filter) {
+                    q.filtering = false;
+                } else {
+                    q.inFlight--;
+                }
+                pump(q);
+                q.notifyAll();
+            }
+        }
+    }
+
+    /** Stops the run's early lookups and waits for those under way; what is still queued is left to the uname step. */
+    public void drain(RunContext run) {
+        RunQueue q = runs.remove(run.runId());
+        if (q == null) {
+            return;
+        }
+        synchronized (q) {
+            q.closed = true;
+            int left = q.offered.size() + q.unknown.size();
+            q.offered.clear();
+            q.unknown.clear();
+            while (q.busy()) {
+                try {
+                    q.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            log.info("network {}: {} lookup calls while staging; {} unames queued and {} turned away are left to the uname step"
+                    + (q.failures > 0 ? " ({} calls or queries failed)" : ""), run.networkId(), q.calls, left, q.dropped, q.failures);
+        }
+    }
+
+    /** Forgets a run's queue without waiting (the job ended). */
+    public void forget(long runId) {
+        RunQueue q = runs.remove(runId);
+        if (q != null) {
+            synchronized (q) {
+                q.closed = true;
+                q.offered.clear();
+                q.unknown.clear();
+            }
+        }
+    }
+}
