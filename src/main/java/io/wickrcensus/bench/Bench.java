@@ -86,7 +86,7 @@ public final class Bench {
                 }
                 LocalDate asOf = first.plusDays(n - 1L);
                 RunSettings settings = new RunSettings(List.of(emulator.networkId), asOf, o.periods(), "us-east-1", emulator.endpoint,
-                        8, 1, o.concurrency(), o.rateLimit(), Duration.ofDays(30), 0.0, 5000, o.workDir().resolve("postgres"),
+                        8, 1, o.concurrency(), o.rateLimit() * 0.95, Duration.ofDays(30), 0.0, 5000, o.workDir().resolve("postgres"),
                         ReinviteSettings.OFF, new ParquetSettings(o.parquet(), o.workDir().resolve("parquet"), CompressionCodecName.ZSTD,
                         512L << 20, 64L << 20));
                 RunMetrics metrics = new RunMetrics();

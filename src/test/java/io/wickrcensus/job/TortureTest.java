@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The torture suite ({@code mvn -Ptorture test}; {@code .ci/run} runs it after the default suite).
+ * The torture suite: {@code mvn verify} runs it after the other tests ({@code -DskipTorture} leaves it out).
  * Every scenario runs the job in child JVMs, compares what it stored in PostgreSQL and Parquet with
  * an uninterrupted reference run's by content digest, and prints its trials and failures.
  * {@code -Dcensus.torture.seed=S} replays the random moments; {@code -Dcensus.torture.trials=N}

@@ -62,8 +62,12 @@ public final class EarlyUnameLookups {
         this.concurrency = concurrency;
     }
 
-    /** Queues unames a staging step just copied; never blocks the caller. */
-    public void offer(RunContext run, List<String> unames) {
+    /**
+     * Queues unames a staging step just copied; never blocks the caller. {@code recurring} says
+     * they may have been offered before (guest hashes recur across billing periods): only those
+     * are remembered, so the memory stays small for a million users, whose unames are unique.
+     */
+    public void offer(RunContext run, List<String> unames, boolean recurring) {
         if (unames.isEmpty()) {
             return;
         }
@@ -73,7 +77,7 @@ public final class EarlyUnameLookups {
                 return;
             }
             for (String u : unames) {
-                if (u == null || (q.seen.size() < MAX_REMEMBERED ? !q.seen.add(u) : q.seen.contains(u))) {
+                if (u == null || (recurring && (q.seen.size() < MAX_REMEMBERED ? !q.seen.add(u) : q.seen.contains(u)))) {
                     continue;
                 }
                 if (q.offered.size() >= MAX_QUEUED) {

@@ -46,6 +46,11 @@ public class GuestsStagingTasklet extends StagingTasklet<GuestUser> {
     }
 
     @Override
+    protected boolean unamesRecur() {
+        return true;
+    }
+
+    @Override
     protected java.util.List<String> unames(java.util.List<GuestUser> items) {
         java.util.List<String> out = new java.util.ArrayList<>(items.size());
         for (GuestUser g : items) {

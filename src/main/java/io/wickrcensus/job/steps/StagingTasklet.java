@@ -74,6 +74,11 @@ public abstract class StagingTasklet<T> implements Tasklet, StepExecutionListene
     /** The values every row of this step execution starts with (such as the run id), computed once. */
     protected abstract Object[] rowPrefix(StepExecution step);
 
+    /** Whether this step's unames can repeat across its partitions (guests of several periods). */
+    protected boolean unamesRecur() {
+        return false;
+    }
+
     /** The unames a batch holds, offered to the early lookups once the batch is copied. */
     protected abstract java.util.List<String> unames(java.util.List<T> items);
 
@@ -111,7 +116,7 @@ public abstract class StagingTasklet<T> implements Tasklet, StepExecutionListene
             }
             contribution.incrementWriteCount(items.size());
             metrics.rows(copyTarget().substring("census.".length()).split(" ")[0], items.size());
-            early.offer(RunContext.of(step), unames(items));
+            early.offer(RunContext.of(step), unames(items), unamesRecur());
             state.progress().add(items.size(), state.expected());
             CrashPoints.reach(crashPoint());
         }
