@@ -51,14 +51,8 @@ public class GuestsStagingTasklet extends StagingTasklet<GuestUser> {
     }
 
     @Override
-    protected java.util.List<String> unames(java.util.List<GuestUser> items) {
-        java.util.List<String> out = new java.util.ArrayList<>(items.size());
-        for (GuestUser g : items) {
-            if (g.usernameHash() != null) {
-                out.add(g.usernameHash());
-            }
-        }
-        return out;
+    protected String uname(GuestUser item) {
+        return item.usernameHash();
     }
 
     @Override

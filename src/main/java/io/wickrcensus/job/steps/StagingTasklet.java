@@ -6,6 +6,7 @@ import io.wickrcensus.job.PgCopy;
 import io.wickrcensus.job.Prefetcher;
 import io.wickrcensus.job.ProgressLog;
 import java.sql.Connection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,8 +80,8 @@ public abstract class StagingTasklet<T> implements Tasklet, StepExecutionListene
         return false;
     }
 
-    /** The unames a batch holds, offered to the early lookups once the batch is copied. */
-    protected abstract java.util.List<String> unames(java.util.List<T> items);
+    /** The uname an item holds (null if none), offered to the early lookups once its batch is copied. */
+    protected abstract String uname(T item);
 
     /** Appends the item's own columns to the row. */
     protected abstract void row(PgCopy copy, T item);
@@ -116,7 +117,11 @@ public abstract class StagingTasklet<T> implements Tasklet, StepExecutionListene
             }
             contribution.incrementWriteCount(items.size());
             metrics.rows(copyTarget().substring("census.".length()).split(" ")[0], items.size());
-            early.offer(RunContext.of(step), unames(items), unamesRecur());
+            List<String> unames = new ArrayList<>(items.size());
+            for (T item : items) {
+                unames.add(uname(item));
+            }
+            early.offer(RunContext.of(step), unames, unamesRecur());
             state.progress().add(items.size(), state.expected());
             CrashPoints.reach(crashPoint());
         }

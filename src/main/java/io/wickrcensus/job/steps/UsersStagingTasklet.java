@@ -48,14 +48,8 @@ public class UsersStagingTasklet extends StagingTasklet<User> {
     }
 
     @Override
-    protected java.util.List<String> unames(java.util.List<User> items) {
-        java.util.List<String> out = new java.util.ArrayList<>(items.size());
-        for (User u : items) {
-            if (u.uname() != null) {
-                out.add(u.uname());
-            }
-        }
-        return out;
+    protected String uname(User item) {
+        return item.uname();
     }
 
     @Override
