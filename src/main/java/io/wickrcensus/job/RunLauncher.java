@@ -159,7 +159,6 @@ public class RunLauncher {
         return ExitCodes.ALREADY_COMPLETE;
     }
 
-    /** A process killed between the publish commit and the job's own bookkeeping leaves a STARTED execution behind. */
     /**
      * Batch marks a step UNKNOWN when its failure could not be rolled back (the database went away
      * mid-step), or leaves it STARTED when it could not record the end, and then refuses to restart
@@ -194,6 +193,7 @@ public class RunLauncher {
         }
     }
 
+    /** A process killed between the publish commit and the job's own bookkeeping leaves a STARTED execution behind. */
     private void recoverOrphanOfPublishedRun(String networkId) {
         JobExecution last = jobRepository.getLastJobExecution(SnapshotJobConfiguration.JOB_NAME, identifying(networkId));
         if (last != null && last.getStatus().isRunning()) {
