@@ -59,8 +59,49 @@ public class RunLauncher {
         this.settings = settings;
     }
 
-    /** Runs (or resumes) the network's snapshot; returns an exit code. */
+    /** Waits before resuming a run whose database connection was lost (a restart, a failover). */
+    private static final long[] RECONNECT_WAITS_MS = {2_000, 5_000, 10_000};
+    /** Whether the launch on this thread failed because the database went away. */
+    private static final ThreadLocal<Boolean> DATABASE_LOST = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Runs (or resumes) the network's snapshot; returns an exit code. A run that fails because the
+     * database went away (restarted, failed over) is resumed in this process once it answers again,
+     * a few times, as a relaunch would resume it.
+     */
     public int launch(String networkId) {
+        for (int attempt = 0; ; attempt++) {
+            DATABASE_LOST.set(false);
+            int code = launchOnce(networkId);
+            if (code != ExitCodes.FAILED || !DATABASE_LOST.get() || attempt >= RECONNECT_WAITS_MS.length) {
+                return code;
+            }
+            log.warn("network {} {}: the database connection was lost; resuming the run in {} s ({} of {})", networkId,
+                    settings.asOf(), RECONNECT_WAITS_MS[attempt] / 1000, attempt + 1, RECONNECT_WAITS_MS.length);
+            try {
+                Thread.sleep(RECONNECT_WAITS_MS[attempt]);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return code;
+            }
+        }
+    }
+
+    /** A connection lost or refused: SQLSTATE class 08, or 57P (the server shut down or restarted). */
+    static boolean databaseLost(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+            if (c instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int launchOnce(String networkId) {
         try (Connection lock = dataSource.getConnection()) {
             if (!lock(lock, networkId, true)) {
                 log.error("network {} {}: another launch for this network and date is running; this one refuses to start",
@@ -73,6 +114,7 @@ public class RunLauncher {
                 lock(lock, networkId, false);
             }
         } catch (SQLException e) {
+            DATABASE_LOST.set(DATABASE_LOST.get() || databaseLost(e));
             log.error("network {} {}: the database failed: {}", networkId, settings.asOf(), e.getMessage());
             return ExitCodes.FAILED;
         }
@@ -130,6 +172,7 @@ public class RunLauncher {
         } catch (JobInstanceAlreadyCompleteException e) {
             return exportCompletedRun(networkId);
         } catch (Exception e) {
+            DATABASE_LOST.set(DATABASE_LOST.get() || databaseLost(e));
             log.error("network {} {}: {}", networkId, settings.asOf(), oneLine(e), e);
             return ExitCodes.FAILED;
         }
@@ -209,6 +252,7 @@ public class RunLauncher {
             return ExitCodes.OK;
         }
         List<Throwable> failures = execution.getAllFailureExceptions();
+        DATABASE_LOST.set(failures.stream().anyMatch(RunLauncher::databaseLost));
         Throwable root = failures.stream().min(java.util.Comparator.comparingInt(RunLauncher::vagueness)).orElse(null);
         String message = root == null ? "the job ended " + execution.getStatus() : oneLine(root);
         ledger.failed(runId, message);
