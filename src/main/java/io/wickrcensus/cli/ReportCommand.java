@@ -158,9 +158,8 @@ public final class ReportCommand implements Runnable {
      */
     static <R> int report(Map<String, String> env, Path dataDir, Path out, Loader<R> loader,
                           java.util.function.Function<R, String> empty, Renderer<R> renderer, ReportFormat format) {
-        String url = env.get("CENSUS_DB_URL");
-        if ((url == null || url.isBlank()) && System.getProperty("spring.datasource.url") == null
-                && !Files.exists(dataDir.resolve("PG_VERSION"))) {
+        // a report never creates a database: without a configured one, the job's embedded data must exist
+        if (DatabaseLocation.configuredUrl(env) == null && !Files.exists(dataDir.resolve("PG_VERSION"))) {
             log.error("no census database: {} holds no embedded PostgreSQL; set CENSUS_DB_URL or --data-dir to the job's database",
                     dataDir.toAbsolutePath());
             return ExitCodes.BAD_CONFIGURATION;

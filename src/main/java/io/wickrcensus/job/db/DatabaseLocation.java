@@ -45,8 +45,8 @@ public final class DatabaseLocation implements AutoCloseable {
      * with one readable line when it does not.
      */
     public static DatabaseLocation resolve(Map<String, String> env, Path embeddedDataDir) {
-        String url = first(env.get("CENSUS_DB_URL"), System.getProperty("spring.datasource.url"));
-        if (url != null && !url.isBlank()) {
+        String url = configuredUrl(env);
+        if (url != null) {
             String user = first(env.get("CENSUS_DB_USER"), System.getProperty("spring.datasource.username"));
             String password = first(env.get("CENSUS_DB_PASSWORD"), System.getProperty("spring.datasource.password"));
             if (!url.startsWith("jdbc:postgresql:")) {
@@ -58,6 +58,12 @@ public final class DatabaseLocation implements AutoCloseable {
             return db;
         }
         return startEmbedded(embeddedDataDir);
+    }
+
+    /** The configured database's URL (CENSUS_DB_URL, else spring.datasource.url), or null for the embedded one. */
+    public static String configuredUrl(Map<String, String> env) {
+        String url = first(env.get("CENSUS_DB_URL"), System.getProperty("spring.datasource.url"));
+        return url == null || url.isBlank() ? null : url;
     }
 
     /**

@@ -1,9 +1,5 @@
 package io.wickrcensus.job.steps;
 
-import io.wickrcensus.job.RunMetrics;
-import io.wickrcensus.api.WickrAdminClient;
-import io.wickrcensus.api.model.BatchLookupUserUnameResponse;
-import io.wickrcensus.job.AdaptiveRateLimiter;
 import io.wickrcensus.job.CrashPoints;
 import io.wickrcensus.job.Prefetcher;
 import io.wickrcensus.job.ProgressLog;
@@ -11,16 +7,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +28,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Step 3, unames: resolves the unames the staged snapshot holds (users' {@code uname}, guests'
  * {@code usernameHash}) that the directory has not resolved within the freshness window and that
  * this run has not already tried, 50 per BatchLookupUserUname call, several calls at once under
- * one shared rate budget. Each round's results are written in the step's transaction, so a
+ * one shared rate budget; most were looked up already while staging paged ({@link EarlyUnameLookups}),
+ * and this step takes what is left. Each round's results are written in the step's transaction, so a
  * relaunch resumes with what is left; a call that still fails after its retries fails the step.
  */
 public class UnamesTasklet implements Tasklet, StepExecutionListener {
