@@ -2,7 +2,7 @@ package io.wickrcensus.api;
 
 import io.wickrcensus.api.errors.InvalidRequestException;
 import io.wickrcensus.api.errors.MalformedResponseException;
-import io.wickrcensus.api.internal.Json;
+import io.wickrcensus.api.Json;
 import io.wickrcensus.api.internal.SignedHttpCaller;
 import io.wickrcensus.api.model.BatchLookupUserUnameResponse;
 import io.wickrcensus.api.model.BatchReinviteUserResponse;

@@ -2,10 +2,11 @@ package io.wickrcensus.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.wickrcensus.job.CensusRun;
-import io.wickrcensus.job.ReinviteSettings;
-import io.wickrcensus.job.RunMetrics;
-import io.wickrcensus.job.RunSettings;
-import io.wickrcensus.job.db.DatabaseLocation;
+import io.wickrcensus.job.run.ReinviteSettings;
+import io.wickrcensus.job.run.RunMetrics;
+import io.wickrcensus.job.run.RunSettings;
+import io.wickrcensus.db.DatabaseLocation;
+import io.wickrcensus.db.DatabaseSettings;
 import io.wickrcensus.parquet.ParquetSettings;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -68,7 +69,11 @@ public final class Bench {
     private Bench() {
     }
 
-    public static Result run(Options o, Map<String, String> env, java.io.PrintStream progress) throws Exception {
+    /**
+     * Runs the nights. {@code mainClass} is the program's entry point, which starts the emulator in
+     * a process of its own (unless this process runs from the executable jar, which starts itself).
+     */
+    public static Result run(Options o, DatabaseSettings database, String mainClass, java.io.PrintStream progress) throws Exception {
         List<String> emulatorArgs = new ArrayList<>(List.of("--seed", Long.toString(o.seed()), "--users", Integer.toString(o.users()),
                 "--guests", Integer.toString(o.guests()), "--periods", String.join(",", o.periods().stream().map(YearMonth::toString).toList()),
                 "--access-key", ACCESS_KEY, "--secret-key", SECRET, "--latency-ms", Integer.toString(o.latencyMs()),
@@ -76,8 +81,8 @@ public final class Bench {
         Files.createDirectories(o.workDir());
         List<Night> nights = new ArrayList<>();
         GcWatch gc = new GcWatch();
-        try (EmulatorProcess emulator = EmulatorProcess.start(emulatorArgs);
-             DatabaseLocation db = DatabaseLocation.resolve(env, o.workDir().resolve("postgres"))) {
+        try (EmulatorProcess emulator = EmulatorProcess.start(mainClass, emulatorArgs);
+             DatabaseLocation db = DatabaseLocation.resolve(database)) {
             progress.println("emulator (own process) at " + emulator.endpoint + ", network " + emulator.networkId);
             LocalDate first = LocalDate.now(java.time.ZoneOffset.UTC);
             for (int n = 1; n <= o.nights(); n++) {
@@ -85,17 +90,18 @@ public final class Bench {
                     emulator.churn(1);
                 }
                 LocalDate asOf = first.plusDays(n - 1L);
-                RunSettings settings = new RunSettings(List.of(emulator.networkId), asOf, o.periods(), "us-east-1", emulator.endpoint,
-                        8, 1, o.concurrency(), o.rateLimit() * 0.95, Duration.ofDays(30), 0.0, 5000, o.workDir().resolve("postgres"),
-                        ReinviteSettings.OFF, new ParquetSettings(o.parquet(), o.workDir().resolve("parquet"), CompressionCodecName.ZSTD,
-                        512L << 20, 64L << 20));
+                RunSettings settings = RunSettings.builder().networkId(emulator.networkId).asOf(asOf).billingPeriodMonths(o.periods())
+                        .endpoint(emulator.endpoint).parallelism(1).unameConcurrency(o.concurrency())
+                        .apiRatePerSecond(o.rateLimit() * 0.95).reconcileTolerance(0.0).database(database)
+                        .parquet(ParquetSettings.DEFAULT.withEnabled(o.parquet()).withOutputDir(o.workDir().resolve("parquet")))
+                        .build();
                 RunMetrics metrics = new RunMetrics();
                 System.gc();
                 gc.reset();
                 resetPeakRss();
                 long start = System.nanoTime();
                 int code = CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)),
-                        env, db, metrics);
+                        db, metrics);
                 double wall = (System.nanoTime() - start) / 1e9;
                 nights.add(night(n, asOf, code, wall, metrics, gc, db, emulator.networkId, o));
                 progress.println("night " + n + " (" + asOf + "): exit " + code + " in " + String.format(java.util.Locale.ROOT, "%.1f s", wall));

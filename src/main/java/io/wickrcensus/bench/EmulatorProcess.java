@@ -35,13 +35,13 @@ final class EmulatorProcess implements AutoCloseable {
     }
 
     /** Starts {@code wickr-census emulator} with these options and waits for the line saying where it listens. */
-    static EmulatorProcess start(List<String> emulatorArgs) throws IOException {
+    static EmulatorProcess start(String mainClass, List<String> emulatorArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseParallelGC"));
         String cp = System.getProperty("java.class.path");
         if (cp.endsWith(".jar") && !cp.contains(java.io.File.pathSeparator)) {
             cmd.addAll(List.of("-jar", cp)); // the executable jar: its classes are nested, so it launches itself
         } else {
-            cmd.addAll(List.of("-cp", cp, io.wickrcensus.cli.Main.class.getName()));
+            cmd.addAll(List.of("-cp", cp, mainClass));
         }
         cmd.addAll(List.of("emulator", "--port", "0"));
         cmd.addAll(emulatorArgs);

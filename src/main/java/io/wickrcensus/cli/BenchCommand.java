@@ -1,6 +1,8 @@
 package io.wickrcensus.cli;
 
-import io.wickrcensus.api.internal.Json;
+import io.wickrcensus.job.run.ExitCodes;
+import io.wickrcensus.db.DatabaseSettings;
+import tools.jackson.databind.json.JsonMapper;
 import io.wickrcensus.bench.Bench;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -83,14 +85,14 @@ public final class BenchCommand implements Callable<Integer> {
         PrintStream out = System.out;
         Bench.Result r;
         try {
-            r = Bench.run(o, System.getenv(), System.err);
+            r = Bench.run(o, DatabaseSettings.fromEnvironment(System.getenv(), dir.resolve("postgres")), Main.class.getName(), System.err);
         } finally {
             if (temporary) {
                 io.wickrcensus.parquet.PartitionWriter.deleteTree(dir);
             }
         }
         if (json) {
-            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+            out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(r));
         } else {
             out.print(table(r));
         }

@@ -1,11 +1,14 @@
 package io.wickrcensus.cli;
 
+import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.emulator.EmulatorConfig;
 import io.wickrcensus.emulator.WickrEmulator;
 import io.wickrcensus.job.CensusRun;
-import io.wickrcensus.job.ReinviteSettings;
-import io.wickrcensus.job.RunSettings;
-import io.wickrcensus.job.db.DatabaseLocation;
+import io.wickrcensus.job.run.ReinviteSettings;
+import io.wickrcensus.job.run.RunSettings;
+import io.wickrcensus.db.DatabaseLocation;
+import io.wickrcensus.db.DatabaseSettings;
+import io.wickrcensus.job.run.RunMetrics;
 import io.wickrcensus.parquet.ParquetSettings;
 import io.wickrcensus.report.AuditReport;
 import io.wickrcensus.report.GuestBillingReport;
@@ -83,12 +86,14 @@ public final class DemoCommand implements Callable<Integer> {
                 if (n > 0) {
                     emulator.advanceDays(network, 1);
                 }
-                RunSettings settings = new RunSettings(List.of(network), asOf, n == 0 ? year : periods, "us-east-1", emulator.endpoint(), 8, 1, 4,
-                        0, Duration.ofDays(30), 0.005, 5000, dir.resolve("postgres"),
-                        new ReinviteSettings(ReinviteSettings.Mode.DRY_RUN, null, 500, Duration.ofDays(7)),
-                        new ParquetSettings(true, parquet, CompressionCodecName.ZSTD, 512L << 20, 64L << 20));
+                RunSettings settings = RunSettings.builder().networkId(network).asOf(asOf).billingPeriodMonths(n == 0 ? year : periods)
+                        .endpoint(emulator.endpoint()).parallelism(1).unameConcurrency(4)
+                        .database(DatabaseSettings.embedded(dir.resolve("postgres").toAbsolutePath()))
+                        .reinvite(new ReinviteSettings(ReinviteSettings.Mode.DRY_RUN, null, 500, Duration.ofDays(7)))
+                        .parquet(ParquetSettings.DEFAULT.withOutputDir(parquet))
+                        .build();
                 int night = CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)),
-                        Map.of(), db);
+                        db, new RunMetrics());
                 out.println("night " + asOf + ": exit " + night + (night == ExitCodes.ALREADY_COMPLETE ? " (already snapshotted)" : ""));
                 if (night != ExitCodes.OK && night != ExitCodes.ALREADY_COMPLETE) {
                     code = night;

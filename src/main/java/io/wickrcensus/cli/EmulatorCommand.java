@@ -1,5 +1,6 @@
 package io.wickrcensus.cli;
 
+import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.api.model.BillingPeriod;
 import io.wickrcensus.emulator.EmulatorConfig;
 import io.wickrcensus.emulator.WickrEmulator;

@@ -1,5 +1,6 @@
 package io.wickrcensus.cli;
 
+import io.wickrcensus.job.run.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

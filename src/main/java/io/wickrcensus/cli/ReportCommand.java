@@ -1,7 +1,9 @@
 package io.wickrcensus.cli;
 
+import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.api.model.BillingPeriod;
-import io.wickrcensus.job.db.DatabaseLocation;
+import io.wickrcensus.db.DatabaseLocation;
+import io.wickrcensus.db.DatabaseSettings;
 import io.wickrcensus.report.AuditReport;
 import io.wickrcensus.report.GuestBillingReport;
 import io.wickrcensus.report.ReportFormat;
@@ -93,7 +95,7 @@ public final class ReportCommand implements Runnable {
             }
             int grace = graceDays != null ? graceDays : parseGrace(env.get("CENSUS_GRACE_DAYS"));
             ReportFormat f = ReportFormat.parse(common.format);
-            return report(env, common.dataDir, common.out,
+            return report(DatabaseSettings.fromEnvironment(env, common.dataDir), common.out,
                     c -> GuestBillingReport.load(c, p, networkId, grace),
                     r -> r.networks().isEmpty() ? (networkId == null ? "no network" : "network " + networkId)
                             + " has a published snapshot covering billing period " + p + "; run the job for it first" : null,
@@ -138,7 +140,7 @@ public final class ReportCommand implements Runnable {
             LocalDate to = asOf == null ? LocalDate.now(ZoneOffset.UTC) : date("--as-of", asOf);
             LocalDate from = since == null ? null : date("--since", since);
             ReportFormat f = ReportFormat.parse(common.format);
-            return report(System.getenv(), common.dataDir, common.out,
+            return report(DatabaseSettings.fromEnvironment(System.getenv(), common.dataDir), common.out,
                     c -> AuditReport.load(c, networkId, to, from), r -> null,
                     (r, fmt, w) -> ReportWriter.write(r, fmt, w), f);
         }
@@ -156,15 +158,15 @@ public final class ReportCommand implements Runnable {
      * Opens the database (without migrating it: a report never changes anything), loads the report
      * and writes it; returns the exit code.
      */
-    static <R> int report(Map<String, String> env, Path dataDir, Path out, Loader<R> loader,
+    static <R> int report(DatabaseSettings database, Path out, Loader<R> loader,
                           java.util.function.Function<R, String> empty, Renderer<R> renderer, ReportFormat format) {
         // a report never creates a database: without a configured one, the job's embedded data must exist
-        if (DatabaseLocation.configuredUrl(env) == null && !Files.exists(dataDir.resolve("PG_VERSION"))) {
+        if (!database.configured() && !Files.exists(database.embeddedDataDir().resolve("PG_VERSION"))) {
             log.error("no census database: {} holds no embedded PostgreSQL; set CENSUS_DB_URL or --data-dir to the job's database",
-                    dataDir.toAbsolutePath());
+                    database.embeddedDataDir().toAbsolutePath());
             return ExitCodes.BAD_CONFIGURATION;
         }
-        try (DatabaseLocation db = DatabaseLocation.resolve(env, dataDir)) {
+        try (DatabaseLocation db = DatabaseLocation.resolve(database)) {
             return report(db, out, loader, empty, renderer, format);
         } catch (DatabaseLocation.DatabaseInUseException e) {
             log.error("{}; run the report when the job has finished, or point CENSUS_DB_URL at a PostgreSQL server", e.getMessage());

@@ -1,15 +1,14 @@
 package io.wickrcensus.cli;
 
-import io.wickrcensus.job.BillingPeriods;
+import io.wickrcensus.db.DatabaseSettings;
 import io.wickrcensus.job.CensusRun;
-import io.wickrcensus.job.ReinviteSettings;
+import io.wickrcensus.job.run.ReinviteSettings;
 import io.wickrcensus.parquet.ParquetSettings;
-import io.wickrcensus.job.RunSettings;
+import io.wickrcensus.job.run.RunSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,26 +43,29 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--region", description = "AWS region (default: AWS_REGION, else us-east-1).")
     String region;
 
-    @Option(names = "--max-attempts", defaultValue = "8", description = "Attempts per API call (default ${DEFAULT-VALUE}).")
-    int maxAttempts;
+    @Option(names = "--max-attempts", description = "Attempts per API call (default " + RunSettings.DEFAULT_MAX_ATTEMPTS + ").")
+    Integer maxAttempts;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Networks run at once (default ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Option(names = "--parallelism", description = "Networks run at once (default " + RunSettings.DEFAULT_PARALLELISM + ").")
+    Integer parallelism;
 
-    @Option(names = "--uname-concurrency", defaultValue = "8", description = "Concurrent uname lookups per network (default ${DEFAULT-VALUE}).")
-    int unameConcurrency;
+    @Option(names = "--uname-concurrency", description = "Concurrent uname lookups per network (default "
+            + RunSettings.DEFAULT_UNAME_CONCURRENCY + ").")
+    Integer unameConcurrency;
 
-    @Option(names = "--api-rate", defaultValue = "0", description = "Client-side budget of uname lookups per second, adapting to 429s (0: none).")
-    double apiRate;
+    @Option(names = "--api-rate", description = "Client-side budget of uname lookups per second, adapting to 429s (default 0: none).")
+    Double apiRate;
 
-    @Option(names = "--uname-freshness-days", defaultValue = "30", description = "Do not look up again unames resolved within this many days (default ${DEFAULT-VALUE}).")
-    int freshnessDays;
+    @Option(names = "--uname-freshness-days", description = "Do not look up again unames resolved within this many days (default "
+            + RunSettings.DEFAULT_UNAME_FRESHNESS_DAYS + ").")
+    Integer freshnessDays;
 
-    @Option(names = "--reconcile-tolerance", defaultValue = "0.005", description = "Largest relative difference between staged and reported counts (default ${DEFAULT-VALUE}).")
-    double tolerance;
+    @Option(names = "--reconcile-tolerance", description = "Largest relative difference between staged and reported counts (default "
+            + RunSettings.DEFAULT_RECONCILE_TOLERANCE + ").")
+    Double tolerance;
 
-    @Option(names = "--copy-batch-rows", defaultValue = "5000", description = "Rows per COPY and commit while staging (default ${DEFAULT-VALUE}).")
-    int copyBatchRows;
+    @Option(names = "--copy-batch-rows", description = "Rows per COPY and commit while staging (default " + RunSettings.DEFAULT_COPY_BATCH_ROWS + ").")
+    Integer copyBatchRows;
 
     @Option(names = "--reinvite", defaultValue = "off", description = "Re-invite pending users whose invitation expired: off, dry-run or on (default ${DEFAULT-VALUE}).")
     String reinvite;
@@ -80,16 +82,19 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--parquet", defaultValue = "on", description = "Write the Parquet datasets: on or off (default ${DEFAULT-VALUE}).")
     String parquet;
 
-    @Option(names = "--output-dir", description = "Root of the Parquet datasets (default: CENSUS_OUTPUT_DIR, else census-data/parquet).")
+    @Option(names = "--output-dir", description = "Root of the Parquet datasets (default: CENSUS_OUTPUT_DIR, else "
+            + ParquetSettings.DEFAULT_OUTPUT_DIR + ").")
     Path outputDir;
 
     @Option(names = "--parquet-compression", defaultValue = "zstd", description = "zstd, snappy or uncompressed (default ${DEFAULT-VALUE}).")
     String parquetCompression;
 
-    @Option(names = "--parquet-max-file-mb", defaultValue = "512", description = "Start a new file in a partition past this size (default ${DEFAULT-VALUE}).")
-    int parquetMaxFileMb;
+    @Option(names = "--parquet-max-file-mb", description = "Start a new file in a partition past this size (default "
+            + ParquetSettings.DEFAULT_MAX_FILE_MB + ").")
+    Integer parquetMaxFileMb;
 
-    @Option(names = "--data-dir", defaultValue = "census-data/postgres", description = "Data directory of the embedded PostgreSQL, used when CENSUS_DB_URL is not set (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", description = "Data directory of the embedded PostgreSQL, used when CENSUS_DB_URL is not set (default "
+            + DatabaseSettings.DEFAULT_DATA_DIR + ").")
     Path dataDir;
 
     @Override
@@ -102,35 +107,88 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                     + "AWS_PROFILE, or run with a role (web identity, container or instance)");
         }
-        return CensusRun.execute(settings, credentials, System.getenv());
+        return CensusRun.execute(settings, credentials);
     }
 
+    /** The settings from the options and, where an option is not given, the environment; else the documented defaults. */
     RunSettings settings(Map<String, String> env) {
-        LocalDate date;
+        RunSettings.Builder b = RunSettings.builder().networkIds(networkIds);
         try {
-            date = asOf == null ? LocalDate.now(ZoneOffset.UTC) : LocalDate.parse(asOf);
+            b.asOf(asOf == null ? null : LocalDate.parse(asOf));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("--as-of: '" + asOf + "' is not a date in the form YYYY-MM-DD");
         }
-        URI uri = null;
+        b.billingPeriods(billingPeriods).billingPeriodCount(billingPeriodCount);
         if (endpoint != null) {
             try {
-                uri = URI.create(endpoint);
+                b.endpoint(URI.create(endpoint));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--endpoint: '" + endpoint + "' is not a URL");
             }
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new IllegalArgumentException("--endpoint: '" + endpoint + "' is not an http(s) URL");
+        }
+        String r = region != null ? region : firstSet(env, "AWS_REGION", "AWS_DEFAULT_REGION");
+        if (r != null) {
+            b.region(r);
+        }
+        String readTimeout = env.get("CENSUS_API_READ_TIMEOUT_MS");
+        if (readTimeout != null && !readTimeout.isBlank()) {
+            b.apiReadTimeout(Duration.ofMillis(positiveMillis("CENSUS_API_READ_TIMEOUT_MS", readTimeout)));
+        }
+        String pushgateway = env.get("CENSUS_PUSHGATEWAY_URL");
+        if (pushgateway != null && !pushgateway.isBlank()) {
+            try {
+                b.pushgateway(URI.create(pushgateway.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("CENSUS_PUSHGATEWAY_URL must be http(s)://host:port, got '" + pushgateway + "'");
             }
         }
-        String r = region != null ? region : env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
-        if (!r.matches("[a-z]{2}(-[a-z0-9]+)+-\\d+")) {
-            throw new IllegalArgumentException("--region: '" + r + "' is not an AWS region name such as us-east-1");
+        b.roles(new RunSettings.Roles(env.get("CENSUS_AUDITOR_ROLE"), env.get("CENSUS_FINANCE_ROLE")));
+        b.database(DatabaseSettings.fromEnvironment(env, dataDir != null ? dataDir : Path.of(DatabaseSettings.DEFAULT_DATA_DIR)));
+        if (maxAttempts != null) {
+            b.maxAttempts(maxAttempts);
         }
-        return new RunSettings(networkIds, date, BillingPeriods.resolve(date, billingPeriods, billingPeriodCount), r, uri,
-                maxAttempts, parallelism, unameConcurrency, apiRate, Duration.ofDays(freshnessDays), tolerance, copyBatchRows, dataDir,
-                new ReinviteSettings(ReinviteSettings.parseMode(reinvite), reinviteGroup, reinviteCap, Duration.ofDays(reinviteCooldownDays)),
-                parquetSettings(env));
+        if (parallelism != null) {
+            b.parallelism(parallelism);
+        }
+        if (unameConcurrency != null) {
+            b.unameConcurrency(unameConcurrency);
+        }
+        if (apiRate != null) {
+            b.apiRatePerSecond(apiRate);
+        }
+        if (freshnessDays != null) {
+            b.unameFreshness(Duration.ofDays(freshnessDays));
+        }
+        if (tolerance != null) {
+            b.reconcileTolerance(tolerance);
+        }
+        if (copyBatchRows != null) {
+            b.copyBatchRows(copyBatchRows);
+        }
+        b.reinvite(new ReinviteSettings(ReinviteSettings.parseMode(reinvite), reinviteGroup, reinviteCap, Duration.ofDays(reinviteCooldownDays)));
+        return b.parquet(parquetSettings(env)).build();
+    }
+
+    private static String firstSet(Map<String, String> env, String... names) {
+        for (String n : names) {
+            String v = env.get(n);
+            if (v != null && !v.isBlank()) {
+                return v.trim();
+            }
+        }
+        return null;
+    }
+
+    private static long positiveMillis(String name, String v) {
+        try {
+            long ms = Long.parseLong(v.trim());
+            if (ms > 0) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException(name + " must be a positive number of milliseconds, got '" + v + "'");
     }
 
     private ParquetSettings parquetSettings(Map<String, String> env) {
@@ -138,8 +196,9 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--parquet must be on or off, got '" + parquet + "'");
         }
         Path dir = outputDir != null ? outputDir
-                : Path.of(env.getOrDefault("CENSUS_OUTPUT_DIR", Path.of("census-data", "parquet").toString()));
-        return new ParquetSettings(parquet.equals("on"), dir, ParquetSettings.codec(parquetCompression),
-                (long) parquetMaxFileMb << 20, 64L << 20);
+                : Path.of(env.getOrDefault("CENSUS_OUTPUT_DIR", ParquetSettings.DEFAULT_OUTPUT_DIR));
+        long maxFile = parquetMaxFileMb != null ? (long) parquetMaxFileMb << 20 : ParquetSettings.DEFAULT.maxFileBytes();
+        return new ParquetSettings(parquet.equals("on"), dir, ParquetSettings.codec(parquetCompression), maxFile,
+                ParquetSettings.DEFAULT.rowGroupBytes());
     }
 }

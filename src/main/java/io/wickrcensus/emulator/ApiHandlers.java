@@ -1,6 +1,6 @@
 package io.wickrcensus.emulator;
 
-import io.wickrcensus.api.internal.Json;
+import io.wickrcensus.api.Json;
 import io.wickrcensus.api.model.BillingPeriod;
 import io.wickrcensus.api.model.GuestUser;
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,11 @@
 package io.wickrcensus.job;
 
-import io.wickrcensus.cli.ExitCodes;
-import io.wickrcensus.job.db.DatabaseLocation;
+import io.wickrcensus.db.DatabaseLocation;
+import io.wickrcensus.job.launch.LaunchOutcome;
+import io.wickrcensus.job.launch.RunLauncher;
+import io.wickrcensus.job.run.ExitCodes;
+import io.wickrcensus.job.run.RunMetrics;
+import io.wickrcensus.job.run.RunSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,11 +33,10 @@ public final class CensusRun {
     }
 
     /** Runs the networks and returns the exit code that tells most about them. */
-    public static int execute(RunSettings settings, AwsCredentialsProvider credentials, Map<String, String> env) {
-        readTimeoutMs(env); // bad configuration is refused before the database is touched
+    public static int execute(RunSettings settings, AwsCredentialsProvider credentials) {
         DatabaseLocation db;
         try {
-            db = DatabaseLocation.resolve(env, settings.dataDir());
+            db = DatabaseLocation.resolve(settings.database());
         } catch (DatabaseLocation.DatabaseInUseException e) {
             log.error("{}: another launch is running", e.getMessage());
             return ExitCodes.CONCURRENT_LAUNCH;
@@ -42,31 +45,27 @@ public final class CensusRun {
             return ExitCodes.BAD_CONFIGURATION;
         }
         try (db) {
-            return execute(settings, credentials, env, db);
+            return execute(settings, credentials, db, new RunMetrics());
         }
     }
 
-    /** Runs the networks against a database the caller holds open. */
-    public static int execute(RunSettings settings, AwsCredentialsProvider credentials, Map<String, String> env, DatabaseLocation db) {
-        return execute(settings, credentials, env, db, new RunMetrics());
-    }
-
-    /** Runs the networks against a database the caller holds open, recording into {@code metrics}. */
-    public static int execute(RunSettings settings, AwsCredentialsProvider credentials, Map<String, String> env, DatabaseLocation db,
-                              RunMetrics metrics) {
+    /**
+     * Runs the networks against a database the caller holds open (its settings' database is not
+     * looked at), recording into {@code metrics}.
+     */
+    public static int execute(RunSettings settings, AwsCredentialsProvider credentials, DatabaseLocation db, RunMetrics metrics) {
         long start = System.nanoTime();
         int code = ExitCodes.FAILED;
         try {
-            code = launchAll(settings, credentials, env, db, metrics);
+            code = launchAll(settings, credentials, db, metrics);
             return code;
         } finally {
             metrics.finished(code);
-            String pushgateway = env.get("CENSUS_PUSHGATEWAY_URL");
-            if (pushgateway != null && !pushgateway.isBlank()) {
+            if (settings.pushgateway() != null) {
                 try {
-                    metrics.push(pushgateway.trim(), Map.of("networks", String.join("+", settings.networkIds())));
+                    metrics.push(settings.pushgateway(), Map.of("networks", String.join("+", settings.networkIds())));
                 } catch (Exception e) {
-                    log.warn("pushing the metrics to the Pushgateway at {} failed: {}", pushgateway, e.getMessage());
+                    log.warn("pushing the metrics to the Pushgateway at {} failed: {}", settings.pushgateway(), e.getMessage());
                 }
             }
             log.info("run finished: exit {} in {} s; {}", code,
@@ -74,19 +73,18 @@ public final class CensusRun {
         }
     }
 
-    private static int launchAll(RunSettings settings, AwsCredentialsProvider credentials, Map<String, String> env, DatabaseLocation db,
-                                 RunMetrics metrics) {
-        try (ConfigurableApplicationContext ctx = context(settings, credentials, env, db, metrics)) {
+    private static int launchAll(RunSettings settings, AwsCredentialsProvider credentials, DatabaseLocation db, RunMetrics metrics) {
+        try (ConfigurableApplicationContext ctx = context(settings, credentials, db, metrics)) {
             RunLauncher launcher = ctx.getBean(RunLauncher.class);
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.parallelism(), settings.networkIds().size()));
             try {
-                List<Future<Integer>> results = new ArrayList<>();
+                List<Future<LaunchOutcome>> results = new ArrayList<>();
                 for (String network : settings.networkIds()) {
                     results.add(pool.submit(() -> launcher.launch(network)));
                 }
                 int code = ExitCodes.OK;
-                for (Future<Integer> f : results) {
-                    code = ExitCodes.worst(code, f.get());
+                for (Future<LaunchOutcome> f : results) {
+                    code = ExitCodes.worst(code, f.get().exitCode());
                 }
                 return code;
             } finally {
@@ -105,25 +103,8 @@ public final class CensusRun {
         }
     }
 
-    /** How long the client waits for an answer to start: CENSUS_API_READ_TIMEOUT_MS, default 30 s. */
-    static long readTimeoutMs(Map<String, String> env) {
-        String v = env.get("CENSUS_API_READ_TIMEOUT_MS");
-        if (v == null || v.isBlank()) {
-            return 30_000;
-        }
-        try {
-            long ms = Long.parseLong(v.trim());
-            if (ms > 0) {
-                return ms;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new IllegalArgumentException("CENSUS_API_READ_TIMEOUT_MS must be a positive number of milliseconds, got '" + v + "'");
-    }
-
-    static ConfigurableApplicationContext context(RunSettings settings, AwsCredentialsProvider credentials,
-                                                  Map<String, String> env, DatabaseLocation db, RunMetrics metrics) {
+    static ConfigurableApplicationContext context(RunSettings settings, AwsCredentialsProvider credentials, DatabaseLocation db,
+                                                  RunMetrics metrics) {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("spring.datasource.url", db.url());
         props.put("spring.datasource.username", db.user() == null ? "" : db.user());
@@ -136,10 +117,9 @@ public final class CensusRun {
         // (Batch's default) only made launches of different networks abort each other at commit
         props.put("spring.batch.jdbc.isolation-level-for-create", "read-committed");
         props.put("spring.flyway.locations", "classpath:db/migration");
-        props.put("spring.flyway.placeholders.auditor_role", env.getOrDefault("CENSUS_AUDITOR_ROLE", "census_auditor"));
-        props.put("spring.flyway.placeholders.finance_role", env.getOrDefault("CENSUS_FINANCE_ROLE", "census_finance"));
+        props.put("spring.flyway.placeholders.auditor_role", settings.roles().auditor());
+        props.put("spring.flyway.placeholders.finance_role", settings.roles().finance());
         props.put("spring.main.log-startup-info", false);
-        props.put("census.api.read-timeout-ms", readTimeoutMs(env));
         return new SpringApplicationBuilder(CensusApplication.class)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)

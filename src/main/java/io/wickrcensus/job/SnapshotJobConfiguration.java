@@ -3,17 +3,24 @@ package io.wickrcensus.job;
 import io.wickrcensus.api.ApiCallListener;
 import io.wickrcensus.api.WickrAdminClient;
 import io.wickrcensus.api.WickrClientConfig;
-import io.wickrcensus.parquet.ParquetExporter;
-import io.wickrcensus.job.steps.EarlyUnameLookups;
-import io.wickrcensus.job.steps.GuestsStagingTasklet;
-import io.wickrcensus.job.steps.RunContext;
-import io.wickrcensus.job.steps.UnameLookups;
+import io.wickrcensus.api.model.GuestUser;
+import io.wickrcensus.api.model.User;
+import io.wickrcensus.faults.CrashPoints;
+import io.wickrcensus.job.run.RunContext;
+import io.wickrcensus.job.run.RunLedger;
+import io.wickrcensus.job.run.RunMetrics;
+import io.wickrcensus.job.run.RunSettings;
+import io.wickrcensus.job.steps.AdaptiveRateLimiter;
+import io.wickrcensus.job.steps.DirectoryUnameResolver;
 import io.wickrcensus.job.steps.ParquetTasklet;
 import io.wickrcensus.job.steps.PublishTasklet;
 import io.wickrcensus.job.steps.ReconcileTasklet;
 import io.wickrcensus.job.steps.ReinviteTasklet;
+import io.wickrcensus.job.steps.StagedSource;
+import io.wickrcensus.job.steps.StagingTasklet;
+import io.wickrcensus.job.steps.UnameHeadStart;
 import io.wickrcensus.job.steps.UnamesTasklet;
-import io.wickrcensus.job.steps.UsersStagingTasklet;
+import io.wickrcensus.parquet.ParquetExporter;
 import java.time.YearMonth;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,18 +29,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.configuration.annotation.JobScope;
 import org.springframework.batch.core.configuration.annotation.StepScope;
-import org.springframework.batch.core.listener.StepExecutionListener;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.JobContext;
+import org.springframework.batch.core.scope.context.JobSynchronizationManager;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Value;
@@ -46,14 +55,19 @@ import org.springframework.transaction.PlatformTransactionManager;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
- * The snapshot job: users and guests (one partition per billing period) are staged side by side,
- * then unames are resolved, the counts reconciled, pending users re-invited (when asked), the
- * snapshot published, and its Parquet datasets written.
+ * The snapshot job, step by step (numbers as in the README): users (1) and guests (2, one
+ * partition per billing period) are staged side by side, then unames are resolved (3), the counts
+ * reconciled (4), pending users re-invited when asked (5), the snapshot published (6), and its
+ * Parquet datasets written (7).
+ *
+ * <p>Per-run state lives in scoped beans: each step execution gets its own tasklet (step scope),
+ * and each job execution its own {@link UnameHeadStart} (job scope), which the staging steps feed
+ * and the uname step drains. What outlives a run is in the database.
  */
 @Configuration(proxyBeanMethods = false)
 public class SnapshotJobConfiguration {
 
-    public static final String JOB_NAME = "snapshot";
+    private static final String JOB_PARAM = "#{jobParameters['";
 
     @Bean
     AdaptiveRateLimiter apiRateLimiter(RunSettings settings) {
@@ -62,13 +76,13 @@ public class SnapshotJobConfiguration {
 
     @Bean(destroyMethod = "close")
     WickrAdminClient wickrAdminClient(RunSettings settings, AwsCredentialsProvider credentials, AdaptiveRateLimiter limiter,
-                                      RunMetrics metrics, @Value("${census.api.read-timeout-ms:30000}") long readTimeoutMs) {
+                                      RunMetrics metrics) {
         WickrClientConfig config = WickrClientConfig.builder()
                 .region(settings.region())
                 .endpoint(settings.endpoint())
                 .credentials(credentials)
                 .maxAttempts(settings.maxAttempts())
-                .readTimeout(java.time.Duration.ofMillis(readTimeoutMs))
+                .readTimeout(settings.apiReadTimeout())
                 .maxConnections(Math.max(16, settings.parallelism() * (settings.unameConcurrency() + 4)))
                 .build();
         return WickrAdminClient.create(config, new ApiCallListener() {
@@ -100,36 +114,102 @@ public class SnapshotJobConfiguration {
         });
     }
 
+    /**
+     * Runs the staging flows and the guest partitions. Each task carries the job execution of the
+     * thread that submitted it, so job-scoped beans resolve on these threads too (Batch registers
+     * it only on the job's own thread).
+     */
     @Bean
     TaskExecutor stagingExecutor() {
         SimpleAsyncTaskExecutor e = new SimpleAsyncTaskExecutor("staging-");
         e.setConcurrencyLimit(64);
+        e.setTaskDecorator(task -> {
+            JobContext job = JobSynchronizationManager.getContext();
+            if (job == null) {
+                return task;
+            }
+            JobExecution execution = job.getJobExecution();
+            return () -> {
+                JobSynchronizationManager.register(execution);
+                try {
+                    task.run();
+                } finally {
+                    JobSynchronizationManager.close();
+                }
+            };
+        });
         return e;
     }
 
     @Bean
-    Step usersStep(JobRepository repo, PlatformTransactionManager tx, DataSource ds, WickrAdminClient client, RunSettings s,
-                   RunMetrics metrics, EarlyUnameLookups early) {
-        UsersStagingTasklet tasklet = new UsersStagingTasklet(ds, client, s.copyBatchRows(), metrics, early);
-        return new StepBuilder("users", repo).tasklet(tasklet, tx).listener(tasklet).listener((StepExecutionListener) metrics).build();
+    DirectoryUnameResolver unameResolver(DataSource ds, WickrAdminClient client, ExecutorService unameCallers,
+                                         AdaptiveRateLimiter limiter, RunSettings s, RunMetrics metrics) {
+        return new DirectoryUnameResolver(ds, client, unameCallers, limiter, s.unameFreshness(), metrics);
+    }
+
+    /** One per job execution: the staging steps feed it, the uname step drains it, the scope's end drops what is left. */
+    @Bean
+    @JobScope
+    UnameHeadStart unameHeadStart(DirectoryUnameResolver resolver, ExecutorService unameCallers, RunSettings s) {
+        return new UnameHeadStart(resolver, unameCallers, s.unameConcurrency());
+    }
+
+    private static RunContext run(Long runId, String networkId) {
+        return new RunContext(runId, networkId);
     }
 
     @Bean
-    Step guestPeriodStep(JobRepository repo, PlatformTransactionManager tx, DataSource ds, WickrAdminClient client, RunSettings s,
-                         RunMetrics metrics, EarlyUnameLookups early) {
-        GuestsStagingTasklet tasklet = new GuestsStagingTasklet(ds, client, s.copyBatchRows(), metrics, early);
-        return new StepBuilder("guestPeriod", repo).tasklet(tasklet, tx).listener(tasklet).listener((StepExecutionListener) metrics).build();
+    @StepScope
+    StagingTasklet<User> usersTasklet(@Value(JOB_PARAM + RunContext.RUN_ID + "']}") Long runId,
+                                      @Value(JOB_PARAM + RunContext.NETWORK_ID + "']}") String networkId,
+                                      DataSource ds, WickrAdminClient client, RunSettings s, RunMetrics metrics, UnameHeadStart headStart) {
+        RunContext run = run(runId, networkId);
+        return new StagingTasklet<>(StagedSource.users(client, run), run, ds, s.copyBatchRows(), metrics, headStart);
     }
+
+    @Bean
+    @StepScope
+    StagingTasklet<GuestUser> guestsTasklet(@Value(JOB_PARAM + RunContext.RUN_ID + "']}") Long runId,
+                                            @Value(JOB_PARAM + RunContext.NETWORK_ID + "']}") String networkId,
+                                            @Value("#{stepExecutionContext['" + BILLING_PERIOD + "']}") String period,
+                                            DataSource ds, WickrAdminClient client, RunSettings s, RunMetrics metrics,
+                                            UnameHeadStart headStart) {
+        RunContext run = run(runId, networkId);
+        return new StagingTasklet<>(StagedSource.guests(client, run, period), run, ds, s.copyBatchRows(), metrics, headStart);
+    }
+
+    @Bean
+    @StepScope
+    UnamesTasklet unamesTasklet(@Value(JOB_PARAM + RunContext.RUN_ID + "']}") Long runId,
+                                @Value(JOB_PARAM + RunContext.NETWORK_ID + "']}") String networkId,
+                                DataSource ds, DirectoryUnameResolver resolver, UnameHeadStart headStart, RunLedger ledger, RunSettings s) {
+        return new UnamesTasklet(run(runId, networkId), ds, resolver, headStart, ledger, s.unameConcurrency());
+    }
+
+    @Bean
+    Step usersStep(JobRepository repo, PlatformTransactionManager tx, StagingTasklet<User> usersTasklet, RunMetrics metrics) {
+        return new StepBuilder("users", repo).tasklet(usersTasklet, tx).listener(usersTasklet)
+                .listener((StepExecutionListener) metrics).build();
+    }
+
+    @Bean
+    Step guestPeriodStep(JobRepository repo, PlatformTransactionManager tx, StagingTasklet<GuestUser> guestsTasklet, RunMetrics metrics) {
+        return new StepBuilder("guestPeriod", repo).tasklet(guestsTasklet, tx).listener(guestsTasklet)
+                .listener((StepExecutionListener) metrics).build();
+    }
+
+    /** The key under which a guest partition's execution context holds its billing period. */
+    static final String BILLING_PERIOD = "billingPeriod";
 
     /** One partition per billing period of the run, named after the period. */
     @Bean
     @StepScope
-    Partitioner billingPeriodPartitioner(@Value("#{jobParameters['billingPeriods']}") String periods) {
+    Partitioner billingPeriodPartitioner(@Value(JOB_PARAM + RunContext.BILLING_PERIODS + "']}") String periods) {
         return gridSize -> {
             Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
             for (String p : periods.split(",")) {
                 ExecutionContext ctx = new ExecutionContext();
-                ctx.putString(GuestsStagingTasklet.PERIOD_KEY, YearMonth.parse(p).toString());
+                ctx.putString(BILLING_PERIOD, YearMonth.parse(p).toString());
                 partitions.put("period-" + p, ctx);
             }
             return partitions;
@@ -142,32 +222,19 @@ public class SnapshotJobConfiguration {
                 .partitioner(guestPeriodStep.getName(), billingPeriodPartitioner)
                 .step(guestPeriodStep)
                 .taskExecutor(stagingExecutor)
-                .gridSize(4)
                 .build();
     }
 
     @Bean
-    UnameLookups unameLookups(DataSource ds, WickrAdminClient client, ExecutorService unameCallers, AdaptiveRateLimiter limiter,
-                              RunSettings s, RunMetrics metrics) {
-        return new UnameLookups(ds, client, unameCallers, limiter, s.unameFreshness(), metrics);
+    Step unamesStep(JobRepository repo, PlatformTransactionManager tx, UnamesTasklet unamesTasklet, RunMetrics metrics) {
+        return new StepBuilder("unames", repo).tasklet(unamesTasklet, tx).listener(unamesTasklet)
+                .listener((StepExecutionListener) metrics).build();
     }
 
     @Bean
-    EarlyUnameLookups earlyUnameLookups(UnameLookups lookups, ExecutorService unameCallers, RunSettings s) {
-        return new EarlyUnameLookups(lookups, unameCallers, s.unameConcurrency());
-    }
-
-    @Bean
-    Step unamesStep(JobRepository repo, PlatformTransactionManager tx, DataSource ds, UnameLookups lookups, EarlyUnameLookups early,
-                    RunSettings s, RunMetrics metrics) {
-        UnamesTasklet tasklet = new UnamesTasklet(ds, lookups, early, s.unameConcurrency());
-        return new StepBuilder("unames", repo).tasklet(tasklet, tx).listener(tasklet).listener((StepExecutionListener) metrics).build();
-    }
-
-    @Bean
-    Step reconcileStep(JobRepository repo, PlatformTransactionManager tx, JdbcTemplate jdbc, WickrAdminClient client, RunSettings s,
-                       RunMetrics metrics) {
-        return new StepBuilder("reconcile", repo).tasklet(new ReconcileTasklet(jdbc, client, s.reconcileTolerance()), tx)
+    Step reconcileStep(JobRepository repo, PlatformTransactionManager tx, JdbcTemplate jdbc, RunLedger ledger, WickrAdminClient client,
+                       RunSettings s, RunMetrics metrics) {
+        return new StepBuilder("reconcile", repo).tasklet(new ReconcileTasklet(jdbc, ledger, client, s.reconcileTolerance()), tx)
                 .listener((StepExecutionListener) metrics).build();
     }
 
@@ -187,8 +254,8 @@ public class SnapshotJobConfiguration {
     }
 
     @Bean
-    Step parquetStep(JobRepository repo, PlatformTransactionManager tx, JdbcTemplate jdbc, RunLedger ledger, DataSource ds,
-                     RunSettings s, RunMetrics metrics) {
+    Step parquetStep(JobRepository repo, PlatformTransactionManager tx, RunLedger ledger, DataSource ds, RunSettings s,
+                     RunMetrics metrics) {
         return new StepBuilder("parquet", repo)
                 .tasklet(new ParquetTasklet(ledger, new ParquetExporter(ds, s.parquet()), s.parquet().enabled()), tx)
                 .listener(crashAfterCommit("parquet.after-commit"))
@@ -209,20 +276,11 @@ public class SnapshotJobConfiguration {
 
     @Bean
     Job snapshotJob(JobRepository repo, Step usersStep, Step guestsStep, Step unamesStep, Step reconcileStep,
-                    Step reinviteStep, Step publishStep, Step parquetStep, TaskExecutor stagingExecutor, EarlyUnameLookups early) {
+                    Step reinviteStep, Step publishStep, Step parquetStep, TaskExecutor stagingExecutor) {
         Flow users = new FlowBuilder<Flow>("usersFlow").start(usersStep).build();
         Flow guests = new FlowBuilder<Flow>("guestsFlow").start(guestsStep).build();
         Flow staging = new FlowBuilder<Flow>("staging").split(stagingExecutor).add(users, guests).build();
-        return new JobBuilder(JOB_NAME, repo)
-                .listener(new JobExecutionListener() {
-                    @Override
-                    public void afterJob(JobExecution jobExecution) {
-                        Long runId = jobExecution.getJobParameters().getLong(RunContext.RUN_ID);
-                        if (runId != null) {
-                            early.forget(runId); // a job that failed before the uname step leaves nothing queued
-                        }
-                    }
-                })
+        return new JobBuilder(RunContext.JOB_NAME, repo)
                 .start(staging)
                 .next(unamesStep)
                 .next(reconcileStep)

@@ -1,14 +1,15 @@
 package io.wickrcensus.parquet;
 
-import static io.wickrcensus.parquet.ParquetColumn.Kind.BOOLEAN;
-import static io.wickrcensus.parquet.ParquetColumn.Kind.DATE;
-import static io.wickrcensus.parquet.ParquetColumn.Kind.INT32;
-import static io.wickrcensus.parquet.ParquetColumn.Kind.INT64;
-import static io.wickrcensus.parquet.ParquetColumn.Kind.STRING;
-import static io.wickrcensus.parquet.ParquetColumn.Kind.STRING_LIST;
-import static io.wickrcensus.parquet.ParquetColumn.Kind.TIMESTAMP;
+import static io.wickrcensus.db.ColumnType.BOOLEAN;
+import static io.wickrcensus.db.ColumnType.DATE;
+import static io.wickrcensus.db.ColumnType.INT32;
+import static io.wickrcensus.db.ColumnType.INT64;
+import static io.wickrcensus.db.ColumnType.STRING;
+import static io.wickrcensus.db.ColumnType.STRING_LIST;
+import static io.wickrcensus.db.ColumnType.TIMESTAMP;
 import static io.wickrcensus.parquet.ParquetColumn.of;
 
+import io.wickrcensus.db.UserColumn;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +37,9 @@ public final class ParquetExporter {
 
     private static final Logger log = LoggerFactory.getLogger(ParquetExporter.class);
 
-    static final List<ParquetColumn> USERS = List.of(
-            of("run_id", INT64), of("user_id", STRING), of("first_name", STRING), of("last_name", STRING),
-            of("username", STRING), of("security_groups", STRING_LIST), of("is_admin", BOOLEAN), of("suspended", BOOLEAN),
-            of("status", INT32), of("otp_enabled", BOOLEAN), of("scim_id", STRING), of("type", STRING), of("cell", STRING),
-            of("country_code", STRING), of("challenge_failures", INT32), of("is_invite_expired", BOOLEAN),
-            of("is_user", BOOLEAN), of("code_validation", BOOLEAN), of("uname", STRING));
+    /** The run, then every user column ({@link UserColumn}). */
+    static final List<ParquetColumn> USERS = Stream.concat(Stream.of(of("run_id", INT64)),
+            UserColumn.ALL.stream().map(c -> of(c.column(), c.type()))).toList();
     static final List<ParquetColumn> GUESTS = List.of(
             of("snapshot_date", DATE), of("run_id", INT64), of("username", STRING), of("username_hash", STRING));
     static final List<ParquetColumn> UNAMES = List.of(

@@ -15,8 +15,14 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 public record ParquetSettings(boolean enabled, Path outputDir, CompressionCodecName compression, long maxFileBytes,
                               long rowGroupBytes) {
 
-    public static final ParquetSettings OFF = new ParquetSettings(false, Path.of("census-data", "parquet"),
-            CompressionCodecName.ZSTD, 512L << 20, 64L << 20);
+    /** The datasets' root unless told otherwise. */
+    public static final String DEFAULT_OUTPUT_DIR = "census-data/parquet";
+    public static final int DEFAULT_MAX_FILE_MB = 512;
+    /** The documented defaults: on, ZSTD, files of at most 512 MB, row groups of 64 MB. */
+    public static final ParquetSettings DEFAULT = new ParquetSettings(true, Path.of(DEFAULT_OUTPUT_DIR),
+            CompressionCodecName.ZSTD, (long) DEFAULT_MAX_FILE_MB << 20, 64L << 20);
+    /** No datasets. */
+    public static final ParquetSettings OFF = DEFAULT.withEnabled(false);
 
     public ParquetSettings {
         if (maxFileBytes < (1 << 20)) {
@@ -26,6 +32,14 @@ public record ParquetSettings(boolean enabled, Path outputDir, CompressionCodecN
                 && compression != CompressionCodecName.UNCOMPRESSED) {
             throw new IllegalArgumentException("--parquet-compression must be zstd, snappy or uncompressed");
         }
+    }
+
+    public ParquetSettings withEnabled(boolean on) {
+        return new ParquetSettings(on, outputDir, compression, maxFileBytes, rowGroupBytes);
+    }
+
+    public ParquetSettings withOutputDir(Path dir) {
+        return new ParquetSettings(enabled, dir, compression, maxFileBytes, rowGroupBytes);
     }
 
     public static CompressionCodecName codec(String name) {

@@ -1,6 +1,6 @@
 package io.wickrcensus.parquet;
 
-import io.wickrcensus.job.CrashPoints;
+import io.wickrcensus.faults.CrashPoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;

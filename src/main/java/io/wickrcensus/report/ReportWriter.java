@@ -1,6 +1,6 @@
 package io.wickrcensus.report;
 
-import io.wickrcensus.api.internal.Json;
+import tools.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -13,6 +13,8 @@ import java.util.Map;
  * nothing that depends on when they were written, so the same figures give the same bytes.
  */
 public final class ReportWriter {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private ReportWriter() {
     }
@@ -37,7 +39,7 @@ public final class ReportWriter {
 
     private static void json(Object report, Writer out) throws IOException {
         // as a string: the mapper would close the caller's writer
-        out.write(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         out.write('\n');
     }
 

@@ -14,7 +14,7 @@ import io.wickrcensus.api.errors.InvalidRequestException;
 import io.wickrcensus.api.errors.ResourceNotFoundException;
 import io.wickrcensus.api.errors.ValidationException;
 import io.wickrcensus.api.errors.WickrException;
-import io.wickrcensus.api.internal.Json;
+import io.wickrcensus.api.Json;
 import io.wickrcensus.api.model.BatchLookupUserUnameResponse;
 import io.wickrcensus.api.model.BatchReinviteUserResponse;
 import io.wickrcensus.api.model.GuestUser;

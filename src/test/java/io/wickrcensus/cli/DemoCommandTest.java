@@ -1,5 +1,7 @@
 package io.wickrcensus.cli;
 
+import io.wickrcensus.job.run.ExitCodes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

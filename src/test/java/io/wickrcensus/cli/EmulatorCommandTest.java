@@ -1,11 +1,13 @@
 package io.wickrcensus.cli;
 
+import io.wickrcensus.job.run.ExitCodes;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wickrcensus.api.WickrAdminClient;
 import io.wickrcensus.api.WickrClientConfig;
-import io.wickrcensus.api.internal.Json;
+import io.wickrcensus.api.Json;
 import io.wickrcensus.api.model.ListUsersRequest;
 import io.wickrcensus.testing.Cli;
 import java.io.BufferedReader;

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
-import io.wickrcensus.api.internal.Json;
+import io.wickrcensus.api.Json;
 
 /**
  * The verifier against AWS's own SigV4 test vectors (src/test/resources/sigv4-test-suite, Apache

@@ -1,9 +1,12 @@
 package io.wickrcensus.job;
 
+import io.wickrcensus.job.run.ReinviteSettings;
+import io.wickrcensus.testing.JobHarness;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wickrcensus.api.model.User;
-import io.wickrcensus.cli.ExitCodes;
+import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.emulator.Reinvitation;
 import java.nio.file.Files;
 import java.nio.file.Path;

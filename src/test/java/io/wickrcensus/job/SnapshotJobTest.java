@@ -1,10 +1,14 @@
 package io.wickrcensus.job;
 
+import io.wickrcensus.job.run.ExitCodes;
+import io.wickrcensus.job.run.RunSettings;
+import io.wickrcensus.testing.JobHarness;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wickrcensus.api.model.GuestUser;
 import io.wickrcensus.api.model.User;
-import io.wickrcensus.cli.ExitCodes;
+import io.wickrcensus.job.run.ExitCodes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.YearMonth;
@@ -283,11 +287,12 @@ class SnapshotJobTest {
                 .networks(3).users(300).guests(20).periods(JobHarness.PERIODS).accessKey(JobHarness.ACCESS_KEY)
                 .secretKey(JobHarness.SECRET).build())) {
             List<String> ids = e.networkIds();
-            RunSettings s = new RunSettings(ids, java.time.LocalDate.parse("2026-11-20"), JobHarness.PERIODS, "us-east-1",
-                    e.endpoint(), 4, 2, 2, 0, java.time.Duration.ofDays(30), 0.0, 1000, java.nio.file.Path.of("unused"), null, null);
+            RunSettings s = RunSettings.builder().networkIds(ids).asOf(java.time.LocalDate.parse("2026-11-20"))
+                    .billingPeriodMonths(JobHarness.PERIODS).endpoint(e.endpoint()).maxAttempts(4).parallelism(2).unameConcurrency(2)
+                    .reconcileTolerance(0.0).copyBatchRows(1000).database(JobHarness.database(db))
+                    .parquet(io.wickrcensus.parquet.ParquetSettings.OFF).build();
             int code = CensusRun.execute(s, software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(JobHarness.ACCESS_KEY, JobHarness.SECRET)),
-                    TestDatabases.env(db));
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(JobHarness.ACCESS_KEY, JobHarness.SECRET)));
             assertThat(code).isEqualTo(ExitCodes.OK);
             try (Connection c = TestDatabases.connect(db); var rs = c.createStatement().executeQuery(
                     "SELECT network_id, count(*) FROM census.roster_current GROUP BY 1 ORDER BY 1")) {

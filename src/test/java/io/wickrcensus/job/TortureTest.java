@@ -1,8 +1,10 @@
 package io.wickrcensus.job;
 
+import io.wickrcensus.testing.JobHarness;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wickrcensus.cli.ExitCodes;
+import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.testing.TestDatabases;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;

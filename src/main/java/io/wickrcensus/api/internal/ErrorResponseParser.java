@@ -1,5 +1,6 @@
 package io.wickrcensus.api.internal;
 
+import io.wickrcensus.api.Json;
 import io.wickrcensus.api.errors.ValidationReason;
 import io.wickrcensus.api.errors.WickrException;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.wickrcensus.job.steps;
 
-import io.wickrcensus.job.RunLedger;
+import io.wickrcensus.job.run.RunContext;
+import io.wickrcensus.job.run.RunLedger;
 import io.wickrcensus.parquet.ParquetExporter;
 import java.io.IOException;
 import java.sql.SQLException;

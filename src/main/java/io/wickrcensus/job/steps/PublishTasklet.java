@@ -1,8 +1,11 @@
 package io.wickrcensus.job.steps;
 
-import io.wickrcensus.job.RunMetrics;
-import io.wickrcensus.job.CrashPoints;
-import io.wickrcensus.job.RunLedger;
+import io.wickrcensus.job.run.RunMetrics;
+import io.wickrcensus.faults.CrashPoints;
+import io.wickrcensus.db.UserColumn;
+import io.wickrcensus.job.run.RunContext;
+import io.wickrcensus.job.run.RunLedger;
+import io.wickrcensus.job.run.RunStatus;
 import java.time.LocalDate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +16,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Step 5, publish: in the step's one transaction, merges the staged snapshot into the versioned
+ * Step 6, publish: in the step's one transaction, merges the staged snapshot into the versioned
  * history (a new version only where something changed, closing the versions of users and guests
  * that are gone), marks the run published with the next publish sequence number, and clears its
  * staging. Readers see the previous snapshot until the commit, then this one.
@@ -22,9 +25,8 @@ public class PublishTasklet implements Tasklet {
 
     private static final Logger log = LoggerFactory.getLogger(PublishTasklet.class);
 
-    static final String USER_FIELDS = "first_name, last_name, username, security_groups, is_admin, suspended, status, "
-            + "otp_enabled, scim_id, type, cell, country_code, challenge_failures, is_invite_expired, is_user, "
-            + "code_validation, uname";
+    /** The columns of a user's version besides its key: a change in any of them makes a new version. */
+    private static final String USER_FIELDS = UserColumn.names(UserColumn.FIELDS, "");
 
     private final JdbcTemplate jdbc;
     private final RunLedger ledger;
@@ -41,8 +43,7 @@ public class PublishTasklet implements Tasklet {
         RunContext run = RunContext.of(contribution.getStepExecution());
         // serialise publishes of one network, and read the run under that lock
         jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtext('wickr-census-publish'), hashtext(?))", Object.class, run.networkId());
-        String status = jdbc.queryForObject("SELECT status FROM census.run WHERE run_id = ?", String.class, run.runId());
-        if ("PUBLISHED".equals(status)) {
+        if (ledger.status(run.runId()) == RunStatus.PUBLISHED) {
             log.info("network {}: run {} is already published", run.networkId(), run.runId());
             return RepeatStatus.FINISHED;
         }
@@ -93,8 +94,7 @@ public class PublishTasklet implements Tasklet {
                                     AND g.username_hash = s.username_hash AND g.valid_to IS NULL)
                 ORDER BY s.billing_period, s.username_hash, s.seq DESC""", run.networkId(), seq, run.runId(), run.networkId());
 
-        jdbc.update("UPDATE census.run SET status = 'PUBLISHED', publish_seq = ?, finished_at = now(), last_error = NULL WHERE run_id = ?",
-                seq, run.runId());
+        ledger.published(run.runId(), seq);
         jdbc.update("DELETE FROM census.stage_user WHERE run_id = ?", run.runId());
         jdbc.update("DELETE FROM census.stage_guest WHERE run_id = ?", run.runId());
         CrashPoints.reach("publish.before-commit");
@@ -106,13 +106,6 @@ public class PublishTasklet implements Tasklet {
     }
 
     private static String prefixed(String alias) {
-        StringBuilder sb = new StringBuilder();
-        for (String f : USER_FIELDS.split(",\\s*")) {
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append(alias).append('.').append(f);
-        }
-        return sb.toString();
+        return UserColumn.names(UserColumn.FIELDS, alias);
     }
 }

@@ -1,7 +1,9 @@
 package io.wickrcensus.job.steps;
 
 import io.wickrcensus.api.WickrAdminClient;
-import io.wickrcensus.job.CrashPoints;
+import io.wickrcensus.faults.CrashPoints;
+import io.wickrcensus.job.run.RunContext;
+import io.wickrcensus.job.run.RunLedger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +25,13 @@ public class ReconcileTasklet implements Tasklet {
     private static final Logger log = LoggerFactory.getLogger(ReconcileTasklet.class);
 
     private final JdbcTemplate jdbc;
+    private final RunLedger ledger;
     private final WickrAdminClient client;
     private final double tolerance;
 
-    public ReconcileTasklet(JdbcTemplate jdbc, WickrAdminClient client, double tolerance) {
+    public ReconcileTasklet(JdbcTemplate jdbc, RunLedger ledger, WickrAdminClient client, double tolerance) {
         this.jdbc = jdbc;
+        this.ledger = ledger;
         this.client = client;
         this.tolerance = tolerance;
     }
@@ -37,7 +41,7 @@ public class ReconcileTasklet implements Tasklet {
         RunContext run = RunContext.of(contribution.getStepExecution());
         long staged = jdbc.queryForObject("SELECT count(DISTINCT user_id) FROM census.stage_user WHERE run_id = ?", Long.class, run.runId());
         long reported = client.getUsersCount(run.networkId()).total();
-        jdbc.update("UPDATE census.run SET users_staged = ?, users_reported = ? WHERE run_id = ?", staged, reported, run.runId());
+        ledger.userCounts(run.runId(), staged, reported);
         List<String> problems = new ArrayList<>();
         check("users", staged, reported, problems);
 
@@ -49,8 +53,7 @@ public class ReconcileTasklet implements Tasklet {
                     "SELECT count(DISTINCT username_hash) FROM census.stage_guest WHERE run_id = ? AND billing_period = ?",
                     Long.class, run.runId(), period);
             Long service = history.get(period);
-            jdbc.update("UPDATE census.run_period SET guests_staged = ?, guests_reported = ? WHERE run_id = ? AND billing_period = ?",
-                    guests, service, run.runId(), period);
+            ledger.guestCounts(run.runId(), period, guests, service);
             if (service != null) {
                 check("guests in " + period, guests, service, problems);
             } else {

@@ -1,10 +1,11 @@
 package io.wickrcensus.job.steps;
 
-import io.wickrcensus.job.RunMetrics;
+import io.wickrcensus.job.run.RunMetrics;
 import io.wickrcensus.api.WickrAdminClient;
 import io.wickrcensus.api.model.BatchReinviteUserResponse;
-import io.wickrcensus.job.CrashPoints;
-import io.wickrcensus.job.ReinviteSettings;
+import io.wickrcensus.faults.CrashPoints;
+import io.wickrcensus.job.run.ReinviteSettings;
+import io.wickrcensus.job.run.RunContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Step 4b (opt-in), re-invite: users of this run's snapshot whose invitation is pending and
+ * Step 5 (opt-in), re-invite: users of this run's snapshot whose invitation is pending and
  * expired, optionally of one security group, not re-invited within the cool-down.
  *
  * <p>The first call records every candidate's intent in one transaction (or, over the cap or in a

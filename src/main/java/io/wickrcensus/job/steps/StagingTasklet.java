@@ -1,15 +1,12 @@
 package io.wickrcensus.job.steps;
 
-import io.wickrcensus.job.RunMetrics;
-import io.wickrcensus.job.CrashPoints;
-import io.wickrcensus.job.PgCopy;
-import io.wickrcensus.job.Prefetcher;
-import io.wickrcensus.job.ProgressLog;
+import io.wickrcensus.db.PgCopy;
+import io.wickrcensus.faults.CrashPoints;
+import io.wickrcensus.job.run.RunContext;
+import io.wickrcensus.job.run.RunMetrics;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,117 +21,96 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /**
- * Pages an API listing into a staging table. Each step execution starts its staging slice afresh
- * (a nextToken is never trusted across a restart) and streams pages through a prefetching thread,
- * so API calls overlap with COPY; each {@code execute} writes one batch of rows in the step's own
- * transaction and asks to be called again until the listing ends.
+ * Pages a {@link StagedSource} into its staging slice; one instance per step execution (step
+ * scope). Each execution starts its slice afresh (a nextToken is never trusted across a restart)
+ * and streams pages through a prefetching thread, so API calls overlap with COPY; each
+ * {@code execute} writes one batch of rows in the step's own transaction and asks to be called
+ * again until the listing ends. The unames of each copied batch are offered to the run's
+ * {@link UnameHeadStart}.
  *
  * @param <T> the item type of the listing
  */
-public abstract class StagingTasklet<T> implements Tasklet, StepExecutionListener {
+public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StagingTasklet.class);
 
+    private final StagedSource<T> source;
     private final DataSource dataSource;
-    protected final JdbcTemplate jdbc;
     private final int batchRows;
     private final RunMetrics metrics;
-    private final EarlyUnameLookups early;
-    private final Map<Long, State<T>> states = new ConcurrentHashMap<>();
+    private final UnameHeadStart headStart;
+    private final RunContext run;
 
-    private record State<T>(Prefetcher<T> source, ProgressLog progress, long[] seq, long expected, Object[] prefix) { }
+    private Prefetcher<T> pages;
+    private ProgressLog progress;
+    private long expected = -1;
+    private long seq;
 
-    protected StagingTasklet(DataSource dataSource, int batchRows, RunMetrics metrics, EarlyUnameLookups early) {
-        this.metrics = metrics;
-        this.early = early;
+    public StagingTasklet(StagedSource<T> source, RunContext run, DataSource dataSource, int batchRows, RunMetrics metrics,
+                          UnameHeadStart headStart) {
+        this.source = source;
+        this.run = run;
         this.dataSource = dataSource;
-        this.jdbc = new JdbcTemplate(dataSource);
         this.batchRows = batchRows;
+        this.metrics = metrics;
+        this.headStart = headStart;
     }
-
-    /** What this step stages, for logs. */
-    protected abstract String describe(StepExecution step);
-
-    /** Deletes this step's slice of staging. */
-    protected abstract void clear(StepExecution step);
-
-    /** The listing to page through. */
-    protected abstract Iterable<T> source(StepExecution step);
-
-    /** How many items the listing should hold, or -1. */
-    protected long expected(StepExecution step) {
-        return -1;
-    }
-
-    /** The name under which {@link CrashPoints} can stop this step after a batch is written, before it commits. */
-    protected abstract String crashPoint();
-
-    /** {@code table (columns)} for COPY: the prefix columns, then {@code seq}, then the item's columns. */
-    protected abstract String copyTarget();
-
-    /** The values every row of this step execution starts with (such as the run id), computed once. */
-    protected abstract Object[] rowPrefix(StepExecution step);
-
-    /** Whether this step's unames can repeat across its partitions (guests of several periods). */
-    protected boolean unamesRecur() {
-        return false;
-    }
-
-    /** The uname an item holds (null if none), offered to the early lookups once its batch is copied. */
-    protected abstract String uname(T item);
-
-    /** Appends the item's own columns to the row. */
-    protected abstract void row(PgCopy copy, T item);
 
     @Override
     public void beforeStep(StepExecution step) {
-        clear(step);
-        String what = describe(step);
-        states.put(step.getId(), new State<>(new Prefetcher<>(what, source(step), 4 * batchRows),
-                new ProgressLog(log, what, 10_000), new long[1], expected(step), rowPrefix(step)));
+        new JdbcTemplate(dataSource).update(source.deleteSql(), source.sliceValues().toArray());
+        // what the service reports is asked before the listing starts: if it fails, no thread is left paging
+        expected = source.expected().getAsLong();
+        progress = new ProgressLog(log, source.description(), 10_000);
+        pages = new Prefetcher<>(source.description(), source.pages().get(), 4 * batchRows);
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunk) throws Exception {
-        StepExecution step = contribution.getStepExecution();
-        State<T> state = states.get(step.getId());
-        List<T> items = state.source().next(batchRows);
+        List<T> items = pages.next(batchRows);
         if (!items.isEmpty()) {
             PgCopy copy = new PgCopy();
+            List<String> unames = new ArrayList<>(items.size());
             for (T item : items) {
-                for (Object v : state.prefix()) {
+                for (Object v : source.sliceValues()) {
                     copy.value(v);
                 }
-                copy.value(state.seq()[0]++);
-                row(copy, item);
+                copy.value(seq++);
+                for (StagedSource.Column<T> c : source.columns()) {
+                    copy.value(c.value().apply(item));
+                }
                 copy.endRow();
+                unames.add(source.uname().apply(item));
             }
             Connection c = DataSourceUtils.getConnection(dataSource);
             try {
-                copy.copyInto(c, copyTarget());
+                copy.copyInto(c, source.copyTarget());
             } finally {
                 DataSourceUtils.releaseConnection(c, dataSource);
             }
             contribution.incrementWriteCount(items.size());
-            metrics.rows(copyTarget().substring("census.".length()).split(" ")[0], items.size());
-            List<String> unames = new ArrayList<>(items.size());
-            for (T item : items) {
-                unames.add(uname(item));
-            }
-            early.offer(RunContext.of(step), unames, unamesRecur());
-            state.progress().add(items.size(), state.expected());
-            CrashPoints.reach(crashPoint());
+            metrics.rows(source.tableName(), items.size());
+            headStart.offer(run, unames, source.unamesRecur());
+            progress.add(items.size(), expected);
+            CrashPoints.reach(source.crashPoint());
         }
-        return state.source().ended() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+        return pages.ended() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
     }
 
     @Override
     public ExitStatus afterStep(StepExecution step) {
-        State<T> state = states.remove(step.getId());
-        if (state != null) {
-            state.source().close();
-            log.info(state.progress().summary());
+        close();
+        if (progress != null) {
+            log.info(progress.summary());
         }
         return null;
+    }
+
+    /** Stops the prefetching thread; also called when the step scope ends. */
+    @Override
+    public void close() {
+        if (pages != null) {
+            pages.close();
+        }
     }
 }

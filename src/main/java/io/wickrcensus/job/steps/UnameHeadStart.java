@@ -5,32 +5,33 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import io.wickrcensus.faults.CrashPoints;
+import io.wickrcensus.job.run.RunContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Uname lookups while staging pages: the staging steps offer the unames of each batch they copy,
- * and these are looked up at once, a few calls at a time under the budget the paging leaves, so
- * that lookups overlap with paging instead of following it. It is only a head start: the uname
- * step that follows looks up whatever is still unknown (offers turned away when the queue is full,
- * calls that failed, lookups a crash cut short), so nothing here needs to be restartable.
+ * The head start of uname lookups while staging pages; one per job execution (job scope). The
+ * staging steps offer the unames of each batch they copy, and these are looked up at once, a few
+ * calls at a time under the budget the paging leaves, so that lookups overlap with paging instead
+ * of following it. It is only a head start: the uname step that follows {@link #drain drains} it
+ * and looks up whatever is still unknown (offers turned away when the queue is full, calls that
+ * failed, lookups a crash cut short), so nothing here needs to be restartable.
  */
-public final class EarlyUnameLookups {
+public class UnameHeadStart implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(EarlyUnameLookups.class);
+    private static final Logger log = LoggerFactory.getLogger(UnameHeadStart.class);
     /** Unames waiting to be looked up per run, at most; beyond it offers are left to the uname step. */
     static final int MAX_QUEUED = 20_000;
     /** Guest hashes recur across billing periods staged at once; remembered to ask once (bounded). */
     static final int MAX_REMEMBERED = 200_000;
 
-    private final UnameLookups lookups;
+    private final UnameResolver resolver;
     private final ExecutorService workers;
     private final int concurrency;
-    private final Map<Long, RunQueue> runs = new ConcurrentHashMap<>();
+    private RunQueue queue;
 
     /** Raw unames are filtered against what is known this many at a time. */
     static final int FILTER_BATCH = 1000;
@@ -56,8 +57,8 @@ public final class EarlyUnameLookups {
         }
     }
 
-    public EarlyUnameLookups(UnameLookups lookups, ExecutorService workers, int concurrency) {
-        this.lookups = lookups;
+    public UnameHeadStart(UnameResolver resolver, ExecutorService workers, int concurrency) {
+        this.resolver = resolver;
         this.workers = workers;
         this.concurrency = concurrency;
     }
@@ -71,7 +72,7 @@ public final class EarlyUnameLookups {
         if (unames.isEmpty()) {
             return;
         }
-        RunQueue q = runs.computeIfAbsent(run.runId(), id -> new RunQueue(run));
+        RunQueue q = queue(run);
         synchronized (q) {
             if (q.closed) {
                 return;
@@ -90,6 +91,13 @@ public final class EarlyUnameLookups {
         }
     }
 
+    private synchronized RunQueue queue(RunContext run) {
+        if (queue == null) {
+            queue = new RunQueue(run);
+        }
+        return queue;
+    }
+
     /**
      * Filters offered unames against what is known (one query at a time) and sends the unknown ones
      * in full calls of 50 only: a remainder waits for more, or for the uname step, which packs it
@@ -103,19 +111,19 @@ public final class EarlyUnameLookups {
             List<String> batch = take(q.offered, FILTER_BATCH);
             q.filtering = true;
             workers.execute(() -> work(q, () -> {
-                List<String> unknown = lookups.unknown(q.run, batch);
+                List<String> unknown = resolver.unknown(q.run, batch);
                 synchronized (q) {
                     q.unknown.addAll(unknown);
                 }
             }, true));
         }
-        while (q.inFlight < concurrency && q.unknown.size() >= UnameLookups.CHUNK) {
-            List<String> chunk = take(q.unknown, UnameLookups.CHUNK);
+        while (q.inFlight < concurrency && q.unknown.size() >= DirectoryUnameResolver.CHUNK) {
+            List<String> chunk = take(q.unknown, DirectoryUnameResolver.CHUNK);
             q.inFlight++;
             q.calls++;
             workers.execute(() -> work(q, () -> {
-                lookups.record(q.run, lookups.callHere(q.run, chunk));
-                io.wickrcensus.job.CrashPoints.reach("unames.early");
+                resolver.resolveOnThisThread(q.run, chunk);
+                CrashPoints.reach("unames.early");
             }, false));
         }
     }
@@ -157,9 +165,12 @@ public final class EarlyUnameLookups {
         }
     }
 
-    /** Stops the run's early lookups and waits for those under way; what is still queued is left to the uname step. */
-    public void drain(RunContext run) {
-        RunQueue q = runs.remove(run.runId());
+    /** Stops the early lookups and waits for those under way; what is still queued is left to the uname step. */
+    public void drain() {
+        RunQueue q;
+        synchronized (this) {
+            q = queue;
+        }
         if (q == null) {
             return;
         }
@@ -177,13 +188,17 @@ public final class EarlyUnameLookups {
                 }
             }
             log.info("network {}: {} lookup calls while staging; {} unames queued and {} turned away are left to the uname step"
-                    + (q.failures > 0 ? " ({} calls or queries failed)" : ""), run.networkId(), q.calls, left, q.dropped, q.failures);
+                    + (q.failures > 0 ? " ({} calls or queries failed)" : ""), q.run.networkId(), q.calls, left, q.dropped, q.failures);
         }
     }
 
-    /** Forgets a run's queue without waiting (the job ended). */
-    public void forget(long runId) {
-        RunQueue q = runs.remove(runId);
+    /** Drops what is queued without waiting (the job ended: the scope closes); calls under way finish on their own. */
+    @Override
+    public void close() {
+        RunQueue q;
+        synchronized (this) {
+            q = queue;
+        }
         if (q != null) {
             synchronized (q) {
                 q.closed = true;

@@ -1,4 +1,4 @@
-package io.wickrcensus.job;
+package io.wickrcensus.job.run;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.wickrcensus.job;
+package io.wickrcensus.job.run;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -38,10 +38,6 @@ public final class RunMetrics implements ApiCallListener, StepExecutionListener 
         Gauge.builder("census.run.exit.code", exitCode, AtomicLong::get).description("Exit code of the run").register(registry);
         Gauge.builder("census.run.finished", finishedAt, AtomicLong::get).baseUnit("seconds")
                 .description("When the run ended, seconds since the epoch").register(registry);
-    }
-
-    public PrometheusMeterRegistry registry() {
-        return registry;
     }
 
     /** The outcome label of an HTTP attempt. */
@@ -101,11 +97,7 @@ public final class RunMetrics implements ApiCallListener, StepExecutionListener 
      * Pushes every meter to the Pushgateway at {@code url} ({@code http(s)://host:port}) under job
      * {@code wickr-census}, grouped by {@code grouping} (PUT: replaces the group's previous push).
      */
-    public void push(String url, Map<String, String> grouping) throws IOException {
-        URI u = URI.create(url);
-        if (u.getHost() == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
-            throw new IllegalArgumentException("CENSUS_PUSHGATEWAY_URL must be http(s)://host:port, got '" + url + "'");
-        }
+    public void push(URI u, Map<String, String> grouping) throws IOException {
         PushGateway.Builder b = PushGateway.builder()
                 .address(u.getHost() + ":" + (u.getPort() > 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80))
                 .scheme("https".equals(u.getScheme()) ? Scheme.HTTPS : Scheme.HTTP)

@@ -1,4 +1,4 @@
-package io.wickrcensus.job;
+package io.wickrcensus.job.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

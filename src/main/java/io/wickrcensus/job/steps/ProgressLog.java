@@ -1,4 +1,4 @@
-package io.wickrcensus.job;
+package io.wickrcensus.job.steps;
 
 import org.slf4j.Logger;
 

@@ -1,4 +1,4 @@
-package io.wickrcensus.cli;
+package io.wickrcensus.job.run;
 
 /** The process exit codes, documented in the README. */
 public final class ExitCodes {

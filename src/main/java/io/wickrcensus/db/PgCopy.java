@@ -1,4 +1,4 @@
-package io.wickrcensus.job;
+package io.wickrcensus.db;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -41,10 +41,6 @@ public final class PgCopy {
         return this;
     }
 
-    public int rows() {
-        return rows;
-    }
-
     /** Sends the rows with {@code COPY table (columns) FROM STDIN} on the given connection (its transaction). */
     public long copyInto(Connection connection, String tableAndColumns) throws SQLException {
         if (rows == 0) {
@@ -71,7 +67,8 @@ public final class PgCopy {
         }
     }
 
-    static String arrayLiteral(List<?> list) {
+    /** A PostgreSQL array literal of the list's strings ({@code {"a","b",NULL}}), for COPY or a {@code CAST(? AS text[])}. */
+    public static String arrayLiteral(List<?> list) {
         StringBuilder a = new StringBuilder("{");
         for (int i = 0; i < list.size(); i++) {
             if (i > 0) {

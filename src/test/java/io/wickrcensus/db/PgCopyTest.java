@@ -1,4 +1,4 @@
-package io.wickrcensus.job;
+package io.wickrcensus.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

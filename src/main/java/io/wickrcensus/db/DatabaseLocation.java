@@ -1,4 +1,4 @@
-package io.wickrcensus.job.db;
+package io.wickrcensus.db;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -12,15 +12,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where the job's PostgreSQL is: the one configured by {@code CENSUS_DB_URL},
- * {@code CENSUS_DB_USER} and {@code CENSUS_DB_PASSWORD} (or {@code spring.datasource.*}
- * system properties), else an embedded PostgreSQL whose data directory persists between runs so a
- * relaunch finds the run it resumes.
+ * The job's PostgreSQL, open: the server {@link DatabaseSettings} configure, else an embedded
+ * PostgreSQL whose data directory persists between runs so a relaunch finds the run it resumes.
  */
 public final class DatabaseLocation implements AutoCloseable {
 
@@ -41,29 +38,16 @@ public final class DatabaseLocation implements AutoCloseable {
     }
 
     /**
-     * Resolves the database and proves it answers. Throws {@link DatabaseUnavailableException}
-     * with one readable line when it does not.
+     * Opens the database the settings name (starting the embedded one if none is configured) and
+     * proves it answers. Throws {@link DatabaseUnavailableException} with one readable line when it does not.
      */
-    public static DatabaseLocation resolve(Map<String, String> env, Path embeddedDataDir) {
-        String url = configuredUrl(env);
-        if (url != null) {
-            String user = first(env.get("CENSUS_DB_USER"), System.getProperty("spring.datasource.username"));
-            String password = first(env.get("CENSUS_DB_PASSWORD"), System.getProperty("spring.datasource.password"));
-            if (!url.startsWith("jdbc:postgresql:")) {
-                throw new DatabaseUnavailableException("CENSUS_DB_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db), got '"
-                        + redact(url) + "'");
-            }
-            DatabaseLocation db = new DatabaseLocation(url, user, password, null, null);
+    public static DatabaseLocation resolve(DatabaseSettings settings) {
+        if (settings.configured()) {
+            DatabaseLocation db = new DatabaseLocation(settings.url(), settings.user(), settings.password(), null, null);
             db.ping();
             return db;
         }
-        return startEmbedded(embeddedDataDir);
-    }
-
-    /** The configured database's URL (CENSUS_DB_URL, else spring.datasource.url), or null for the embedded one. */
-    public static String configuredUrl(Map<String, String> env) {
-        String url = first(env.get("CENSUS_DB_URL"), System.getProperty("spring.datasource.url"));
-        return url == null || url.isBlank() ? null : url;
+        return startEmbedded(settings.embeddedDataDir());
     }
 
     /**
@@ -167,17 +151,9 @@ public final class DatabaseLocation implements AutoCloseable {
         return password;
     }
 
-    public boolean embedded() {
-        return embedded != null;
-    }
-
     /** The URL without credentials that some operators put in it. */
     public static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("//[^/@]*@", "//***@");
-    }
-
-    private static String first(String a, String b) {
-        return a != null && !a.isBlank() ? a : b;
     }
 
     @Override

@@ -1,4 +1,9 @@
-package io.wickrcensus.job;
+package io.wickrcensus.testing;
+
+import io.wickrcensus.db.DatabaseSettings;
+import io.wickrcensus.job.run.RunSettings;
+import io.wickrcensus.job.run.ReinviteSettings;
+import io.wickrcensus.job.CensusRun;
 
 import io.wickrcensus.api.WickrAdminClient;
 import io.wickrcensus.api.WickrClientConfig;
@@ -15,7 +20,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -26,29 +30,29 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** An emulator, a fresh database, and the means to run the job against them and read what it stored. */
-final class JobHarness implements AutoCloseable {
+public final class JobHarness implements AutoCloseable {
 
-    static final String ACCESS_KEY = "AKIDJOBTEST";
-    static final String SECRET = "job-test-secret";
-    static final List<YearMonth> PERIODS = List.of(YearMonth.of(2026, 10), YearMonth.of(2026, 11));
+    public static final String ACCESS_KEY = "AKIDJOBTEST";
+    public static final String SECRET = "job-test-secret";
+    public static final List<YearMonth> PERIODS = List.of(YearMonth.of(2026, 10), YearMonth.of(2026, 11));
 
-    final WickrEmulator emulator;
-    final List<YearMonth> periods;
-    final String network;
-    final String dbUrl;
-    final Path outputDir;
-    ParquetSettings parquet;
+    public final WickrEmulator emulator;
+    public final List<YearMonth> periods;
+    public final String network;
+    public final String dbUrl;
+    public final Path outputDir;
+    public ParquetSettings parquet;
 
-    JobHarness(int users, int guests) throws Exception {
+    public JobHarness(int users, int guests) throws Exception {
         this(users, guests, TestDatabases.newDatabase("census"));
     }
 
-    JobHarness(int users, int guests, String dbUrl) throws Exception {
+    public JobHarness(int users, int guests, String dbUrl) throws Exception {
         this(users, guests, dbUrl, PERIODS);
     }
 
     /** The emulator serves {@code periods}, and the job's runs cover them. */
-    JobHarness(int users, int guests, String dbUrl, List<YearMonth> periods) throws Exception {
+    public JobHarness(int users, int guests, String dbUrl, List<YearMonth> periods) throws Exception {
         this.periods = List.copyOf(periods);
         this.emulator = WickrEmulator.start(EmulatorConfig.builder().seed(7).users(users).guests(guests).periods(periods)
                 .accessKey(ACCESS_KEY).secretKey(SECRET).build());
@@ -59,26 +63,37 @@ final class JobHarness implements AutoCloseable {
                 512L << 20, 64L << 20);
     }
 
-    RunSettings settings(String asOf, String... networks) {
+    public RunSettings settings(String asOf, String... networks) {
         return settings(asOf, ReinviteSettings.OFF, networks);
     }
 
-    RunSettings settings(String asOf, ReinviteSettings reinvite, String... networks) {
-        List<String> ids = networks.length == 0 ? List.of(network) : List.of(networks);
-        return new RunSettings(ids, LocalDate.parse(asOf), periods, "us-east-1", emulator.endpoint(), 4, 2, 4, 0,
-                Duration.ofDays(30), 0.0, 1000, Path.of("unused"), reinvite, parquet);
+    public RunSettings settings(String asOf, ReinviteSettings reinvite, String... networks) {
+        return builder(asOf, networks).reinvite(reinvite).build();
+    }
+
+    /** The settings of a run of these networks (default: this one) against this emulator and database, to adjust. */
+    public RunSettings.Builder builder(String asOf, String... networks) {
+        return RunSettings.builder().networkIds(networks.length == 0 ? List.of(network) : List.of(networks))
+                .asOf(LocalDate.parse(asOf)).billingPeriodMonths(periods).endpoint(emulator.endpoint())
+                .maxAttempts(4).parallelism(2).unameConcurrency(4).reconcileTolerance(0.0).copyBatchRows(1000)
+                .database(database(dbUrl)).parquet(parquet);
+    }
+
+    /** The settings that point the job at a test database. */
+    public static DatabaseSettings database(String url) {
+        return new DatabaseSettings(url, "postgres", "", Path.of("unused"));
     }
 
     /**
      * Runs {@code wickr-census run} for this network and {@code asOf} in a child JVM against this
      * emulator and the given database, halting at {@code crashAt} when given; output goes to {@code log}.
      */
-    Process launchChild(String db, String asOf, String crashAt, Path log, String... extraArgs) throws java.io.IOException {
+    public Process launchChild(String db, String asOf, String crashAt, Path log, String... extraArgs) throws java.io.IOException {
         return launchChild(db, Map.of(), asOf, crashAt, log, extraArgs);
     }
 
     /** The same, with more environment for the child. */
-    Process launchChild(String db, Map<String, String> env, String asOf, String crashAt, Path log, String... extraArgs)
+    public Process launchChild(String db, Map<String, String> env, String asOf, String crashAt, Path log, String... extraArgs)
             throws java.io.IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         if (crashAt != null) {
@@ -99,7 +114,7 @@ final class JobHarness implements AutoCloseable {
         return pb.start();
     }
 
-    static int await(Process p) throws InterruptedException {
+    public static int await(Process p) throws InterruptedException {
         if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("the child JVM did not finish within 120 s");
@@ -107,22 +122,21 @@ final class JobHarness implements AutoCloseable {
         return p.exitValue();
     }
 
-    int run(String asOf) {
+    public int run(String asOf) {
         return run(settings(asOf), SECRET);
     }
 
-    int run(RunSettings settings, String secret) {
-        return CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, secret)),
-                TestDatabases.env(dbUrl));
+    public int run(RunSettings settings, String secret) {
+        return CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, secret)));
     }
 
-    WickrAdminClient client() {
+    public WickrAdminClient client() {
         return WickrAdminClient.create(WickrClientConfig.builder().endpoint(emulator.endpoint())
                 .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET))).build());
     }
 
     /** What the emulator serves right now, read through the client. */
-    List<User> servedUsers() {
+    public List<User> servedUsers() {
         try (WickrAdminClient c = client()) {
             List<User> out = new ArrayList<>();
             c.listAllUsers(ListUsersRequest.builder(network).maxResults(100).build()).forEach(out::add);
@@ -130,7 +144,7 @@ final class JobHarness implements AutoCloseable {
         }
     }
 
-    List<GuestUser> servedGuests(YearMonth period) {
+    public List<GuestUser> servedGuests(YearMonth period) {
         try (WickrAdminClient c = client()) {
             List<GuestUser> out = new ArrayList<>();
             c.listAllGuestUsers(ListGuestUsersRequest.builder(network).maxResults(100).billingPeriod(period.toString()).build())
@@ -139,7 +153,7 @@ final class JobHarness implements AutoCloseable {
         }
     }
 
-    List<Map<String, Object>> query(String sql, Object... args) throws SQLException {
+    public List<Map<String, Object>> query(String sql, Object... args) throws SQLException {
         try (Connection c = TestDatabases.connect(dbUrl); var ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
@@ -162,7 +176,7 @@ final class JobHarness implements AutoCloseable {
         }
     }
 
-    long count(String sql, Object... args) throws SQLException {
+    public long count(String sql, Object... args) throws SQLException {
         return ((Number) query(sql, args).get(0).values().iterator().next()).longValue();
     }
 
@@ -170,7 +184,7 @@ final class JobHarness implements AutoCloseable {
      * Content digests of what the job stored, independent of ids and times: the roster of every
      * published run, guests, the uname directory, lookup failures, the ledger's counts.
      */
-    static Map<String, String> digest(String url) throws SQLException {
+    public static Map<String, String> digest(String url) throws SQLException {
         Map<String, String> d = new LinkedHashMap<>();
         String[][] parts = {
             {"roster", "SELECT snapshot_date, user_id, first_name, last_name, username, security_groups, is_admin, suspended, status, "
@@ -203,7 +217,7 @@ final class JobHarness implements AutoCloseable {
      * left out, as in {@link #digest}), and the names of any file that is not a finished part or
      * marker: a reader must never see one.
      */
-    static Map<String, String> parquetDigest(Path root) throws SQLException, java.io.IOException {
+    public static Map<String, String> parquetDigest(Path root) throws SQLException, java.io.IOException {
         Map<String, String> d = new LinkedHashMap<>();
         String[][] parts = {
             {"users", "SELECT network_id, snapshot_date, user_id, first_name, last_name, username, security_groups, is_admin, suspended, "

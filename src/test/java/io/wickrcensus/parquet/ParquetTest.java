@@ -1,8 +1,10 @@
-package io.wickrcensus.job;
+package io.wickrcensus.parquet;
+
+import io.wickrcensus.testing.JobHarness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wickrcensus.cli.ExitCodes;
+import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;

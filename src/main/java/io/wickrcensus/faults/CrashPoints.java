@@ -1,4 +1,4 @@
-package io.wickrcensus.job;
+package io.wickrcensus.faults;
 
 import java.util.concurrent.atomic.AtomicInteger;
 

@@ -1,4 +1,4 @@
-package io.wickrcensus.api.internal;
+package io.wickrcensus.api;
 
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;

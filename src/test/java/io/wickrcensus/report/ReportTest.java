@@ -1,9 +1,12 @@
-package io.wickrcensus.job;
+package io.wickrcensus.report;
+
+import io.wickrcensus.job.run.ReinviteSettings;
+import io.wickrcensus.testing.JobHarness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wickrcensus.api.internal.Json;
-import io.wickrcensus.cli.ExitCodes;
+import io.wickrcensus.api.Json;
+import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.report.AuditReport;
 import io.wickrcensus.report.GuestBillingReport;
 import io.wickrcensus.report.ReportFormat;

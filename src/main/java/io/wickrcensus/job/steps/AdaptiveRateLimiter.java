@@ -1,4 +1,4 @@
-package io.wickrcensus.job;
+package io.wickrcensus.job.steps;
 
 /**
  * A client-side budget of calls per second shared by concurrent callers. It halves on a 429 and

@@ -1,0 +1,123 @@
+package io.wickrcensus.job.run;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The run ledger, {@code census.run} and {@code census.run_period}: the only code that writes them.
+ * A run is opened by its launch, gathers its counts as the steps go, and ends {@link RunStatus#PUBLISHED}
+ * or {@link RunStatus#FAILED}; a published run stays published.
+ */
+@Component
+public class RunLedger {
+
+    /** One run as the ledger holds it. */
+    public record Run(long runId, String networkId, LocalDate asOf, List<YearMonth> billingPeriods, RunStatus status,
+                      boolean parquetExported) {
+        public boolean published() {
+            return status == RunStatus.PUBLISHED;
+        }
+    }
+
+    private static final String PUBLISHED = RunStatus.PUBLISHED.name();
+
+    private final JdbcTemplate jdbc;
+
+    public RunLedger(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<Run> find(String networkId, LocalDate asOf) {
+        return jdbc.query("SELECT run_id, network_id, as_of, billing_periods, status, parquet_exported_at FROM census.run WHERE network_id = ? AND as_of = ?",
+                RunLedger::run, networkId, asOf).stream().findFirst();
+    }
+
+    public Run get(long runId) {
+        return jdbc.queryForObject("SELECT run_id, network_id, as_of, billing_periods, status, parquet_exported_at FROM census.run WHERE run_id = ?",
+                RunLedger::run, runId);
+    }
+
+    /** Opens the run (or counts another attempt of it) and returns it. */
+    public Run open(String networkId, LocalDate asOf, List<YearMonth> periods) {
+        String[] ps = periods.stream().map(YearMonth::toString).toArray(String[]::new);
+        Long runId = jdbc.queryForObject("""
+                INSERT INTO census.run (network_id, as_of, billing_periods) VALUES (?, ?, ?)
+                ON CONFLICT (network_id, as_of) DO UPDATE
+                   SET attempts = census.run.attempts + 1, last_error = NULL,
+                       status = CASE WHEN census.run.status = ? THEN census.run.status ELSE ? END,
+                       finished_at = CASE WHEN census.run.status = ? THEN census.run.finished_at END
+                RETURNING run_id""", Long.class, networkId, asOf, ps, PUBLISHED, RunStatus.STARTED.name(), PUBLISHED);
+        for (String p : ps) {
+            jdbc.update("INSERT INTO census.run_period (run_id, billing_period) VALUES (?, ?) ON CONFLICT DO NOTHING", runId, p);
+        }
+        return get(runId);
+    }
+
+    public void attachExecution(long runId, long jobExecutionId) {
+        jdbc.update("UPDATE census.run SET job_execution_id = ? WHERE run_id = ?", jobExecutionId, runId);
+    }
+
+    public void parquetExported(long runId) {
+        jdbc.update("UPDATE census.run SET parquet_exported_at = now() WHERE run_id = ?", runId);
+    }
+
+    public void failed(long runId, String error) {
+        jdbc.update("UPDATE census.run SET status = ?, finished_at = now(), last_error = ? WHERE run_id = ? AND status <> ?",
+                RunStatus.FAILED.name(), error, runId, PUBLISHED);
+    }
+
+    /** The run's status, read in the caller's transaction. */
+    public RunStatus status(long runId) {
+        return RunStatus.valueOf(jdbc.queryForObject("SELECT status FROM census.run WHERE run_id = ?", String.class, runId));
+    }
+
+    /** The users staged and the service's own count of them, as reconcile found them. */
+    public void userCounts(long runId, long staged, long reported) {
+        jdbc.update("UPDATE census.run SET users_staged = ?, users_reported = ? WHERE run_id = ?", staged, reported, runId);
+    }
+
+    /** The guests staged for a billing period and the service's count of them (null when it no longer reports one). */
+    public void guestCounts(long runId, String billingPeriod, long staged, Long reported) {
+        jdbc.update("UPDATE census.run_period SET guests_staged = ?, guests_reported = ? WHERE run_id = ? AND billing_period = ?",
+                staged, reported, runId, billingPeriod);
+    }
+
+    /** Counts what the run resolved into the uname directory and the lookups that failed. */
+    public void unameCounts(long runId, String networkId) {
+        jdbc.update("""
+                UPDATE census.run SET
+                  unames_resolved = (SELECT count(*) FROM census.uname_directory WHERE network_id = ? AND last_run_id = ?),
+                  unames_failed = (SELECT count(*) FROM census.uname_lookup_failure WHERE run_id = ?)
+                WHERE run_id = ?""", networkId, runId, runId, runId);
+    }
+
+    /** Marks the run published with its publish sequence number, in the caller's (publish) transaction. */
+    public void published(long runId, long publishSeq) {
+        jdbc.update("UPDATE census.run SET status = ?, publish_seq = ?, finished_at = now(), last_error = NULL WHERE run_id = ?",
+                PUBLISHED, publishSeq, runId);
+    }
+
+    /** The as-of date of the latest published run of the network, if any. */
+    public Optional<LocalDate> latestPublished(String networkId) {
+        return jdbc.query("SELECT max(as_of) FROM census.run WHERE network_id = ? AND status = ?",
+                (rs, i) -> rs.getObject(1, LocalDate.class), networkId, PUBLISHED).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    private static Run run(ResultSet rs, int i) throws SQLException {
+        Array a = rs.getArray("billing_periods");
+        List<YearMonth> periods = new ArrayList<>();
+        for (String p : (String[]) a.getArray()) {
+            periods.add(YearMonth.parse(p));
+        }
+        return new Run(rs.getLong("run_id"), rs.getString("network_id"), rs.getObject("as_of", LocalDate.class),
+                List.copyOf(periods), RunStatus.valueOf(rs.getString("status")), rs.getObject("parquet_exported_at") != null);
+    }
+}

@@ -1,0 +1,294 @@
+package io.wickrcensus.job.run;
+
+import io.wickrcensus.db.DatabaseSettings;
+import io.wickrcensus.parquet.ParquetSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a {@code run} needs, validated before any API call or database change. Built once,
+ * with {@link #builder()}, whose defaults are the ones the README documents; the job reads nothing
+ * else (no environment variable, no system property).
+ *
+ * @param networkIds         the networks to snapshot, each an independent job instance
+ * @param asOf               the snapshot date (UTC); with the network, it names the run
+ * @param billingPeriods     the guest billing periods covered, oldest first
+ * @param region             AWS region of the Wickr Admin API
+ * @param endpoint           endpoint override, or null for the region's endpoint
+ * @param maxAttempts        attempts per API call
+ * @param apiReadTimeout     how long the client waits for an answer to start
+ * @param parallelism        networks run at once
+ * @param unameConcurrency   concurrent BatchLookupUserUname calls per network
+ * @param apiRatePerSecond   client-side budget of API calls per second shared by a network's
+ *                           concurrent lookups (0: none); it shrinks on 429s and grows back
+ * @param unameFreshness     unames resolved within this window are not looked up again
+ * @param reconcileTolerance the largest relative difference between staged and reported counts
+ * @param copyBatchRows      rows per COPY into staging (and per committed chunk)
+ * @param database           which PostgreSQL (configured, or embedded with its data directory)
+ * @param roles              the database roles the migrations grant to auditors and finance
+ * @param pushgateway        the Prometheus Pushgateway the metrics are pushed to, or null
+ * @param reinvite           the opt-in re-invitation of pending users whose invitation expired
+ * @param parquet            where and how the Parquet datasets are written
+ */
+public record RunSettings(
+        List<String> networkIds,
+        LocalDate asOf,
+        List<YearMonth> billingPeriods,
+        String region,
+        URI endpoint,
+        int maxAttempts,
+        Duration apiReadTimeout,
+        int parallelism,
+        int unameConcurrency,
+        double apiRatePerSecond,
+        Duration unameFreshness,
+        double reconcileTolerance,
+        int copyBatchRows,
+        DatabaseSettings database,
+        Roles roles,
+        URI pushgateway,
+        ReinviteSettings reinvite,
+        ParquetSettings parquet) {
+
+    public static final String DEFAULT_REGION = "us-east-1";
+    public static final int DEFAULT_BILLING_PERIOD_COUNT = 2;
+    public static final int DEFAULT_MAX_ATTEMPTS = 8;
+    public static final int DEFAULT_API_READ_TIMEOUT_MS = 30_000;
+    public static final int DEFAULT_PARALLELISM = 2;
+    public static final int DEFAULT_UNAME_CONCURRENCY = 8;
+    public static final int DEFAULT_UNAME_FRESHNESS_DAYS = 30;
+    public static final double DEFAULT_RECONCILE_TOLERANCE = 0.005;
+    public static final int DEFAULT_COPY_BATCH_ROWS = 5000;
+
+    /**
+     * The roles the migrations create (if missing) and grant: auditors read the snapshot views,
+     * finance the billing views only. They are written into SQL, so they must be plain identifiers.
+     */
+    public record Roles(String auditor, String finance) {
+
+        public static final String DEFAULT_AUDITOR = "census_auditor";
+        public static final String DEFAULT_FINANCE = "census_finance";
+        public static final Roles DEFAULT = new Roles(DEFAULT_AUDITOR, DEFAULT_FINANCE);
+
+        public Roles {
+            auditor = identifier("CENSUS_AUDITOR_ROLE", auditor == null || auditor.isBlank() ? DEFAULT_AUDITOR : auditor);
+            finance = identifier("CENSUS_FINANCE_ROLE", finance == null || finance.isBlank() ? DEFAULT_FINANCE : finance);
+        }
+
+        private static String identifier(String what, String name) {
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+                throw new IllegalArgumentException(what + " must be a plain role name (letters, digits, '_'), got '" + name + "'");
+            }
+            return name;
+        }
+    }
+
+    public RunSettings {
+        networkIds = List.copyOf(new LinkedHashSet<>(Objects.requireNonNull(networkIds, "networkIds")));
+        billingPeriods = List.copyOf(billingPeriods);
+        if (networkIds.isEmpty()) {
+            throw new IllegalArgumentException("no network id: give at least one --network-id");
+        }
+        for (String id : networkIds) {
+            if (id == null || !id.matches("[A-Za-z0-9_-]{1,64}")) {
+                throw new IllegalArgumentException("network id '" + id + "' must be 1-64 letters, digits, '-' or '_'");
+            }
+        }
+        Objects.requireNonNull(asOf, "asOf");
+        if (billingPeriods.isEmpty()) {
+            throw new IllegalArgumentException("no billing period to cover");
+        }
+        if (region == null || !region.matches("[a-z]{2}(-[a-z0-9]+)+-\\d+")) {
+            throw new IllegalArgumentException("--region: '" + region + "' is not an AWS region name such as us-east-1");
+        }
+        if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null
+                || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https")))) {
+            throw new IllegalArgumentException("--endpoint: '" + endpoint + "' is not an http(s) URL");
+        }
+        if (maxAttempts < 1 || maxAttempts > 20) {
+            throw new IllegalArgumentException("--max-attempts must be between 1 and 20, got " + maxAttempts);
+        }
+        if (apiReadTimeout == null || apiReadTimeout.isNegative() || apiReadTimeout.isZero()) {
+            throw new IllegalArgumentException("CENSUS_API_READ_TIMEOUT_MS must be a positive number of milliseconds");
+        }
+        if (parallelism < 1 || parallelism > 64) {
+            throw new IllegalArgumentException("--parallelism must be between 1 and 64, got " + parallelism);
+        }
+        if (unameConcurrency < 1 || unameConcurrency > 64) {
+            throw new IllegalArgumentException("--uname-concurrency must be between 1 and 64, got " + unameConcurrency);
+        }
+        if (apiRatePerSecond < 0) {
+            throw new IllegalArgumentException("--api-rate must not be negative");
+        }
+        if (unameFreshness.isNegative()) {
+            throw new IllegalArgumentException("--uname-freshness-days must not be negative");
+        }
+        if (reconcileTolerance < 0 || reconcileTolerance > 1) {
+            throw new IllegalArgumentException("--reconcile-tolerance must be a fraction between 0 and 1, got " + reconcileTolerance);
+        }
+        if (copyBatchRows < 100) {
+            throw new IllegalArgumentException("copy batch must be at least 100 rows");
+        }
+        Objects.requireNonNull(database, "database");
+        roles = roles == null ? Roles.DEFAULT : roles;
+        if (pushgateway != null && (pushgateway.getHost() == null
+                || !("http".equals(pushgateway.getScheme()) || "https".equals(pushgateway.getScheme())))) {
+            throw new IllegalArgumentException("CENSUS_PUSHGATEWAY_URL must be http(s)://host:port, got '" + pushgateway + "'");
+        }
+        reinvite = reinvite == null ? ReinviteSettings.OFF : reinvite;
+        parquet = parquet == null ? ParquetSettings.OFF : parquet;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link RunSettings}; every setting not given takes its documented default. */
+    public static final class Builder {
+        private final List<String> networkIds = new ArrayList<>();
+        private LocalDate asOf;
+        private List<String> billingPeriods;
+        private Integer billingPeriodCount;
+        private String region = DEFAULT_REGION;
+        private URI endpoint;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Duration apiReadTimeout = Duration.ofMillis(DEFAULT_API_READ_TIMEOUT_MS);
+        private int parallelism = DEFAULT_PARALLELISM;
+        private int unameConcurrency = DEFAULT_UNAME_CONCURRENCY;
+        private double apiRatePerSecond;
+        private Duration unameFreshness = Duration.ofDays(DEFAULT_UNAME_FRESHNESS_DAYS);
+        private double reconcileTolerance = DEFAULT_RECONCILE_TOLERANCE;
+        private int copyBatchRows = DEFAULT_COPY_BATCH_ROWS;
+        private DatabaseSettings database = DatabaseSettings.embedded(Path.of(DatabaseSettings.DEFAULT_DATA_DIR));
+        private Roles roles = Roles.DEFAULT;
+        private URI pushgateway;
+        private ReinviteSettings reinvite = ReinviteSettings.OFF;
+        private ParquetSettings parquet = ParquetSettings.DEFAULT;
+
+        private Builder() {
+        }
+
+        public Builder networkIds(List<String> ids) {
+            networkIds.addAll(ids);
+            return this;
+        }
+
+        public Builder networkId(String id) {
+            networkIds.add(id);
+            return this;
+        }
+
+        /** The snapshot date; default today (UTC). */
+        public Builder asOf(LocalDate date) {
+            this.asOf = date;
+            return this;
+        }
+
+        /** These billing periods (YYYY-MM); default the {@link #billingPeriodCount} months ending with the as-of month. */
+        public Builder billingPeriods(List<String> periods) {
+            this.billingPeriods = periods == null || periods.isEmpty() ? null : List.copyOf(periods);
+            return this;
+        }
+
+        public Builder billingPeriodMonths(List<YearMonth> periods) {
+            return billingPeriods(periods.stream().map(YearMonth::toString).toList());
+        }
+
+        /** How many months ending with the as-of month to cover (default 2), unless periods are given. */
+        public Builder billingPeriodCount(Integer count) {
+            this.billingPeriodCount = count;
+            return this;
+        }
+
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        public Builder endpoint(URI endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        public Builder maxAttempts(int n) {
+            this.maxAttempts = n;
+            return this;
+        }
+
+        public Builder apiReadTimeout(Duration timeout) {
+            this.apiReadTimeout = timeout;
+            return this;
+        }
+
+        public Builder parallelism(int n) {
+            this.parallelism = n;
+            return this;
+        }
+
+        public Builder unameConcurrency(int n) {
+            this.unameConcurrency = n;
+            return this;
+        }
+
+        public Builder apiRatePerSecond(double rate) {
+            this.apiRatePerSecond = rate;
+            return this;
+        }
+
+        public Builder unameFreshness(Duration freshness) {
+            this.unameFreshness = freshness;
+            return this;
+        }
+
+        public Builder reconcileTolerance(double tolerance) {
+            this.reconcileTolerance = tolerance;
+            return this;
+        }
+
+        public Builder copyBatchRows(int rows) {
+            this.copyBatchRows = rows;
+            return this;
+        }
+
+        public Builder database(DatabaseSettings database) {
+            this.database = database;
+            return this;
+        }
+
+        public Builder roles(Roles roles) {
+            this.roles = roles;
+            return this;
+        }
+
+        public Builder pushgateway(URI url) {
+            this.pushgateway = url;
+            return this;
+        }
+
+        public Builder reinvite(ReinviteSettings reinvite) {
+            this.reinvite = reinvite;
+            return this;
+        }
+
+        public Builder parquet(ParquetSettings parquet) {
+            this.parquet = parquet;
+            return this;
+        }
+
+        /** Validates and builds; throws {@link IllegalArgumentException} with one line naming the setting. */
+        public RunSettings build() {
+            LocalDate date = asOf != null ? asOf : LocalDate.now(ZoneOffset.UTC);
+            return new RunSettings(networkIds, date, BillingPeriods.resolve(date, billingPeriods, billingPeriodCount), region,
+                    endpoint, maxAttempts, apiReadTimeout, parallelism, unameConcurrency, apiRatePerSecond, unameFreshness,
+                    reconcileTolerance, copyBatchRows, database, roles, pushgateway, reinvite, parquet);
+        }
+    }
+}

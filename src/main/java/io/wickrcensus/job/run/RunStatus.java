@@ -1,0 +1,11 @@
+package io.wickrcensus.job.run;
+
+/** Where a run stands in the ledger ({@code census.run.status}). */
+public enum RunStatus {
+    /** Opened by a launch; not (yet) published. */
+    STARTED,
+    /** The last launch failed; relaunching resumes it. */
+    FAILED,
+    /** Its snapshot is visible to readers. Final. */
+    PUBLISHED
+}

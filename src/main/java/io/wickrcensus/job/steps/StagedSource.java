@@ -1,0 +1,77 @@
+package io.wickrcensus.job.steps;
+
+import io.wickrcensus.api.WickrAdminClient;
+import io.wickrcensus.api.model.GuestUser;
+import io.wickrcensus.api.model.ListGuestUsersRequest;
+import io.wickrcensus.api.model.ListUsersRequest;
+import io.wickrcensus.api.model.User;
+import io.wickrcensus.db.UserColumn;
+import io.wickrcensus.job.run.RunContext;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * What a staging step pages from the API and where it copies it: a listing staged into a slice of
+ * a staging table. Each row is the slice's key values, a sequence number, then the item's columns.
+ *
+ * @param description  what is staged, for logs ("users of network N")
+ * @param table        the staging table
+ * @param sliceColumns the columns naming this step's slice of the table (the run, the billing period)
+ * @param sliceValues  their values
+ * @param columns      the item's columns, after {@code seq}
+ * @param uname        the uname an item holds (null if none), offered to the head start of lookups
+ * @param unamesRecur  whether those unames can repeat across the run's slices (guests of several periods)
+ * @param pages        opens the listing (called once, after {@code expected})
+ * @param expected     how many items the listing should hold, or -1
+ * @param crashPoint   where {@code CrashPoints} can stop the step after a batch is written, before it commits
+ * @param <T>          the item type of the listing
+ */
+public record StagedSource<T>(String description, String table, List<String> sliceColumns, List<Object> sliceValues,
+                              List<Column<T>> columns, Function<T, String> uname, boolean unamesRecur,
+                              Supplier<Iterable<T>> pages, LongSupplier expected, String crashPoint) {
+
+    /** One column of an item: its name in the staging table and its value. */
+    public record Column<T>(String name, Function<T, Object> value) {
+    }
+
+    /** Step 1: every user of the network, 100 per ListUsers page, into {@code census.stage_user}. */
+    public static StagedSource<User> users(WickrAdminClient client, RunContext run) {
+        return new StagedSource<>("users of network " + run.networkId(), "census.stage_user", List.of("run_id"), List.of(run.runId()),
+                UserColumn.ALL.stream().map(c -> new Column<User>(c.column(), c::valueOf)).toList(), User::uname, false,
+                () -> client.listAllUsers(ListUsersRequest.builder(run.networkId()).maxResults(WickrAdminClient.MAX_PAGE_SIZE).build()),
+                () -> client.getUsersCount(run.networkId()).total(), "users.batch");
+    }
+
+    /**
+     * Step 2, one partition per billing period: that period's guest users into {@code census.stage_guest}.
+     * The period staged is the one asked for: a guest answered under another would be a service bug.
+     */
+    public static StagedSource<GuestUser> guests(WickrAdminClient client, RunContext run, String billingPeriod) {
+        return new StagedSource<>("guests of network " + run.networkId() + " in " + billingPeriod, "census.stage_guest",
+                List.of("run_id", "billing_period"), List.of(run.runId(), billingPeriod),
+                List.of(new Column<>("username", GuestUser::username), new Column<>("username_hash", GuestUser::usernameHash)),
+                GuestUser::usernameHash, true,
+                () -> client.listAllGuestUsers(ListGuestUsersRequest.builder(run.networkId())
+                        .maxResults(WickrAdminClient.MAX_PAGE_SIZE).billingPeriod(billingPeriod).build()),
+                () -> -1, "guests.batch");
+    }
+
+    /** {@code DELETE} of this slice. */
+    String deleteSql() {
+        return "DELETE FROM " + table + " WHERE " + sliceColumns.stream().map(c -> c + " = ?").collect(Collectors.joining(" AND "));
+    }
+
+    /** {@code table (slice columns, seq, item columns)} for COPY. */
+    String copyTarget() {
+        return table + " (" + String.join(", ", sliceColumns) + ", seq, "
+                + columns.stream().map(Column::name).collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** The table's name without its schema, for metrics. */
+    String tableName() {
+        return table.substring(table.indexOf('.') + 1);
+    }
+}
