@@ -68,10 +68,6 @@ public final class WickrAdminClient implements AutoCloseable {
         return new WickrAdminClient(config, listener);
     }
 
-    public WickrClientConfig config() {
-        return config;
-    }
-
     // ---- ListUsers ----------------------------------------------------------------------------
 
     public ListUsersResponse listUsers(ListUsersRequest r) {

@@ -81,10 +81,6 @@ public final class WickrEmulator implements AutoCloseable {
         return config.effectivePeriods();
     }
 
-    public EmulatorConfig config() {
-        return config;
-    }
-
     /** The faults in force; change them while the emulator runs. */
     public Faults faults() {
         return faults;

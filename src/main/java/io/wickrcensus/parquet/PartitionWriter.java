@@ -78,7 +78,12 @@ public final class PartitionWriter {
                 settings.compression().name().toLowerCase())), dataset, columns, settings.compression(), settings.rowGroupBytes());
     }
 
-    private void swap(Path staging, Path partition) throws IOException {
+    /**
+     * Puts the finished {@code staging} directory in the partition's place: the old partition (if
+     * any) is renamed away first, then the new one renamed in, then the old one deleted. Each rename
+     * is atomic, so a reader sees the old partition or the new one.
+     */
+    void swap(Path staging, Path partition) throws IOException {
         Files.createDirectories(partition.getParent());
         Path old = stagingRoot.resolve(UUID.randomUUID() + "-replaced");
         boolean replaced = false;

@@ -1,5 +1,6 @@
 package io.wickrcensus.job;
 
+import io.wickrcensus.testing.TestFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -77,7 +78,7 @@ class MetricsTest {
     @Test
     void theLastLogLineSummarisesTheRunAndAnUnreachablePushgatewayDoesNotFailIt() throws Exception {
         try (JobHarness h = new JobHarness(300, 10)) {
-            Path log = Files.createTempFile("census-metrics", ".log");
+            Path log = TestFiles.log("census-metrics");
             Process p = h.launchChild(h.dbUrl, "2026-11-20", null, log, "--parquet", "off");
             assertThat(JobHarness.await(p)).isEqualTo(ExitCodes.OK);
             List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList();

@@ -1,5 +1,6 @@
 package io.wickrcensus.job;
 
+import io.wickrcensus.testing.TestFiles;
 import io.wickrcensus.job.run.ReinviteSettings;
 import io.wickrcensus.testing.JobHarness;
 
@@ -104,7 +105,7 @@ class ReinviteTest {
     void aCrashBetweenTheCallAndItsRecordReinvitesNobodyTwice() throws Exception {
         try (JobHarness h = new JobHarness(1500, 10)) {
             Set<String> expected = eligible(h.servedUsers());
-            Path log = Files.createTempFile("census-reinvite", ".log");
+            Path log = TestFiles.log("census-reinvite");
             String db = io.wickrcensus.testing.TestDatabases.newDatabase("reinvitecrash");
             int killed = JobHarness.await(h.launchChild(db, "2026-11-20", "reinvite.after-call:2", log, "--reinvite", "on"));
             assertThat(killed).as(Files.readString(log)).isEqualTo(137);
@@ -126,7 +127,7 @@ class ReinviteTest {
     @Test
     void perItemFailuresAreStoredWithTheirReason() throws Exception {
         try (JobHarness h = new JobHarness(1500, 10)) {
-            Path log = Files.createTempFile("census-reinvite-fail", ".log");
+            Path log = TestFiles.log("census-reinvite-fail");
             String db = io.wickrcensus.testing.TestDatabases.newDatabase("reinvitefail");
             // intents recorded, the first chunk sent; then the network moves on: many pending users activate
             assertThat(JobHarness.await(h.launchChild(db, "2026-11-20", "reinvite.after-call:1", log, "--reinvite", "on"))).isEqualTo(137);

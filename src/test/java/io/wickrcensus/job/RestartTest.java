@@ -1,5 +1,6 @@
 package io.wickrcensus.job;
 
+import io.wickrcensus.testing.TestFiles;
 import io.wickrcensus.testing.JobHarness;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,7 +54,7 @@ class RestartTest {
         "parquet.before-swap:1", "parquet.after-commit:1"})
     void aRunKilledAtAnyStepResumesToTheSameSnapshot(String point) throws Exception {
         String db = TestDatabases.newDatabase("crash");
-        Path log = Files.createTempFile("census-crash", ".log");
+        Path log = TestFiles.log("census-crash");
         int killed = await(launch(db, point, log));
         assertThat(killed).as(Files.readString(log)).isEqualTo(137);
         assertThat(Files.readString(log)).contains("halting at " + point.substring(0, point.indexOf(':')));
@@ -69,32 +70,4 @@ class RestartTest {
         assertThat(JobHarness.digest(db)).isEqualTo(expected);
         assertThat(await(launch(db, null, log))).isEqualTo(ExitCodes.ALREADY_COMPLETE);
     }
-
-    @Test
-    void sigkillAtRandomMomentsThenRelaunchGivesTheSameSnapshot() throws Exception {
-        long seed = Long.getLong("census.torture.seed", System.nanoTime());
-        System.out.println("RestartTest SIGKILL seed: " + seed + " (rerun with -Dcensus.torture.seed=" + seed + ")");
-        Random random = new Random(seed);
-        String db = TestDatabases.newDatabase("sigkill");
-        Path log = Files.createTempFile("census-sigkill", ".log");
-        int kills = 0;
-        int code = -1;
-        for (int attempt = 0; attempt < 8 && code != ExitCodes.OK && code != ExitCodes.ALREADY_COMPLETE; attempt++) {
-            Process p = launch(db, null, log);
-            if (attempt < 3) {
-                long wait = 1500 + random.nextInt(3500);
-                if (!p.waitFor(wait, TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly(); // SIGKILL
-                    p.waitFor(30, TimeUnit.SECONDS);
-                    kills++;
-                    continue;
-                }
-            }
-            code = await(p);
-        }
-        assertThat(code).as(Files.readString(log)).isIn(ExitCodes.OK, ExitCodes.ALREADY_COMPLETE);
-        System.out.println("RestartTest SIGKILL: " + kills + " kills, final exit " + code);
-        assertThat(JobHarness.digest(db)).isEqualTo(expected);
-    }
-
 }

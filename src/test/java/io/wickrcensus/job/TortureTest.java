@@ -1,5 +1,6 @@
 package io.wickrcensus.job;
 
+import io.wickrcensus.testing.TestFiles;
 import io.wickrcensus.testing.JobHarness;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +49,7 @@ class TortureTest {
         assertThat(h.run(AS_OF)).isEqualTo(ExitCodes.OK);
         expected = digests(h.dbUrl, h.outputDir);
         String db = TestDatabases.newDatabase("timing");
-        Path log = Files.createTempFile("torture-timing", ".log");
+        Path log = TestFiles.log("torture-timing");
         long start = System.nanoTime();
         assertThat(JobHarness.await(h.launchChild(db, AS_OF, null, log))).as(Files.readString(log)).isEqualTo(ExitCodes.OK);
         runMillis = (System.nanoTime() - start) / 1_000_000;
@@ -96,7 +97,7 @@ class TortureTest {
         List<String> failures = new ArrayList<>();
         for (int t = 0; t < trials; t++) {
             String db = TestDatabases.newDatabase("torture_kill");
-            Path log = Files.createTempFile("torture-kill", ".log");
+            Path log = TestFiles.log("torture-kill");
             List<Long> moments = new ArrayList<>();
             for (int k = 0; k < killsPerTrial; k++) {
                 long at = 200 + (long) (random.nextDouble() * runMillis);
@@ -126,14 +127,14 @@ class TortureTest {
         List<String> failures = new ArrayList<>();
         int withoutRelaunch = 0;
         for (int t = 0; t < trials; t++) {
-            Path data = Files.createTempDirectory("torture-pg");
+            Path data = TestFiles.dir("torture-pg");
             int port;
             try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
                 port = s.getLocalPort();
             }
             EmbeddedPostgres pg = start(data, port);
             String db = pg.getJdbcUrl("postgres", "postgres");
-            Path log = Files.createTempFile("torture-pg", ".log");
+            Path log = TestFiles.log("torture-pg");
             try {
                 Process p = h.launchChild(db, AS_OF, null, log);
                 // restart once the run has started, at a random moment of it
@@ -182,7 +183,7 @@ class TortureTest {
                 // 10% of calls fail, a quarter each: throttled, server error, too slow for the client, broken JSON
                 h.emulator.faults().fail429(0.025).fail500(0.025).stall(0.025, 1500).malformed(0.025);
                 String db = TestDatabases.newDatabase("torture_faults");
-                Path log = Files.createTempFile("torture-faults", ".log");
+                Path log = TestFiles.log("torture-faults");
                 List<Integer> codes = untilDone(db, Map.of("CENSUS_API_READ_TIMEOUT_MS", "500"), log, 3);
                 Map<String, Long> stats = h.emulator.stats();
                 long injected = stats.entrySet().stream().filter(e -> e.getKey().startsWith("fault.")).mapToLong(Map.Entry::getValue).sum();
@@ -206,8 +207,8 @@ class TortureTest {
         List<String> failures = new ArrayList<>();
         for (int t = 0; t < trials; t++) {
             String db = TestDatabases.newDatabase("torture_double");
-            Path logA = Files.createTempFile("torture-double-a", ".log");
-            Path logB = Files.createTempFile("torture-double-b", ".log");
+            Path logA = TestFiles.log("torture-double-a");
+            Path logB = TestFiles.log("torture-double-b");
             h.emulator.resetStats();
             Process a = h.launchChild(db, AS_OF, null, logA);
             Thread.sleep(random.nextInt(1500));

@@ -1,5 +1,6 @@
 package io.wickrcensus.parquet;
 
+import io.wickrcensus.testing.TestFiles;
 import io.wickrcensus.testing.JobHarness;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -141,7 +142,7 @@ class ParquetTest {
     void aCrashWhileWritingIsRepairedByTheRelaunch() throws Exception {
         try (JobHarness h = new JobHarness(1500, 100)) {
             String db = TestDatabases.newDatabase("parquetcrash");
-            Path log = Files.createTempFile("census-parquet", ".log");
+            Path log = TestFiles.log("census-parquet");
             assertThat(JobHarness.await(h.launchChild(db, "2026-11-20", "parquet.before-swap:2", log))).isEqualTo(137);
             Path out = h.outputDir.resolve(Integer.toHexString(db.hashCode()));
             assertThat(files(out)).anyMatch(p -> p.startsWith(".staging"));

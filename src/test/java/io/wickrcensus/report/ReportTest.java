@@ -1,5 +1,6 @@
 package io.wickrcensus.report;
 
+import io.wickrcensus.testing.TestFiles;
 import io.wickrcensus.job.run.ReinviteSettings;
 import io.wickrcensus.testing.JobHarness;
 
@@ -200,7 +201,7 @@ class ReportTest {
 
     @Test
     void theCommandLineWritesTheReportsAndGivesEachScenarioItsExitCode() throws Exception {
-        Path dir = Files.createTempDirectory("census-report");
+        Path dir = TestFiles.dir("census-report");
         try {
             Path csv = dir.resolve("oct.csv");
             assertThat(report(dir, "guest-billing", "--period", "2026-10", "--out", csv.toString())).isEqualTo(ExitCodes.OK);
@@ -235,7 +236,7 @@ class ReportTest {
     @Test
     void aDatabaseTheJobNeverRanAgainstHasNoData() throws Exception {
         String empty = TestDatabases.newDatabase("empty");
-        Path dir = Files.createTempDirectory("census-report");
+        Path dir = TestFiles.dir("census-report");
         try {
             assertThat(report(dir, TestDatabases.env(empty), "guest-billing", "--period", "2026-10")).isEqualTo(ExitCodes.NO_DATA);
             assertThat(report(dir, Map.of(), "guest-billing", "--period", "2026-10", "--data-dir", dir.resolve("nothing").toString()))

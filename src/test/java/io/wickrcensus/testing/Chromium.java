@@ -55,7 +55,7 @@ public final class Chromium {
     }
 
     private String run(Path html, String... args) throws IOException, InterruptedException {
-        Path profile = Files.createTempDirectory("chromium-profile");
+        Path profile = TestFiles.dir("chromium-profile");
         try {
             // the machine's network is closed: without the background-networking flags Chromium keeps trying
             List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
@@ -63,7 +63,7 @@ public final class Chromium {
                     "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile));
             cmd.addAll(List.of(args));
             cmd.add(html.toUri().toString());
-            Path out = Files.createTempFile("chromium", ".out");
+            Path out = Files.createTempFile(TestFiles.root(), "chromium-", ".out");
             Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(90, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -58,7 +58,7 @@ public final class JobHarness implements AutoCloseable {
                 .accessKey(ACCESS_KEY).secretKey(SECRET).build());
         this.network = emulator.networkIds().get(0);
         this.dbUrl = dbUrl;
-        this.outputDir = java.nio.file.Files.createTempDirectory("census-parquet");
+        this.outputDir = TestFiles.dir("census-parquet");
         this.parquet = new ParquetSettings(true, outputDir, org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD,
                 512L << 20, 64L << 20);
     }
@@ -95,7 +95,8 @@ public final class JobHarness implements AutoCloseable {
     /** The same, with more environment for the child. */
     public Process launchChild(String db, Map<String, String> env, String asOf, String crashAt, Path log, String... extraArgs)
             throws java.io.IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-Djava.io.tmpdir=" + TestFiles.root()));
         if (crashAt != null) {
             cmd.add("-Dcensus.crash-at=" + crashAt);
         }

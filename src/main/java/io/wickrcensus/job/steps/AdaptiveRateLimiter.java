@@ -58,7 +58,8 @@ public final class AdaptiveRateLimiter {
         }
     }
 
-    public synchronized double rate() {
+    /** The budget now, calls per second. */
+    synchronized double rate() {
         return rate;
     }
 }

@@ -28,10 +28,6 @@ public final class ProgressLog {
         }
     }
 
-    public synchronized long done() {
-        return done;
-    }
-
     public synchronized String summary() {
         return line(-1, System.nanoTime());
     }

@@ -72,7 +72,11 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
             candidates.open(new ExecutionContext());
         } catch (RuntimeException e) {
             close(); // its connection must not outlive a failed query (a database restart, the case a resume retries)
-            throw e;
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new IllegalStateException("could not list the unames to resolve: " + root.getMessage(), e);
         }
     }
 

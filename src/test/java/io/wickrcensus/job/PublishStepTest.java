@@ -1,0 +1,132 @@
+package io.wickrcensus.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wickrcensus.db.DatabaseLocation;
+import io.wickrcensus.job.run.RunContext;
+import io.wickrcensus.job.run.RunLedger;
+import io.wickrcensus.job.run.RunMetrics;
+import io.wickrcensus.job.run.RunSettings;
+import io.wickrcensus.job.run.RunStatus;
+import io.wickrcensus.parquet.ParquetSettings;
+import io.wickrcensus.testing.JobHarness;
+import io.wickrcensus.testing.TestDatabases;
+import java.net.URI;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.test.JobOperatorTestUtils;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * Step 6, publish, on its own over prepared staging tables (no API involved): it versions what
+ * changed, closes what is gone, marks the run published and clears its staging.
+ */
+class PublishStepTest {
+
+    private static final String NET = "net00001";
+    private static final String PERIOD = "2026-11";
+
+    private static DatabaseLocation db;
+    private static ConfigurableApplicationContext ctx;
+    private static JdbcTemplate jdbc;
+    private static RunLedger ledger;
+    private static JobOperatorTestUtils batch;
+
+    @BeforeAll
+    static void start() {
+        String url = TestDatabases.newDatabase("publish");
+        db = DatabaseLocation.resolve(JobHarness.database(url));
+        RunSettings settings = RunSettings.builder().networkId(NET).asOf(LocalDate.parse("2026-11-20"))
+                .endpoint(URI.create("http://127.0.0.1:9")).database(JobHarness.database(url)).parquet(ParquetSettings.OFF).build();
+        ctx = CensusRun.context(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "unused")), db,
+                new RunMetrics());
+        jdbc = ctx.getBean(JdbcTemplate.class);
+        ledger = ctx.getBean(RunLedger.class);
+        batch = new JobOperatorTestUtils(ctx.getBean(JobOperator.class), ctx.getBean(JobRepository.class));
+        batch.setJob(ctx.getBean("snapshotJob", Job.class));
+    }
+
+    @AfterAll
+    static void stop() {
+        ctx.close();
+        db.close();
+    }
+
+    /** Stages one user row: id, username, admin flag, with a sequence number. */
+    private static void stageUser(long runId, long seq, String userId, String username, boolean admin) {
+        jdbc.update("INSERT INTO census.stage_user (run_id, seq, user_id, username, security_groups, is_admin, suspended, status, uname) "
+                + "VALUES (?, ?, ?, ?, '{g1}', ?, false, 2, ?)", runId, seq, userId, username, admin, "uname-" + userId);
+    }
+
+    private static void stageGuest(long runId, long seq, String hash) {
+        jdbc.update("INSERT INTO census.stage_guest (run_id, billing_period, seq, username, username_hash) VALUES (?, ?, ?, ?, ?)",
+                runId, PERIOD, seq, "guest-" + hash, hash);
+    }
+
+    private static JobExecution publish(long runId, String asOf) {
+        // a fresh job instance per call (a unique parameter), so the same run can be published twice
+        return batch.startStep("publish", new JobParametersBuilder(RunContext.identifying(NET, LocalDate.parse(asOf)))
+                .addJobParameters(batch.getUniqueJobParameters())
+                .addLong(RunContext.RUN_ID, runId, false).addString(RunContext.BILLING_PERIODS, PERIOD, false)
+                .toJobParameters(), new ExecutionContext());
+    }
+
+    private static List<Map<String, Object>> roster(String asOf) {
+        return jdbc.queryForList("SELECT user_id, username, is_admin FROM census.roster_as_of(?, ?::date) ORDER BY user_id", NET, asOf);
+    }
+
+    @Test
+    void publishVersionsWhatChangedClosesWhatIsGoneAndClearsStaging() {
+        // night 1: u1 staged twice (a page served again after a retry: the later copy wins), u2, u3; two guests
+        long run1 = ledger.open(NET, LocalDate.parse("2026-11-20"), List.of(YearMonth.parse(PERIOD))).runId();
+        stageUser(run1, 0, "u1", "alice-old", false);
+        stageUser(run1, 1, "u2", "bob", false);
+        stageUser(run1, 2, "u3", "carol", false);
+        stageUser(run1, 3, "u1", "alice", false);
+        stageGuest(run1, 0, "h1");
+        stageGuest(run1, 1, "h2");
+        assertThat(publish(run1, "2026-11-20").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+        assertThat(ledger.get(run1).status()).isEqualTo(RunStatus.PUBLISHED);
+        assertThat(roster("2026-11-20")).extracting(r -> r.get("username")).containsExactly("alice", "bob", "carol");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM census.stage_user WHERE run_id = ?", Long.class, run1)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM census.stage_guest WHERE run_id = ?", Long.class, run1)).isZero();
+
+        // night 2: u2 made admin, u3 gone, u4 new, u1 unchanged; guest h2 gone
+        long run2 = ledger.open(NET, LocalDate.parse("2026-11-21"), List.of(YearMonth.parse(PERIOD))).runId();
+        stageUser(run2, 0, "u1", "alice", false);
+        stageUser(run2, 1, "u2", "bob", true);
+        stageUser(run2, 2, "u4", "dave", false);
+        stageGuest(run2, 0, "h1");
+        assertThat(publish(run2, "2026-11-21").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+        assertThat(roster("2026-11-20")).as("the earlier roster is unchanged").extracting(r -> r.get("user_id"))
+                .containsExactly("u1", "u2", "u3");
+        assertThat(roster("2026-11-21")).extracting(r -> r.get("user_id") + ":" + r.get("is_admin"))
+                .containsExactly("u1:false", "u2:true", "u4:false");
+        assertThat(jdbc.queryForList("SELECT user_id FROM census.user_version WHERE network_id = ? ORDER BY user_id, valid_from",
+                String.class, NET)).as("a new version only where something changed").containsExactly("u1", "u2", "u2", "u3", "u4");
+        assertThat(jdbc.queryForList("SELECT username_hash FROM census.guest_version WHERE network_id = ? AND valid_to IS NULL",
+                String.class, NET)).containsExactly("h1");
+
+        // publishing the same run again changes nothing
+        long versions = jdbc.queryForObject("SELECT count(*) FROM census.user_version", Long.class);
+        assertThat(publish(run2, "2026-11-21").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM census.user_version", Long.class)).isEqualTo(versions);
+    }
+}

@@ -1,0 +1,138 @@
+package io.wickrcensus.job.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wickrcensus.job.run.RunContext;
+import io.wickrcensus.job.run.RunLedger;
+import io.wickrcensus.job.run.RunMetrics;
+import io.wickrcensus.testing.TestDatabases;
+import io.wickrcensus.testing.TrackingDataSource;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The staging and uname steps give back their threads and connections when they fail to start. */
+class StepResourceLeakTest {
+
+    private static final RunContext RUN = new RunContext(1, "net00001");
+
+    private static StepExecution stepExecution(String name) {
+        JobExecution job = new JobExecution(1L, new JobInstance(1L, "snapshot"), new JobParameters());
+        return new StepExecution(1L, name, job);
+    }
+
+    /** An endless listing that counts the items it was asked for. */
+    private static Iterable<String> endless(AtomicInteger served) {
+        return () -> new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public String next() {
+                return "item-" + served.incrementAndGet();
+            }
+        };
+    }
+
+    @Test
+    void aStagingStepWhoseCountCallFailsLeavesNoThreadPaging() throws Exception {
+        String url = TestDatabases.newDatabase("leak_staging");
+        TrackingDataSource ds = new TrackingDataSource(url);
+        new JdbcTemplate(ds).execute("CREATE TABLE stage_test (run_id bigint, seq bigint, v text)");
+        AtomicInteger served = new AtomicInteger();
+        StagedSource<String> source = new StagedSource<>("items of the leak test", "public.stage_test", List.of("run_id"),
+                List.of(RUN.runId()), List.of(new StagedSource.Column<>("v", s -> s)), s -> null, false,
+                () -> endless(served), () -> {
+                    throw new IllegalStateException("GetUsersCount failed");
+                }, "test.batch");
+        ExecutorService workers = Executors.newSingleThreadExecutor();
+        try {
+            StagingTasklet<String> tasklet = new StagingTasklet<>(source, RUN, ds, 100, new RunMetrics(),
+                    new UnameHeadStart(new FakeResolver(), workers, 1));
+            StepExecution step = stepExecution("users");
+
+            assertThatThrownBy(() -> tasklet.beforeStep(step)).hasMessage("GetUsersCount failed");
+            tasklet.afterStep(step); // Batch calls it after a failed beforeStep too
+            Thread.sleep(100);
+
+            assertThat(served).as("the listing was never paged").hasValue(0);
+            assertThat(PrefetcherTest.thread("items of the leak test")).as("no prefetch thread").isNull();
+            assertThat(ds.open()).isZero();
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    @Test
+    void aStagingStepStopsItsPrefetchThreadWhenItEnds() throws Exception {
+        String url = TestDatabases.newDatabase("leak_staging_end");
+        TrackingDataSource ds = new TrackingDataSource(url);
+        new JdbcTemplate(ds).execute("CREATE TABLE stage_test (run_id bigint, seq bigint, v text)");
+        AtomicInteger served = new AtomicInteger();
+        StagedSource<String> source = new StagedSource<>("items of the ending test", "public.stage_test", List.of("run_id"),
+                List.of(RUN.runId()), List.of(new StagedSource.Column<>("v", s -> s)), s -> null, false,
+                () -> endless(served), () -> -1, "test.batch");
+        ExecutorService workers = Executors.newSingleThreadExecutor();
+        try {
+            StagingTasklet<String> tasklet = new StagingTasklet<>(source, RUN, ds, 100, new RunMetrics(),
+                    new UnameHeadStart(new FakeResolver(), workers, 1));
+            StepExecution step = stepExecution("users");
+            tasklet.beforeStep(step);
+            assertThat(PrefetcherTest.thread("items of the ending test")).isNotNull();
+            tasklet.afterStep(step); // the step failed or was stopped before the listing ended
+            Thread t = PrefetcherTest.thread("items of the ending test");
+            if (t != null) {
+                t.join(2000);
+                assertThat(t.isAlive()).isFalse();
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    @Test
+    void theUnameStepGivesBackItsCursorConnectionWhenItsQueryFails() throws Exception {
+        // a database without the census schema: the candidates' query fails as it does while PostgreSQL restarts
+        String url = TestDatabases.newDatabase("leak_unames");
+        TrackingDataSource ds = new TrackingDataSource(url);
+        ExecutorService workers = Executors.newSingleThreadExecutor();
+        try {
+            DirectoryUnameResolver resolver = new DirectoryUnameResolver(ds, null, workers, new AdaptiveRateLimiter(0),
+                    Duration.ofDays(30), new RunMetrics());
+            UnamesTasklet tasklet = new UnamesTasklet(RUN, ds, resolver, new UnameHeadStart(resolver, workers, 1),
+                    new RunLedger(new JdbcTemplate(ds)), 2);
+
+            assertThatThrownBy(() -> tasklet.beforeStep(stepExecution("unames"))).hasMessageContaining("census.stage_user");
+            assertThat(ds.open()).as("the cursor's connection is closed").isZero();
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    private static final class FakeResolver implements UnameResolver {
+        @Override
+        public List<String> unknown(RunContext run, List<String> candidates) {
+            return List.of();
+        }
+
+        @Override
+        public void resolve(RunContext run, List<String> unames) {
+        }
+
+        @Override
+        public void resolveOnThisThread(RunContext run, List<String> unames) {
+        }
+    }
+}
