@@ -46,21 +46,24 @@ class StepResourceLeakTest {
         };
     }
 
+    /** A staging tasklet over a scratch table, paging an endless listing named {@code what}. */
+    private static StagingTasklet<String> staging(String what, TrackingDataSource ds, AtomicInteger served,
+                                                  java.util.function.LongSupplier expected, ExecutorService workers) {
+        new JdbcTemplate(ds).execute("CREATE TABLE IF NOT EXISTS stage_test (run_id bigint, seq bigint, v text)");
+        StagedSource<String> source = new StagedSource<>(what, "public.stage_test", List.of("run_id"), List.of(RUN.runId()),
+                List.of(new StagedSource.Column<>("v", s -> s)), s -> null, false, () -> endless(served), expected, "test.batch");
+        return new StagingTasklet<>(source, RUN, ds, 100, new RunMetrics(), new UnameHeadStart(new FakeResolver(), workers, 1));
+    }
+
     @Test
     void aStagingStepWhoseCountCallFailsLeavesNoThreadPaging() throws Exception {
-        String url = TestDatabases.newDatabase("leak_staging");
-        TrackingDataSource ds = new TrackingDataSource(url);
-        new JdbcTemplate(ds).execute("CREATE TABLE stage_test (run_id bigint, seq bigint, v text)");
+        TrackingDataSource ds = new TrackingDataSource(TestDatabases.newDatabase("leak_staging"));
         AtomicInteger served = new AtomicInteger();
-        StagedSource<String> source = new StagedSource<>("items of the leak test", "public.stage_test", List.of("run_id"),
-                List.of(RUN.runId()), List.of(new StagedSource.Column<>("v", s -> s)), s -> null, false,
-                () -> endless(served), () -> {
-                    throw new IllegalStateException("GetUsersCount failed");
-                }, "test.batch");
         ExecutorService workers = Executors.newSingleThreadExecutor();
         try {
-            StagingTasklet<String> tasklet = new StagingTasklet<>(source, RUN, ds, 100, new RunMetrics(),
-                    new UnameHeadStart(new FakeResolver(), workers, 1));
+            StagingTasklet<String> tasklet = staging("items of the leak test", ds, served, () -> {
+                throw new IllegalStateException("GetUsersCount failed");
+            }, workers);
             StepExecution step = stepExecution("users");
 
             assertThatThrownBy(() -> tasklet.beforeStep(step)).hasMessage("GetUsersCount failed");
@@ -77,17 +80,10 @@ class StepResourceLeakTest {
 
     @Test
     void aStagingStepStopsItsPrefetchThreadWhenItEnds() throws Exception {
-        String url = TestDatabases.newDatabase("leak_staging_end");
-        TrackingDataSource ds = new TrackingDataSource(url);
-        new JdbcTemplate(ds).execute("CREATE TABLE stage_test (run_id bigint, seq bigint, v text)");
-        AtomicInteger served = new AtomicInteger();
-        StagedSource<String> source = new StagedSource<>("items of the ending test", "public.stage_test", List.of("run_id"),
-                List.of(RUN.runId()), List.of(new StagedSource.Column<>("v", s -> s)), s -> null, false,
-                () -> endless(served), () -> -1, "test.batch");
+        TrackingDataSource ds = new TrackingDataSource(TestDatabases.newDatabase("leak_staging_end"));
         ExecutorService workers = Executors.newSingleThreadExecutor();
         try {
-            StagingTasklet<String> tasklet = new StagingTasklet<>(source, RUN, ds, 100, new RunMetrics(),
-                    new UnameHeadStart(new FakeResolver(), workers, 1));
+            StagingTasklet<String> tasklet = staging("items of the ending test", ds, new AtomicInteger(), () -> -1, workers);
             StepExecution step = stepExecution("users");
             tasklet.beforeStep(step);
             assertThat(PrefetcherTest.thread("items of the ending test")).isNotNull();
