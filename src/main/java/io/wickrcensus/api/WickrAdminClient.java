@@ -7,6 +7,7 @@ import io.wickrcensus.api.internal.SignedHttpCaller;
 import io.wickrcensus.api.model.BatchLookupUserUnameResponse;
 import io.wickrcensus.api.model.BatchReinviteUserResponse;
 import io.wickrcensus.api.model.GuestUser;
+import io.wickrcensus.api.model.BotsCount;
 import io.wickrcensus.api.model.GuestUserHistoryCount;
 import io.wickrcensus.api.model.ListGuestUsersRequest;
 import io.wickrcensus.api.model.ListGuestUsersResponse;
@@ -147,6 +148,12 @@ public final class WickrAdminClient implements AutoCloseable {
     public UsersCount getUsersCount(String networkId) {
         requireNetwork(networkId);
         return get("GetUsersCount", networkId, "/users/count", Map.of(), UsersCount.class);
+    }
+
+    /** GetBotsCount: the bots, counted apart from the users. */
+    public BotsCount getBotsCount(String networkId) {
+        requireNetwork(networkId);
+        return get("GetBotsCount", networkId, "/bots/count", Map.of(), BotsCount.class);
     }
 
     public GuestUserHistoryCount getGuestUserHistoryCount(String networkId) {

@@ -84,7 +84,8 @@ public final class Bench {
         try (EmulatorProcess emulator = EmulatorProcess.start(mainClass, emulatorArgs);
              DatabaseLocation db = DatabaseLocation.resolve(database)) {
             progress.println("emulator (own process) at " + emulator.endpoint + ", network " + emulator.networkId);
-            LocalDate first = LocalDate.now(java.time.ZoneOffset.UTC);
+            // the nights end today: a snapshot date after tomorrow is refused
+            LocalDate first = LocalDate.now(java.time.ZoneOffset.UTC).minusDays(o.nights() - 1L);
             for (int n = 1; n <= o.nights(); n++) {
                 if (n > 1) {
                     emulator.churn(1);

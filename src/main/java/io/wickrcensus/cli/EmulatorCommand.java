@@ -78,6 +78,10 @@ public final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--churn-days", defaultValue = "0", description = "Days of churn already applied at start (default ${DEFAULT-VALUE}).")
     int churnDays;
 
+    @Option(names = "--users-count-bots", defaultValue = "exclude",
+            description = "Whether GetUsersCount counts the bots ListUsers lists: include or exclude (default ${DEFAULT-VALUE}; GetBotsCount counts them).")
+    String usersCountBots;
+
     @Option(names = "--churn-rate", defaultValue = "0.01", description = "Fraction of users changed per day of churn (default ${DEFAULT-VALUE}).")
     double churnRate;
 
@@ -97,6 +101,11 @@ public final class EmulatorCommand implements Callable<Integer> {
                 .latencyMs(latencyMs).latencyJitterMs(latencyJitterMs).fail429(fail429).fail500(fail500)
                 .malformed(malformed).truncated(truncated).drop(drop).rateLimit(rateLimit)
                 .churnDays(churnDays).churnRate(churnRate)
+                .usersCountIncludesBots(switch (usersCountBots) {
+                    case "include" -> true;
+                    case "exclude" -> false;
+                    default -> throw new IllegalArgumentException("--users-count-bots must be include or exclude, got '" + usersCountBots + "'");
+                })
                 .build();
         WickrEmulator emulator = WickrEmulator.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -2,6 +2,7 @@ package io.wickrcensus.cli;
 
 import io.wickrcensus.db.DatabaseSettings;
 import io.wickrcensus.job.CensusRun;
+import io.wickrcensus.job.run.ReconcileMode;
 import io.wickrcensus.job.run.ReinviteSettings;
 import io.wickrcensus.parquet.ParquetSettings;
 import io.wickrcensus.job.run.RunSettings;
@@ -59,6 +60,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--uname-freshness-days", description = "Do not look up again unames resolved within this many days (default "
             + RunSettings.DEFAULT_UNAME_FRESHNESS_DAYS + ").")
     Integer freshnessDays;
+
+    @Option(names = "--reconcile", defaultValue = "fail",
+            description = "When staged and reported counts differ beyond the tolerance: fail (the run, before publishing), warn (publish "
+                    + "and flag the run) or off (default ${DEFAULT-VALUE}).")
+    String reconcile;
 
     @Option(names = "--reconcile-tolerance", description = "Largest relative difference between staged and reported counts (default "
             + RunSettings.DEFAULT_RECONCILE_TOLERANCE + ").")
@@ -159,6 +165,7 @@ public final class RunCommand implements Callable<Integer> {
         if (freshnessDays != null) {
             b.unameFreshness(Duration.ofDays(freshnessDays));
         }
+        b.reconcile(ReconcileMode.parse(reconcile));
         if (tolerance != null) {
             b.reconcileTolerance(tolerance);
         }

@@ -302,32 +302,51 @@ final class ApiHandlers {
 
     // ---- counts -------------------------------------------------------------------------------
 
-    byte[] getUsersCount(SyntheticNetwork net) {
+    /** Pending and active users, then pending and active bots, as of the network's day (counted once per day). */
+    private long[] counts(SyntheticNetwork net) {
         int day = net.day();
-        long[] c = countsByDay.computeIfAbsent(net.networkId + "|" + day, k -> {
-            long pending = 0;
-            long active = 0;
+        return countsByDay.computeIfAbsent(net.networkId + "|" + day, k -> {
+            long[] c = new long[4];
             for (int i = 0, n = net.indexSpace(day); i < n; i++) {
                 EmulatedUser u = net.user(i, day);
                 if (u != null) {
-                    if (u.status() == 1) {
-                        pending++;
-                    } else {
-                        active++;
-                    }
+                    c[(u.isUser() ? 0 : 2) + (u.status() == 1 ? 0 : 1)]++;
                 }
             }
-            return new long[] {pending, active};
+            return c;
         });
-        long total = c[0] + c[1];
+    }
+
+    /**
+     * GetUsersCount: {@code total} is active plus pending. Whether those count the bots that
+     * ListUsers lists is not stated by the model; the emulator serves either reading
+     * ({@code --users-count-bots}), excluding them by default.
+     */
+    byte[] getUsersCount(SyntheticNetwork net, boolean includeBots, long offset) {
+        long[] c = counts(net);
+        long pending = c[0] + (includeBots ? c[2] : 0);
+        long active = c[1] + (includeBots ? c[3] : 0) + offset;
+        long total = pending + active;
         long licenses = Math.max(100, (long) Math.ceil(net.baseUsers * 1.25 / 100.0) * 100);
         return json(g -> {
             g.writeStartObject();
-            g.writeNumberProperty("pending", c[0]);
-            g.writeNumberProperty("active", c[1]);
+            g.writeNumberProperty("pending", pending);
+            g.writeNumberProperty("active", active);
             g.writeNumberProperty("rejected", 0);
             g.writeNumberProperty("remaining", Math.max(0, licenses - total));
             g.writeNumberProperty("total", total);
+            g.writeEndObject();
+        });
+    }
+
+    /** GetBotsCount: the network's bots, counted apart from its users. */
+    byte[] getBotsCount(SyntheticNetwork net) {
+        long[] c = counts(net);
+        return json(g -> {
+            g.writeStartObject();
+            g.writeNumberProperty("pending", c[2]);
+            g.writeNumberProperty("active", c[3]);
+            g.writeNumberProperty("total", c[2] + c[3]);
             g.writeEndObject();
         });
     }

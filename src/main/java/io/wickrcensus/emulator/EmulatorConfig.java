@@ -34,7 +34,10 @@ public record EmulatorConfig(
         double rateLimit,
         int churnDays,
         double churnRate,
-        Clock clock) {
+        Clock clock,
+        boolean usersCountIncludesBots,
+        long clockSkewSeconds,
+        boolean ignoreClientTokens) {
 
     public EmulatorConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -52,7 +55,7 @@ public record EmulatorConfig(
         require(churnRate >= 0 && churnRate <= 0.5, "churn rate must be between 0 and 0.5");
         require(!accessKey.isBlank() && !secretKey.isBlank(), "access key and secret key must not be blank");
         for (String id : networkIds) {
-            require(id.matches("[A-Za-z0-9_-]{1,64}"), "network id '" + id + "' must be 1-64 letters, digits, '-' or '_'");
+            require(id.matches("[A-Za-z0-9_-]{8}"), "network id '" + id + "' must be exactly 8 letters, digits, '-' or '_' (the model's networkId)");
         }
     }
 
@@ -110,6 +113,9 @@ public record EmulatorConfig(
         private int churnDays;
         private double churnRate = 0.01;
         private Clock clock;
+        private boolean usersCountIncludesBots;
+        private long clockSkewSeconds;
+        private boolean ignoreClientTokens;
 
         public Builder bindAddress(String v) { bindAddress = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -133,11 +139,17 @@ public record EmulatorConfig(
         public Builder churnDays(int v) { churnDays = v; return this; }
         public Builder churnRate(double v) { churnRate = v; return this; }
         public Builder clock(Clock v) { clock = v; return this; }
+        /** Whether GetUsersCount's figures count the bots ListUsers lists (default: not; GetBotsCount counts them). */
+        public Builder usersCountIncludesBots(boolean v) { usersCountIncludesBots = v; return this; }
+        /** Run the emulator's clock this many seconds off (a client with a skewed clock, seen from the service). */
+        public Builder clockSkewSeconds(long v) { clockSkewSeconds = v; return this; }
+        /** Treat a repeated X-Client-Token as a new request (the model documents no replay). */
+        public Builder ignoreClientTokens(boolean v) { ignoreClientTokens = v; return this; }
 
         public EmulatorConfig build() {
             return new EmulatorConfig(bindAddress, port, seed, networks, networkIds, users, guests, periods, accessKey,
                     secretKey, region, latencyMs, latencyJitterMs, fail429, fail500, malformed, truncated, drop,
-                    rateLimit, churnDays, churnRate, clock);
+                    rateLimit, churnDays, churnRate, clock, usersCountIncludesBots, clockSkewSeconds, ignoreClientTokens);
         }
     }
 }

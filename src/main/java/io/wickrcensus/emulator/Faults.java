@@ -22,6 +22,7 @@ public final class Faults {
     private volatile int latencyMs;
     private volatile int latencyJitterMs;
     private volatile TokenBucket rateLimit;
+    private volatile long usersCountOffset;
     private final Random random;
 
     Faults(long seed) {
@@ -63,11 +64,22 @@ public final class Faults {
         return this;
     }
 
+    /** GetUsersCount answers {@code n} more active users than the network has: counts that do not reconcile. */
+    public Faults usersCountOffset(long n) {
+        this.usersCountOffset = n;
+        return this;
+    }
+
+    long usersCountOffset() {
+        return usersCountOffset;
+    }
+
     /** Turns every fault and limit off. */
     public Faults clear() {
         fail429 = fail500 = malformed = truncated = drop = stall = 0;
         latencyMs = latencyJitterMs = 0;
         rateLimit = null;
+        usersCountOffset = 0;
         return this;
     }
 

@@ -138,6 +138,7 @@ public final class WickrEmulator implements AutoCloseable {
             case "PATCH users/re-invite" -> "BatchReinviteUser";
             case "GET guest-users" -> "ListGuestUsers";
             case "GET guest-users/count" -> "GetGuestUserHistoryCount";
+            case "GET bots/count" -> "GetBotsCount";
             default -> null;
         };
         return op == null ? null : new Route(op, net);
@@ -192,7 +193,8 @@ public final class WickrEmulator implements AutoCloseable {
                 case "ListGuestUsers" -> handlers.listGuestUsers(net, q);
                 case "BatchLookupUserUname" -> handlers.batchLookupUserUname(net, ex.body);
                 case "BatchReinviteUser" -> handlers.batchReinviteUser(net, ex.body, ex.header("X-Client-Token"));
-                case "GetUsersCount" -> handlers.getUsersCount(net);
+                case "GetUsersCount" -> handlers.getUsersCount(net, config.usersCountIncludesBots(), faults.usersCountOffset());
+                case "GetBotsCount" -> handlers.getBotsCount(net);
                 default -> handlers.getGuestUserHistoryCount(net);
             };
             count(op + ".200");

@@ -234,7 +234,8 @@ public class SnapshotJobConfiguration {
     @Bean
     Step reconcileStep(JobRepository repo, PlatformTransactionManager tx, JdbcTemplate jdbc, RunLedger ledger, WickrAdminClient client,
                        RunSettings s, RunMetrics metrics) {
-        return new StepBuilder("reconcile", repo).tasklet(new ReconcileTasklet(jdbc, ledger, client, s.reconcileTolerance()), tx)
+        return new StepBuilder("reconcile", repo)
+                .tasklet(new ReconcileTasklet(jdbc, ledger, client, s.reconcileTolerance(), s.reconcile(), metrics), tx)
                 .listener((StepExecutionListener) metrics).build();
     }
 

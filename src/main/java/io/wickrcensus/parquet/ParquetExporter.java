@@ -47,7 +47,8 @@ public final class ParquetExporter {
     static final List<ParquetColumn> RUNS = List.of(
             of("run_id", INT64), of("snapshot_date", DATE), of("billing_periods", STRING_LIST), of("status", STRING),
             of("started_at", TIMESTAMP), of("finished_at", TIMESTAMP), of("attempts", INT32), of("users_staged", INT64),
-            of("users_reported", INT64), of("unames_resolved", INT64), of("unames_failed", INT64));
+            of("users_reported", INT64), of("unames_resolved", INT64), of("unames_failed", INT64), of("bots_staged", INT64),
+            of("bots_reported", INT64), of("users_count_reading", STRING), of("reconcile_outcome", STRING));
 
     private final DataSource dataSource;
     private final ParquetSettings settings;
@@ -79,7 +80,8 @@ public final class ParquetExporter {
                     "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname", networkId);
             w.write(c, root.resolve("runs").resolve(net), "runs", RUNS,
                     "SELECT run_id, as_of AS snapshot_date, billing_periods, status, started_at, finished_at, attempts, users_staged, "
-                            + "users_reported, unames_resolved, unames_failed FROM census.run WHERE network_id = ? ORDER BY run_id",
+                            + "users_reported, unames_resolved, unames_failed, bots_staged, bots_reported, users_count_reading, "
+                            + "reconcile_outcome FROM census.run WHERE network_id = ? ORDER BY run_id",
                     networkId);
             c.commit();
             log.info("network {}: Parquet datasets written to {} ({} users, {} guests, {} unames)", networkId, root, users, guests, unames);

@@ -54,22 +54,52 @@ class RunCommandTest {
 
     @Test
     void aMalformedDate() {
-        assertThat(run("run", "--network-id", "1", "--as-of", "2026-13-01", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(run("run", "--network-id", "net00001", "--as-of", "2026-13-01", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
         assertThat(err.strip()).isEqualTo("wickr-census: --as-of: '2026-13-01' is not a date in the form YYYY-MM-DD");
     }
 
     @Test
     void aMalformedPeriod() {
-        assertThat(run("run", "--network-id", "1", "--billing-periods", "2026-1", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(run("run", "--network-id", "net00001", "--billing-periods", "2026-1", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
         assertThat(err).contains("'2026-1' is not a billing period in the form YYYY-MM").hasLineCount(1);
     }
 
     @Test
     void anUnknownOptionOrBadValues() {
-        assertThat(run("run", "--network-id", "1", "--frobnicate")).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(run("run", "--network-id", "net00001", "--frobnicate")).isEqualTo(ExitCodes.BAD_CONFIGURATION);
         assertThat(run("run", "--network-id", "bad id", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
-        assertThat(run("run", "--network-id", "1", "--region", "moon", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
-        assertThat(run("run", "--network-id", "1", "--billing-periods", "2026-10", "--billing-period-count", "3")).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(run("run", "--network-id", "net00001", "--region", "moon", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(run("run", "--network-id", "net00001", "--billing-periods", "2026-10", "--billing-period-count", "3")).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+    }
+
+    @Test
+    void aNetworkIdThatIsNotEightCharacters() {
+        for (String id : new String[] {"1", "1234567", "123456789", "net 0001"}) {
+            assertThat(run("run", "--network-id", id, "--endpoint", endpoint)).as(id).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+            assertThat(err).contains("network id '" + id + "' must be exactly 8 characters").hasLineCount(1);
+        }
+    }
+
+    @Test
+    void anAsOfAfterTomorrowIsATypoNotASnapshot() {
+        String future = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString();
+        assertThat(run("run", "--network-id", "net00001", "--as-of", future, "--endpoint", endpoint))
+                .isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(err).contains("--as-of " + future + " is in the future").hasLineCount(1);
+        assertThat(run("run", "--network-id", "net00001", "--as-of", "2030-01-01", "--endpoint", endpoint))
+                .isEqualTo(ExitCodes.BAD_CONFIGURATION);
+    }
+
+    @Test
+    void notANumberIsNotARateOrATolerance() {
+        assertThat(run("run", "--network-id", "net00001", "--api-rate", "NaN", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(err).contains("--api-rate").hasLineCount(1);
+        assertThat(run("run", "--network-id", "net00001", "--reconcile-tolerance", "NaN", "--endpoint", endpoint))
+                .isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(err).contains("--reconcile-tolerance").hasLineCount(1);
+        assertThat(run("run", "--network-id", "net00001", "--reconcile", "maybe", "--endpoint", endpoint))
+                .isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(err).contains("--reconcile must be fail, warn or off").hasLineCount(1);
     }
 
     @Test
@@ -77,7 +107,7 @@ class RunCommandTest {
         System.setProperty("aws.disableEc2Metadata", "true"); // no instance metadata lookups from a test
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null && System.getenv("AWS_PROFILE") == null
                 && !new java.io.File(System.getProperty("user.home"), ".aws").exists(), "no ambient AWS credentials");
-        assertThat(run("run", "--network-id", "1", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(run("run", "--network-id", "net00001", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
         assertThat(err).contains("no AWS credentials found").hasLineCount(1);
     }
 
@@ -86,6 +116,6 @@ class RunCommandTest {
         System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
         System.setProperty("aws.secretAccessKey", "x");
         System.setProperty("spring.datasource.url", "jdbc:postgresql://127.0.0.1:1/nowhere");
-        assertThat(run("run", "--network-id", "1", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(run("run", "--network-id", "net00001", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
     }
 }

@@ -82,7 +82,9 @@ class SnapshotJobTest {
             assertThat(h.count("SELECT count(*) FROM census.unresolved_unames WHERE network_id = ?", h.network)).isEqualTo(failures.size());
 
             Map<String, Object> run = h.query("SELECT * FROM census.runs").get(0);
-            assertThat(run).containsEntry("status", "PUBLISHED").containsEntry("users_staged", 1234L).containsEntry("users_reported", 1234L);
+            assertThat(run).containsEntry("status", "PUBLISHED").containsEntry("users_staged", 1234L)
+                    .containsEntry("users_count_reading", "bots-excluded").containsEntry("reconcile_outcome", "matched");
+            assertThat((Long) run.get("users_reported") + (Long) run.get("bots_reported")).as("users and bots, counted apart").isEqualTo(1234L);
             assertThat(h.count("SELECT count(*) FROM census.stage_user")).as("staging is cleared").isZero();
         }
     }

@@ -53,9 +53,15 @@ public final class JobHarness implements AutoCloseable {
 
     /** The emulator serves {@code periods}, and the job's runs cover them. */
     public JobHarness(int users, int guests, String dbUrl, List<YearMonth> periods) throws Exception {
+        this(users, guests, dbUrl, periods, b -> b);
+    }
+
+    /** The same, with the emulator's configuration adjusted (count semantics, clock skew, ...). */
+    public JobHarness(int users, int guests, String dbUrl, List<YearMonth> periods,
+                      java.util.function.UnaryOperator<EmulatorConfig.Builder> emulatorConfig) throws Exception {
         this.periods = List.copyOf(periods);
-        this.emulator = WickrEmulator.start(EmulatorConfig.builder().seed(7).users(users).guests(guests).periods(periods)
-                .accessKey(ACCESS_KEY).secretKey(SECRET).build());
+        this.emulator = WickrEmulator.start(emulatorConfig.apply(EmulatorConfig.builder().seed(7).users(users).guests(guests)
+                .periods(periods).accessKey(ACCESS_KEY).secretKey(SECRET)).build());
         this.network = emulator.networkIds().get(0);
         this.dbUrl = dbUrl;
         this.outputDir = TestFiles.dir("census-parquet");
@@ -197,7 +203,8 @@ public final class JobHarness implements AutoCloseable {
             {"guests", "SELECT network_id, billing_period, snapshot_date, username, username_hash FROM census.guests_by_run"},
             {"unames", "SELECT network_id, uname, username FROM census.uname_directory"},
             {"failures", "SELECT r.network_id, r.as_of, f.uname, f.field, f.reason FROM census.uname_lookup_failure f JOIN census.run r USING (run_id)"},
-            {"runs", "SELECT network_id, as_of, billing_periods, status, users_staged, users_reported, unames_failed FROM census.run"},
+            {"runs", "SELECT network_id, as_of, billing_periods, status, users_staged, users_reported, bots_staged, bots_reported, "
+                    + "users_count_reading, reconcile_outcome, unames_failed FROM census.run"},
             {"periods", "SELECT r.network_id, r.as_of, p.billing_period, p.guests_staged, p.guests_reported FROM census.run_period p JOIN census.run r USING (run_id)"},
             {"staging_left", "SELECT run_id, user_id FROM census.stage_user UNION ALL SELECT run_id, username_hash FROM census.stage_guest"},
         };

@@ -111,7 +111,8 @@ public class RunLauncher {
             }
             var later = ledger.latestPublished(networkId).filter(d -> !published && d.isAfter(settings.asOf()));
             if (later.isPresent()) {
-                log.error("network {}: a later snapshot ({}) is already published; snapshots are taken in date order, so {} cannot be",
+                log.error("network {}: its snapshot as of {} is already published, and snapshots are taken in date order, so one as of "
+                        + "{} can no longer be taken (the API gives only today's state)",
                         networkId, later.get(), settings.asOf());
                 return LaunchOutcome.of(ExitCodes.BAD_CONFIGURATION);
             }

@@ -79,9 +79,17 @@ public class RunLedger {
         return RunStatus.valueOf(jdbc.queryForObject("SELECT status FROM census.run WHERE run_id = ?", String.class, runId));
     }
 
-    /** The users staged and the service's own count of them, as reconcile found them. */
-    public void userCounts(long runId, long staged, long reported) {
-        jdbc.update("UPDATE census.run SET users_staged = ?, users_reported = ? WHERE run_id = ?", staged, reported, runId);
+    /**
+     * What reconcile found: users (bots included) staged and GetUsersCount's total, bots staged and
+     * GetBotsCount's total, the reading of GetUsersCount that matched (or null), the outcome
+     * ({@code matched}, {@code warned}, {@code off}) and, when counts differed, how.
+     */
+    public void reconciled(long runId, long usersStaged, long usersReported, long botsStaged, long botsReported, String reading,
+                           String outcome, String detail) {
+        jdbc.update("""
+                UPDATE census.run SET users_staged = ?, users_reported = ?, bots_staged = ?, bots_reported = ?,
+                       users_count_reading = ?, reconcile_outcome = ?, reconcile_detail = ?
+                WHERE run_id = ?""", usersStaged, usersReported, botsStaged, botsReported, reading, outcome, detail, runId);
     }
 
     /** The guests staged for a billing period and the service's count of them (null when it no longer reports one). */

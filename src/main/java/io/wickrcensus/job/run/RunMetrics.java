@@ -87,6 +87,17 @@ public final class RunMetrics implements ApiCallListener, StepExecutionListener 
         return null;
     }
 
+    /** A run published although its counts did not reconcile ({@code --reconcile=warn}). */
+    public void reconcileWarning() {
+        Counter.builder("census.reconcile.warnings").description("Runs published although staged and reported counts differed")
+                .register(registry).increment();
+    }
+
+    /** Runs published with a reconciliation warning. */
+    public long reconcileWarnings() {
+        return meters("census.reconcile.warnings").mapToLong(m -> (long) ((Counter) m).count()).sum();
+    }
+
     /** Records how the run ended. */
     public void finished(int code) {
         exitCode.set(code);
@@ -153,6 +164,7 @@ public final class RunMetrics implements ApiCallListener, StepExecutionListener 
     public String summary() {
         Map<String, Long> calls = calls();
         return "api calls " + total(calls) + " " + join(calls, v -> v) + ", retries " + retries() + ", throttled " + throttled()
+                + (reconcileWarnings() > 0 ? ", RECONCILE WARNINGS " + reconcileWarnings() : "")
                 + ", rows " + join(rows(), v -> v) + ", step seconds " + join(stepSeconds(), v -> v);
     }
 

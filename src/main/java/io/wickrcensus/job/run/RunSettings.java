@@ -30,6 +30,7 @@ import java.util.Objects;
  * @param apiRatePerSecond   client-side budget of API calls per second shared by a network's
  *                           concurrent lookups (0: none); it shrinks on 429s and grows back
  * @param unameFreshness     unames resolved within this window are not looked up again
+ * @param reconcile          what a difference beyond the tolerance does: fail the run, warn, or nothing
  * @param reconcileTolerance the largest relative difference between staged and reported counts
  * @param copyBatchRows      rows per COPY into staging (and per committed chunk)
  * @param database           which PostgreSQL (configured, or embedded with its data directory)
@@ -50,6 +51,7 @@ public record RunSettings(
         int unameConcurrency,
         double apiRatePerSecond,
         Duration unameFreshness,
+        ReconcileMode reconcile,
         double reconcileTolerance,
         int copyBatchRows,
         DatabaseSettings database,
@@ -58,6 +60,8 @@ public record RunSettings(
         ReinviteSettings reinvite,
         ParquetSettings parquet) {
 
+    /** The model's constraint on a networkId: exactly 8 characters (and none that a URL path would mangle). */
+    public static final java.util.regex.Pattern NETWORK_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{8}");
     public static final String DEFAULT_REGION = "us-east-1";
     public static final int DEFAULT_BILLING_PERIOD_COUNT = 2;
     public static final int DEFAULT_MAX_ATTEMPTS = 8;
@@ -98,11 +102,17 @@ public record RunSettings(
             throw new IllegalArgumentException("no network id: give at least one --network-id");
         }
         for (String id : networkIds) {
-            if (id == null || !id.matches("[A-Za-z0-9_-]{1,64}")) {
-                throw new IllegalArgumentException("network id '" + id + "' must be 1-64 letters, digits, '-' or '_'");
+            if (id == null || !NETWORK_ID.matcher(id).matches()) {
+                throw new IllegalArgumentException("network id '" + id + "' must be exactly 8 characters (letters, digits, '-' or '_'), "
+                        + "as the Wickr Admin API's networkId is");
             }
         }
         Objects.requireNonNull(asOf, "asOf");
+        LocalDate tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1);
+        if (asOf.isAfter(tomorrow)) {
+            throw new IllegalArgumentException("--as-of " + asOf + " is in the future: the API gives only today's state, so a snapshot "
+                    + "can be taken as of today (UTC) or, near midnight, tomorrow; not after " + tomorrow);
+        }
         if (billingPeriods.isEmpty()) {
             throw new IllegalArgumentException("no billing period to cover");
         }
@@ -125,13 +135,14 @@ public record RunSettings(
         if (unameConcurrency < 1 || unameConcurrency > 64) {
             throw new IllegalArgumentException("--uname-concurrency must be between 1 and 64, got " + unameConcurrency);
         }
-        if (apiRatePerSecond < 0) {
-            throw new IllegalArgumentException("--api-rate must not be negative");
+        if (!(apiRatePerSecond >= 0) || Double.isInfinite(apiRatePerSecond)) { // NaN too
+            throw new IllegalArgumentException("--api-rate must be a number of calls per second, 0 or more, got " + apiRatePerSecond);
         }
         if (unameFreshness.isNegative()) {
             throw new IllegalArgumentException("--uname-freshness-days must not be negative");
         }
-        if (reconcileTolerance < 0 || reconcileTolerance > 1) {
+        reconcile = reconcile == null ? ReconcileMode.FAIL : reconcile;
+        if (!(reconcileTolerance >= 0 && reconcileTolerance <= 1)) { // NaN too
             throw new IllegalArgumentException("--reconcile-tolerance must be a fraction between 0 and 1, got " + reconcileTolerance);
         }
         if (copyBatchRows < 100) {
@@ -165,6 +176,7 @@ public record RunSettings(
         private int unameConcurrency = DEFAULT_UNAME_CONCURRENCY;
         private double apiRatePerSecond;
         private Duration unameFreshness = Duration.ofDays(DEFAULT_UNAME_FRESHNESS_DAYS);
+        private ReconcileMode reconcile = ReconcileMode.FAIL;
         private double reconcileTolerance = DEFAULT_RECONCILE_TOLERANCE;
         private int copyBatchRows = DEFAULT_COPY_BATCH_ROWS;
         private DatabaseSettings database = DatabaseSettings.embedded(Path.of(DatabaseSettings.DEFAULT_DATA_DIR));
@@ -248,6 +260,11 @@ public record RunSettings(
             return this;
         }
 
+        public Builder reconcile(ReconcileMode mode) {
+            this.reconcile = mode;
+            return this;
+        }
+
         public Builder reconcileTolerance(double tolerance) {
             this.reconcileTolerance = tolerance;
             return this;
@@ -288,7 +305,7 @@ public record RunSettings(
             LocalDate date = asOf != null ? asOf : LocalDate.now(ZoneOffset.UTC);
             return new RunSettings(networkIds, date, BillingPeriods.resolve(date, billingPeriods, billingPeriodCount), region,
                     endpoint, maxAttempts, apiReadTimeout, parallelism, unameConcurrency, apiRatePerSecond, unameFreshness,
-                    reconcileTolerance, copyBatchRows, database, roles, pushgateway, reinvite, parquet);
+                    reconcile, reconcileTolerance, copyBatchRows, database, roles, pushgateway, reinvite, parquet);
         }
     }
 }

@@ -1,11 +1,16 @@
 package io.wickrcensus.job.steps;
 
 import io.wickrcensus.api.WickrAdminClient;
+import io.wickrcensus.api.model.BotsCount;
+import io.wickrcensus.api.model.UsersCount;
 import io.wickrcensus.faults.CrashPoints;
+import io.wickrcensus.job.run.ReconcileMode;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
+import io.wickrcensus.job.run.RunMetrics;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,35 +21,126 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Step 4, reconcile: compares what was staged with the service's own counts (GetUsersCount, and
- * GetGuestUserHistoryCount for the periods it still reports) and records both. A difference beyond
- * the tolerance fails the run before anything is published.
+ * Step 4, reconcile: compares what was staged with the service's own counts and records both.
+ *
+ * <p>GetUsersCount's {@code total} is active plus pending, but the model does not say whether it
+ * counts the bots ListUsers lists; GetBotsCount counts them apart. So the staged users are
+ * compared under both readings (pending with {@code pending}, active with {@code active}, and the
+ * total, with the bots left out or counted in), the staged bots (a user with {@code isUser} false
+ * or a username ending in {@code bot}) with GetBotsCount, and the guests of each period with
+ * GetGuestUserHistoryCount where it still reports them. The reading that matched is recorded. A
+ * difference beyond the tolerance fails the run before anything is published, unless
+ * {@code --reconcile} says to warn (publish and flag the run) or not to compare.
  */
 public class ReconcileTasklet implements Tasklet {
 
     private static final Logger log = LoggerFactory.getLogger(ReconcileTasklet.class);
 
+    /** The readings of GetUsersCount, the likelier first. */
+    enum Reading {
+        BOTS_EXCLUDED("bots-excluded", false), BOTS_INCLUDED("bots-included", true);
+
+        final String label;
+        final boolean botsCounted;
+
+        Reading(String label, boolean botsCounted) {
+            this.label = label;
+            this.botsCounted = botsCounted;
+        }
+    }
+
+    /** The staged roster's counts: users and bots, pending and active. */
+    record Staged(long pendingUsers, long activeUsers, long pendingBots, long activeBots) {
+        long bots() {
+            return pendingBots + activeBots;
+        }
+
+        long total() {
+            return pendingUsers + activeUsers + bots();
+        }
+    }
+
     private final JdbcTemplate jdbc;
     private final RunLedger ledger;
     private final WickrAdminClient client;
     private final double tolerance;
+    private final ReconcileMode mode;
+    private final RunMetrics metrics;
 
-    public ReconcileTasklet(JdbcTemplate jdbc, RunLedger ledger, WickrAdminClient client, double tolerance) {
+    public ReconcileTasklet(JdbcTemplate jdbc, RunLedger ledger, WickrAdminClient client, double tolerance, ReconcileMode mode,
+                            RunMetrics metrics) {
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.client = client;
         this.tolerance = tolerance;
+        this.mode = mode;
+        this.metrics = metrics;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         RunContext run = RunContext.of(contribution.getStepExecution());
-        long staged = jdbc.queryForObject("SELECT count(DISTINCT user_id) FROM census.stage_user WHERE run_id = ?", Long.class, run.runId());
-        long reported = client.getUsersCount(run.networkId()).total();
-        ledger.userCounts(run.runId(), staged, reported);
-        List<String> problems = new ArrayList<>();
-        check("users", staged, reported, problems);
+        Staged staged = jdbc.queryForObject("""
+                SELECT count(*) FILTER (WHERE NOT bot AND status = 1), count(*) FILTER (WHERE NOT bot AND status IS DISTINCT FROM 1),
+                       count(*) FILTER (WHERE bot AND status = 1), count(*) FILTER (WHERE bot AND status IS DISTINCT FROM 1)
+                FROM (SELECT DISTINCT ON (user_id) status, (is_user IS FALSE OR username LIKE '%bot') AS bot
+                      FROM census.stage_user WHERE run_id = ? ORDER BY user_id, seq DESC) u""",
+                (rs, i) -> new Staged(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)), run.runId());
+        UsersCount users = client.getUsersCount(run.networkId());
+        BotsCount bots = client.getBotsCount(run.networkId());
 
+        List<String> problems = new ArrayList<>();
+        Reading matched = null;
+        List<String> closest = null;
+        for (Reading r : Reading.values()) {
+            List<String> differences = compareUsers(r, staged, users);
+            if (differences.isEmpty()) {
+                matched = r;
+                break;
+            }
+            closest = closest == null ? differences : closest;
+        }
+        if (matched == null) {
+            problems.add("users (neither with the bots counted in nor left out): " + String.join(", ", closest));
+        }
+        check("bots", staged.bots(), bots.total(), problems);
+        problems.addAll(checkGuests(run));
+
+        String outcome = mode == ReconcileMode.OFF ? "off" : problems.isEmpty() ? "matched" : "warned";
+        String detail = problems.isEmpty() ? null : String.join("; ", problems);
+        ledger.reconciled(run.runId(), staged.total(), users.total(), staged.bots(), bots.total(),
+                matched == null ? null : matched.label, outcome, detail);
+        if (!problems.isEmpty() && mode == ReconcileMode.FAIL) {
+            throw new ReconciliationException("network " + run.networkId() + " does not reconcile: " + detail + " (tolerance "
+                    + percent(tolerance) + "); nothing was published. If the service's counts are known to differ, relaunch with "
+                    + "--reconcile=warn to publish and flag the run");
+        }
+        if (!problems.isEmpty() && mode == ReconcileMode.WARN) {
+            metrics.reconcileWarning();
+            log.warn("network {} does not reconcile: {} (tolerance {}); publishing as --reconcile=warn asks, flagged in census.runs",
+                    run.networkId(), detail, percent(tolerance));
+        }
+        CrashPoints.reach("reconcile");
+        log.info("network {} {}: {} users and {} bots staged; GetUsersCount {} ({}), GetBotsCount {}", run.networkId(),
+                mode == ReconcileMode.OFF ? "(not compared)" : problems.isEmpty() ? "reconciles" : "does not reconcile",
+                staged.total() - staged.bots(), staged.bots(), users.total(), matched == null ? "no reading matched" : matched.label,
+                bots.total());
+        return RepeatStatus.FINISHED;
+    }
+
+    /** The differences beyond the tolerance between the staged users and GetUsersCount under one reading. */
+    private List<String> compareUsers(Reading r, Staged s, UsersCount reported) {
+        long pending = s.pendingUsers() + (r.botsCounted ? s.pendingBots() : 0);
+        long active = s.activeUsers() + (r.botsCounted ? s.activeBots() : 0);
+        List<String> out = new ArrayList<>();
+        check("pending", pending, reported.pending(), out);
+        check("active", active, reported.active(), out);
+        check("total", pending + active, reported.total(), out);
+        return out;
+    }
+
+    private List<String> checkGuests(RunContext run) {
+        List<String> problems = new ArrayList<>();
         Map<String, Long> history = client.getGuestUserHistoryCount(run.networkId()).countsByBillingPeriod();
         List<String> periods = jdbc.queryForList("SELECT billing_period FROM census.run_period WHERE run_id = ? ORDER BY 1",
                 String.class, run.runId());
@@ -60,20 +156,18 @@ public class ReconcileTasklet implements Tasklet {
                 log.info("network {}: the service no longer reports a guest count for {}; {} guests staged", run.networkId(), period, guests);
             }
         }
-        if (!problems.isEmpty()) {
-            throw new ReconciliationException("network " + run.networkId() + " does not reconcile: " + String.join("; ", problems)
-                    + " (tolerance " + tolerance * 100 + "%); nothing was published");
-        }
-        CrashPoints.reach("reconcile");
-        log.info("network {} reconciles: {} users staged, {} reported", run.networkId(), staged, reported);
-        return RepeatStatus.FINISHED;
+        return problems;
     }
 
     private void check(String what, long staged, long reported, List<String> problems) {
         long allowed = (long) Math.floor(Math.max(staged, reported) * tolerance);
         if (Math.abs(staged - reported) > allowed) {
-            problems.add(what + ": staged " + staged + ", the service reports " + reported);
+            problems.add(what + " staged " + staged + ", reported " + reported);
         }
+    }
+
+    private static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%s%%", new java.math.BigDecimal(Double.toString(fraction * 100)).stripTrailingZeros().toPlainString());
     }
 
     /** Staged and reported counts differ beyond the tolerance. */
