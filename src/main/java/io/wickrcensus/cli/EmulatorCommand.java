@@ -78,6 +78,10 @@ public final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--churn-days", defaultValue = "0", description = "Days of churn already applied at start (default ${DEFAULT-VALUE}).")
     int churnDays;
 
+    @Option(names = "--clock-skew-s", defaultValue = "0",
+            description = "Run the service's clock this many seconds off (negative: behind), as a client with a skewed clock sees it (default ${DEFAULT-VALUE}).")
+    long clockSkewSeconds;
+
     @Option(names = "--users-count-bots", defaultValue = "exclude",
             description = "Whether GetUsersCount counts the bots ListUsers lists: include or exclude (default ${DEFAULT-VALUE}; GetBotsCount counts them).")
     String usersCountBots;
@@ -101,6 +105,7 @@ public final class EmulatorCommand implements Callable<Integer> {
                 .latencyMs(latencyMs).latencyJitterMs(latencyJitterMs).fail429(fail429).fail500(fail500)
                 .malformed(malformed).truncated(truncated).drop(drop).rateLimit(rateLimit)
                 .churnDays(churnDays).churnRate(churnRate)
+                .clockSkewSeconds(clockSkewSeconds)
                 .usersCountIncludesBots(switch (usersCountBots) {
                     case "include" -> true;
                     case "exclude" -> false;

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +42,7 @@ public final class WickrEmulator implements AutoCloseable {
     private final SigV4Verifier verifier;
     private final ApiHandlers handlers;
     private final Faults faults;
+    private final Clock serviceClock;
     private final Map<String, LongAdder> stats = new ConcurrentHashMap<>();
 
     private WickrEmulator(EmulatorConfig config) throws IOException {
@@ -48,8 +52,10 @@ public final class WickrEmulator implements AutoCloseable {
             networks.put(id, new SyntheticNetwork(config.seed(), id, config.users(), config.guests(), periods,
                     config.churnRate(), config.churnDays()));
         }
+        // the service's own time: what signatures are checked against and what its Date header says
+        this.serviceClock = Clock.offset(config.clock(), Duration.ofSeconds(config.clockSkewSeconds()));
         this.verifier = new SigV4Verifier(Map.of(config.accessKey(), config.secretKey()), config.region(), "wickr",
-                config.clock(), Duration.ofMinutes(15), true);
+                serviceClock, Duration.ofMinutes(15), true);
         this.handlers = new ApiHandlers(config.seed(), config.clock());
         this.faults = new Faults(config.seed() ^ 0x5eedL)
                 .fail429(config.fail429()).fail500(config.fail500()).malformed(config.malformed())
@@ -269,7 +275,7 @@ public final class WickrEmulator implements AutoCloseable {
         }
     }
 
-    private static void sendError(MiniHttpServer.Exchange ex, ApiError e) throws IOException {
+    private void sendError(MiniHttpServer.Exchange ex, ApiError e) throws IOException {
         byte[] body = ApiHandlers.json(g -> {
             g.writeStartObject();
             g.writeStringProperty("message", e.getMessage());
@@ -288,13 +294,14 @@ public final class WickrEmulator implements AutoCloseable {
         send(ex, e.status, body, e.name);
     }
 
-    private static void send(MiniHttpServer.Exchange ex, int status, byte[] body, String errorName) throws IOException {
+    private void send(MiniHttpServer.Exchange ex, int status, byte[] body, String errorName) throws IOException {
         ex.respond(status, headers(errorName), body);
     }
 
-    private static Map<String, String> headers(String errorName) {
+    private Map<String, String> headers(String errorName) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Content-Type", "application/json");
+        h.put("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(serviceClock.instant().atZone(ZoneOffset.UTC)));
         h.put("x-amzn-RequestId", UUID.randomUUID().toString());
         if (errorName != null) {
             h.put("X-Amzn-ErrorType", errorName);

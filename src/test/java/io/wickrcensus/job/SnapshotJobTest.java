@@ -308,4 +308,14 @@ class SnapshotJobTest {
             }
         }
     }
+
+    /** The client learns the offset from the first rejection's Date header (see ClockSkewTest). */
+    @Test
+    void theJobRunsOnANodeWhoseClockIsTwentyMinutesOff() throws Exception {
+        try (JobHarness h = new JobHarness(400, 20, TestDatabases.newDatabase("skew"), JobHarness.PERIODS,
+                b -> b.clockSkewSeconds(-20 * 60))) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            assertThat(h.count("SELECT count(*) FROM census.roster_as_of(?, '2026-11-20')", h.network)).isEqualTo(400);
+        }
+    }
 }

@@ -7,7 +7,12 @@ import io.wickrcensus.api.errors.WickrException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +30,7 @@ import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.retries.api.AcquireInitialTokenRequest;
@@ -61,6 +67,13 @@ public final class SignedHttpCaller implements AutoCloseable {
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
     private final RetryStrategy retryStrategy;
     private final ApiCallListener listener;
+    /**
+     * The service's time minus this host's: zero until a rejected call's {@code Date} header shows
+     * the host clock more than {@link #SKEW_THRESHOLD} off, then kept for every later call (the AWS
+     * SDKs correct clock skew the same way).
+     */
+    private volatile Duration clockOffset = Duration.ZERO;
+    static final Duration SKEW_THRESHOLD = Duration.ofMinutes(4);
 
     public SignedHttpCaller(WickrClientConfig config, SdkHttpClient http, AwsCredentialsProvider credentials,
                             boolean ownsCredentials, ApiCallListener listener) {
@@ -92,7 +105,7 @@ public final class SignedHttpCaller implements AutoCloseable {
         while (true) {
             attempt++;
             try {
-                T result = parse.apply(attemptOnce(operation, networkId, request, body));
+                T result = parse.apply(attemptOnce(operation, networkId, request, body, false));
                 retryStrategy.recordSuccess(RecordSuccessRequest.create(token));
                 return result;
             } catch (SdkException failure) {
@@ -138,12 +151,19 @@ public final class SignedHttpCaller implements AutoCloseable {
         return SdkClientException.builder().message(message).cause(e).numAttempts(attempts).build();
     }
 
-    private Answer attemptOnce(String operation, String networkId, SdkHttpFullRequest request, byte[] body) {
+    /**
+     * Signs and sends the request once. A 401 or 403 whose {@code Date} header is minutes away from
+     * this host's clock (a skewed node: the signature looks expired or from the future) is signed
+     * again with the service's time and sent once more, and that offset is kept.
+     */
+    private Answer attemptOnce(String operation, String networkId, SdkHttpFullRequest request, byte[] body, boolean skewCorrected) {
         AwsCredentialsIdentity identity = credentials.resolveCredentials();
         ContentStreamProvider payload = body == null ? null : ContentStreamProvider.fromByteArrayUnsafe(body);
+        Duration offset = clockOffset;
         SignedRequest signed = signer.sign(r -> r.identity(identity)
                 .request(request)
                 .payload(payload)
+                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.offset(Clock.systemUTC(), offset))
                 .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, WickrClientConfig.SIGNING_NAME)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, config.region())
                 .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, true));
@@ -158,6 +178,13 @@ public final class SignedHttpCaller implements AutoCloseable {
             status = response.statusCode();
             byte[] bytes = readBody(executed.responseBody());
             if (!response.isSuccessful()) {
+                Duration corrected = skewCorrected || (status != 401 && status != 403) ? null : correctedOffset(response, offset);
+                if (corrected != null) {
+                    clockOffset = corrected;
+                    log.warn("this host's clock is {} s off the Wickr service's (its Date header); signing with the service's time from "
+                            + "now on (fix the host's time sync)", -corrected.toSeconds());
+                    return attemptOnce(operation, networkId, request, body, true);
+                }
                 throw ErrorResponseParser.parse(operation, networkId, response, bytes);
             }
             return new Answer(response, bytes);
@@ -175,6 +202,25 @@ public final class SignedHttpCaller implements AutoCloseable {
                 log.debug("{} network={} status={} {} ms", operation, networkId, status, nanos / 1_000_000);
             }
         }
+    }
+
+    /**
+     * The offset to sign with when the response's {@code Date} is more than {@link #SKEW_THRESHOLD}
+     * away from this host's clock corrected by {@code offset}; null when it is not (or says nothing).
+     */
+    static Duration correctedOffset(SdkHttpResponse response, Duration offset) {
+        Optional<String> date = response.firstMatchingHeader("Date");
+        if (date.isEmpty()) {
+            return null;
+        }
+        Instant service;
+        try {
+            service = ZonedDateTime.parse(date.get().trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+        Duration skew = Duration.between(Instant.now().plus(offset), service);
+        return skew.abs().compareTo(SKEW_THRESHOLD) > 0 ? offset.plus(skew) : null;
     }
 
     private static byte[] readBody(Optional<? extends InputStream> stream) throws IOException {
