@@ -82,6 +82,10 @@ public final class EmulatorCommand implements Callable<Integer> {
             description = "Run the service's clock this many seconds off (negative: behind), as a client with a skewed clock sees it (default ${DEFAULT-VALUE}).")
     long clockSkewSeconds;
 
+    @Option(names = "--ignore-client-tokens",
+            description = "Treat a repeated X-Client-Token as a new request: re-invite again (the model documents no replay).")
+    boolean ignoreClientTokens;
+
     @Option(names = "--users-count-bots", defaultValue = "exclude",
             description = "Whether GetUsersCount counts the bots ListUsers lists: include or exclude (default ${DEFAULT-VALUE}; GetBotsCount counts them).")
     String usersCountBots;
@@ -106,6 +110,7 @@ public final class EmulatorCommand implements Callable<Integer> {
                 .malformed(malformed).truncated(truncated).drop(drop).rateLimit(rateLimit)
                 .churnDays(churnDays).churnRate(churnRate)
                 .clockSkewSeconds(clockSkewSeconds)
+                .ignoreClientTokens(ignoreClientTokens)
                 .usersCountIncludesBots(switch (usersCountBots) {
                     case "include" -> true;
                     case "exclude" -> false;

@@ -230,9 +230,13 @@ final class ApiHandlers {
         });
     }
 
-    byte[] batchReinviteUser(SyntheticNetwork net, byte[] body, String clientToken) {
+    /**
+     * BatchReinviteUser. With {@code replayTokens}, a repeated X-Client-Token gets the first answer
+     * again and re-invites nobody; without, it is a new request (the model documents no replay).
+     */
+    byte[] batchReinviteUser(SyntheticNetwork net, byte[] body, String clientToken, boolean replayTokens) {
         List<String> userIds = stringList(body, "userIds");
-        String replayKey = clientToken == null ? null : net.networkId + "|" + clientToken;
+        String replayKey = clientToken == null || !replayTokens ? null : net.networkId + "|" + clientToken;
         String bodyKey = Long.toHexString(Mix.ofString(String.join("\u0000", userIds)));
         synchronized (net) {
             if (replayKey != null) {

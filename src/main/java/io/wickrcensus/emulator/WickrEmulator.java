@@ -198,7 +198,8 @@ public final class WickrEmulator implements AutoCloseable {
                 case "ListUsers" -> handlers.listUsers(net, q);
                 case "ListGuestUsers" -> handlers.listGuestUsers(net, q);
                 case "BatchLookupUserUname" -> handlers.batchLookupUserUname(net, ex.body);
-                case "BatchReinviteUser" -> handlers.batchReinviteUser(net, ex.body, ex.header("X-Client-Token"));
+                case "BatchReinviteUser" -> handlers.batchReinviteUser(net, ex.body, ex.header("X-Client-Token"),
+                        !config.ignoreClientTokens());
                 case "GetUsersCount" -> handlers.getUsersCount(net, config.usersCountIncludesBots(), faults.usersCountOffset());
                 case "GetBotsCount" -> handlers.getBotsCount(net);
                 default -> handlers.getGuestUserHistoryCount(net);

@@ -242,7 +242,7 @@ public class SnapshotJobConfiguration {
     @Bean
     Step reinviteStep(JobRepository repo, PlatformTransactionManager tx, JdbcTemplate jdbc, WickrAdminClient client, RunSettings s,
                       RunMetrics metrics) {
-        return new StepBuilder("reinvite", repo).tasklet(new ReinviteTasklet(jdbc, client, s.reinvite(), metrics), tx)
+        return new StepBuilder("reinvite", repo).tasklet(new ReinviteTasklet(jdbc, tx, client, s.reinvite(), metrics), tx)
                 .listener((StepExecutionListener) metrics).build();
     }
 

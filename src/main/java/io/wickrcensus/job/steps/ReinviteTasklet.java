@@ -3,6 +3,8 @@ package io.wickrcensus.job.steps;
 import io.wickrcensus.job.run.RunMetrics;
 import io.wickrcensus.api.WickrAdminClient;
 import io.wickrcensus.api.model.BatchReinviteUserResponse;
+import io.wickrcensus.api.model.ListUsersRequest;
+import io.wickrcensus.api.model.User;
 import io.wickrcensus.faults.CrashPoints;
 import io.wickrcensus.job.run.ReinviteSettings;
 import io.wickrcensus.job.run.RunContext;
@@ -17,29 +19,38 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Step 5 (opt-in), re-invite: users of this run's snapshot whose invitation is pending and
  * expired, optionally of one security group, not re-invited within the cool-down.
  *
  * <p>The first call records every candidate's intent in one transaction (or, over the cap or in a
- * dry run, its final outcome). Each later call sends one chunk of at most 50 with a client token
- * derived from the run and the chunk, then records the outcomes; a chunk whose outcome was lost to
- * a crash is sent again with the same token, which the service answers without re-inviting anyone
- * twice.
+ * dry run, its final outcome). Each later call sends one chunk of at most 50, then records the
+ * outcomes. Before the call, the chunk is marked sent in a transaction of its own. A relaunch that
+ * finds a chunk sent without outcomes (a crash between the call and its record) does not trust the
+ * service to replay the call's {@code X-Client-Token} (the model documents no replay): it looks each
+ * of those users up with ListUsers by username, records those whose invitation is no longer
+ * expired as re-invited, and sends only the rest. Nobody is re-invited twice either way.
  */
 public class ReinviteTasklet implements Tasklet {
 
     private static final Logger log = LoggerFactory.getLogger(ReinviteTasklet.class);
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate ownTransaction;
     private final WickrAdminClient client;
     private final ReinviteSettings settings;
     private final RunMetrics metrics;
 
-    public ReinviteTasklet(JdbcTemplate jdbc, WickrAdminClient client, ReinviteSettings settings, RunMetrics metrics) {
+    public ReinviteTasklet(JdbcTemplate jdbc, PlatformTransactionManager tx, WickrAdminClient client, ReinviteSettings settings,
+                           RunMetrics metrics) {
         this.metrics = metrics;
         this.jdbc = jdbc;
+        this.ownTransaction = new TransactionTemplate(tx);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.client = client;
         this.settings = settings;
     }
@@ -64,8 +75,20 @@ public class ReinviteTasklet implements Tasklet {
         List<String> userIds = jdbc.queryForList(
                 "SELECT user_id FROM census.reinvitation WHERE run_id = ? AND chunk_no = ? AND outcome = 'PENDING' ORDER BY user_id",
                 String.class, run.runId(), chunk);
-        String token = jdbc.queryForObject("SELECT max(client_token) FROM census.reinvitation WHERE run_id = ? AND chunk_no = ?",
-                String.class, run.runId(), chunk);
+        boolean inDoubt = jdbc.queryForObject("SELECT bool_or(sent_at IS NOT NULL) FROM census.reinvitation "
+                + "WHERE run_id = ? AND chunk_no = ? AND outcome = 'PENDING'", Boolean.class, run.runId(), chunk);
+        if (inDoubt) {
+            userIds = settleInDoubt(run, userIds);
+            if (userIds.isEmpty()) {
+                return RepeatStatus.CONTINUABLE;
+            }
+        }
+        // the same users always get the same token: a service that does replay tokens answers a re-send idempotently
+        String token = token(run, chunk, userIds);
+        List<String> sending = userIds;
+        ownTransaction.executeWithoutResult(s -> jdbc.batchUpdate(
+                "UPDATE census.reinvitation SET sent_at = now(), client_token = ? WHERE run_id = ? AND user_id = ?",
+                sending.stream().map(u -> new Object[] {token, run.runId(), u}).toList()));
         BatchReinviteUserResponse answer = client.batchReinviteUser(run.networkId(), userIds, token);
         CrashPoints.reach("reinvite.after-call");
         List<Object[]> done = new ArrayList<>();
@@ -78,6 +101,40 @@ public class ReinviteTasklet implements Tasklet {
                 + "WHERE run_id = ? AND chunk_no = ? AND outcome = 'PENDING'", run.runId(), chunk);
         contribution.incrementWriteCount(userIds.size());
         return RepeatStatus.CONTINUABLE;
+    }
+
+    /**
+     * Of users whose chunk was sent but whose outcome was not recorded, records those whose
+     * invitation ListUsers no longer shows expired as re-invited; returns the rest, to send again.
+     */
+    private List<String> settleInDoubt(RunContext run, List<String> userIds) {
+        List<String> resend = new ArrayList<>();
+        List<Object[]> confirmed = new ArrayList<>();
+        for (String userId : userIds) {
+            String username = jdbc.queryForObject("SELECT username FROM census.stage_user WHERE run_id = ? AND user_id = ? "
+                    + "ORDER BY seq DESC LIMIT 1", String.class, run.runId(), userId);
+            User now = null;
+            if (username != null) {
+                for (User u : client.listAllUsers(ListUsersRequest.builder(run.networkId()).username(username)
+                        .maxResults(WickrAdminClient.MAX_PAGE_SIZE).build())) {
+                    if (userId.equals(u.userId())) {
+                        now = u;
+                        break;
+                    }
+                }
+            }
+            if (now != null && !(now.pending() && Boolean.TRUE.equals(now.isInviteExpired()))) {
+                confirmed.add(new Object[] {run.runId(), userId});
+            } else {
+                resend.add(userId);
+            }
+        }
+        jdbc.batchUpdate("UPDATE census.reinvitation SET outcome = 'REINVITED', completed_at = now(), "
+                + "reason = 'confirmed by ListUsers after an interrupted call: the invitation is no longer expired' "
+                + "WHERE run_id = ? AND user_id = ? AND outcome = 'PENDING'", confirmed);
+        log.info("network {}: a re-invitation call was interrupted before its outcome was recorded: {} of its users are re-invited "
+                + "(ListUsers), {} are sent again", run.networkId(), confirmed.size(), resend.size());
+        return resend;
     }
 
     /** Records the candidates; returns whether there are calls to make. */
@@ -115,7 +172,7 @@ public class ReinviteTasklet implements Tasklet {
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
             int chunk = i / WickrAdminClient.MAX_BATCH_ITEMS;
-            rows.add(new Object[] {run.runId(), candidates.get(i), chunk, outcome.equals("PENDING") ? token(run, chunk) : null, outcome});
+            rows.add(new Object[] {run.runId(), candidates.get(i), chunk, null, outcome});
         }
         jdbc.batchUpdate("INSERT INTO census.reinvitation (run_id, user_id, chunk_no, client_token, outcome, completed_at) "
                 + "VALUES (?, ?, ?, ?, ?, CASE WHEN ? = 'PENDING' THEN NULL ELSE now() END)",
@@ -124,10 +181,10 @@ public class ReinviteTasklet implements Tasklet {
         return outcome.equals("PENDING");
     }
 
-    /** The same run and chunk always get the same token, so a replayed call is idempotent at the service. */
-    static String token(RunContext run, int chunk) {
-        return UUID.nameUUIDFromBytes(("wickr-census|reinvite|" + run.networkId() + "|" + run.runId() + "|" + chunk)
-                .getBytes(StandardCharsets.UTF_8)).toString();
+    /** The same run, chunk and users always get the same token: a replayed call can be idempotent at the service. */
+    static String token(RunContext run, int chunk, List<String> userIds) {
+        return UUID.nameUUIDFromBytes(("wickr-census|reinvite|" + run.networkId() + "|" + run.runId() + "|" + chunk + "|"
+                + String.join(",", userIds)).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private String summary(long runId) {
