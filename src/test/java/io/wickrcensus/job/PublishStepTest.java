@@ -124,9 +124,25 @@ class PublishStepTest {
         assertThat(jdbc.queryForList("SELECT username_hash FROM census.guest_version WHERE network_id = ? AND valid_to IS NULL",
                 String.class, NET)).containsExactly("h1");
 
+        // a publish that fails partway through (here a trigger stands for a lost connection) gives its number
+        // back: the relaunch publishes with the number an uninterrupted run would have had
+        jdbc.execute("CREATE FUNCTION public.census_test_explode() RETURNS trigger LANGUAGE plpgsql AS "
+                + "$$BEGIN IF NEW.username = 'explode' THEN RAISE EXCEPTION 'publish interrupted'; END IF; RETURN NEW; END$$");
+        jdbc.execute("CREATE TRIGGER explode BEFORE INSERT ON census.user_version FOR EACH ROW EXECUTE FUNCTION public.census_test_explode()");
+        long run3 = ledger.open(NET, LocalDate.parse("2026-11-22"), List.of(YearMonth.parse(PERIOD))).runId();
+        stageUser(run3, 0, "u1", "alice", false);
+        stageUser(run3, 1, "u5", "explode", false);
+        assertThat(publish(run3, "2026-11-22").getStatus()).isEqualTo(BatchStatus.FAILED);
+        jdbc.execute("DROP TRIGGER explode ON census.user_version");
+        jdbc.execute("DROP FUNCTION public.census_test_explode()");
+        assertThat(publish(run3, "2026-11-22").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(jdbc.queryForList("SELECT publish_seq FROM census.run WHERE publish_seq IS NOT NULL ORDER BY 1", Long.class))
+                .containsExactly(1L, 2L, 3L);
+
         // publishing the same run again changes nothing
         long versions = jdbc.queryForObject("SELECT count(*) FROM census.user_version", Long.class);
-        assertThat(publish(run2, "2026-11-21").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(publish(run3, "2026-11-22").getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM census.user_version", Long.class)).isEqualTo(versions);
+        assertThat(jdbc.queryForObject("SELECT last FROM census.publish_counter", Long.class)).isEqualTo(3L);
     }
 }

@@ -107,6 +107,19 @@ public class RunLedger {
                 WHERE run_id = ?""", networkId, runId, runId, runId);
     }
 
+    /**
+     * Locks the publish counter's row until the caller's (publish) transaction ends: publishes run
+     * one at a time. Only roles that may update the census schema can take this lock.
+     */
+    public void lockPublishing() {
+        jdbc.queryForObject("SELECT last FROM census.publish_counter WHERE id = 1 FOR UPDATE", Long.class);
+    }
+
+    /** The next publish sequence number, in the caller's (publish) transaction; a rollback returns it. */
+    public long nextPublishSeq() {
+        return jdbc.queryForObject("UPDATE census.publish_counter SET last = last + 1 WHERE id = 1 RETURNING last", Long.class);
+    }
+
     /** Marks the run published with its publish sequence number, in the caller's (publish) transaction. */
     public void published(long runId, long publishSeq) {
         jdbc.update("UPDATE census.run SET status = ?, publish_seq = ?, finished_at = now(), last_error = NULL WHERE run_id = ?",

@@ -41,19 +41,21 @@ public class PublishTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         RunContext run = RunContext.of(contribution.getStepExecution());
-        // serialise publishes of one network, and read the run under that lock
-        jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtext('wickr-census-publish'), hashtext(?))", Object.class, run.networkId());
+        // publishes run one at a time (the ledger's counter row stays locked until this transaction ends),
+        // and the run is read under that lock
+        ledger.lockPublishing();
         if (ledger.status(run.runId()) == RunStatus.PUBLISHED) {
             log.info("network {}: run {} is already published", run.networkId(), run.runId());
             return RepeatStatus.FINISHED;
         }
         LocalDate asOf = jdbc.queryForObject("SELECT as_of FROM census.run WHERE run_id = ?", LocalDate.class, run.runId());
+        // a rollback gives the number back: the sequence has no gaps
+        long seq = ledger.nextPublishSeq();
         LocalDate later = ledger.latestPublished(run.networkId()).filter(d -> d.isAfter(asOf)).orElse(null);
         if (later != null) {
             throw new IllegalStateException("network " + run.networkId() + " already has a published snapshot of " + later
-                    + ", later than " + asOf + ": snapshots are published in date order, so this one cannot be");
+                    + ", later than " + asOf + ": snapshots are published in date order, so this one can no longer be published");
         }
-        long seq = jdbc.queryForObject("SELECT nextval('census.publish_seq')", Long.class);
         // Fresh statistics, or the planner, believing staging empty, picks nested loops over it.
         jdbc.execute("ANALYZE census.stage_user, census.stage_guest, census.user_version, census.guest_version");
         // Set operations over whole snapshots: hash joins. A nested loop probing the history while this
