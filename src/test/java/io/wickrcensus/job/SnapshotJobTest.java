@@ -269,16 +269,44 @@ class SnapshotJobTest {
     void aSecondLaunchForTheSameNetworkAndDateIsRefused() throws Exception {
         try (JobHarness h = new JobHarness(100, 10)) {
             assertThat(h.run("2026-11-19")).isEqualTo(ExitCodes.OK); // migrates the schema
+            // a live session holds the run's lease, as a launch in another process would
             try (Connection holder = TestDatabases.connect(h.dbUrl);
-                 PreparedStatement ps = holder.prepareStatement("SELECT pg_advisory_lock(?, hashtext(?))")) {
-                ps.setInt(1, 0x57434E53);
-                ps.setString(2, h.network + "|2026-11-20");
+                 PreparedStatement ps = holder.prepareStatement("INSERT INTO census.run_lease (network_id, as_of, holder_pid, "
+                         + "holder_started, holder_user) SELECT ?, '2026-11-20', pid, backend_start, usename FROM pg_stat_activity "
+                         + "WHERE pid = pg_backend_pid()")) {
+                ps.setString(1, h.network);
                 ps.execute();
                 h.emulator.resetStats();
                 assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.CONCURRENT_LAUNCH);
                 assertThat(h.emulator.stats()).as("no API call").isEmpty();
             }
+            // the holding session is gone (a killed launch): its lease is taken over
             assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            assertThat(h.count("SELECT count(*) FROM census.run_lease")).as("released at the end").isZero();
+        }
+    }
+
+    @Test
+    void anAuditorSessionCannotBlockANight() throws Exception {
+        try (JobHarness h = new JobHarness(100, 10)) {
+            assertThat(h.run("2026-11-19")).isEqualTo(ExitCodes.OK); // migrates the schema, creates the roles
+            try (Connection admin = TestDatabases.connect(h.dbUrl)) {
+                admin.createStatement().execute("DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'census_test_reader') "
+                        + "THEN CREATE ROLE census_test_reader LOGIN IN ROLE census_auditor; END IF; END$$");
+            }
+            // the URL names user postgres: the reader connects without it
+            try (Connection auditor = java.sql.DriverManager.getConnection(h.dbUrl.replaceAll("\\?.*", ""), "census_test_reader", "")) {
+                // the key of the advisory lock launches used to take, and a lease, which it may not write
+                try (PreparedStatement ps = auditor.prepareStatement("SELECT pg_advisory_lock(?, hashtext(?))")) {
+                    ps.setInt(1, 0x57434E53);
+                    ps.setString(2, h.network + "|2026-11-20");
+                    ps.execute();
+                }
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> auditor.createStatement().execute(
+                        "INSERT INTO census.run_lease (network_id, as_of, holder_pid, holder_user) VALUES ('x', '2026-11-20', 1, 'x')"))
+                        .hasMessageContaining("permission denied");
+                assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            }
         }
     }
 

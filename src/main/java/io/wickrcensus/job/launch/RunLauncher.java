@@ -8,7 +8,6 @@ import io.wickrcensus.job.steps.ParquetTasklet;
 import io.wickrcensus.parquet.ParquetExporter;
 import java.sql.SQLException;
 import java.time.YearMonth;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -26,7 +25,8 @@ import org.springframework.stereotype.Component;
 /**
  * Launches the run of one network and as-of date, exactly once at a time. The sequence:
  * <ol>
- * <li>take the run's {@link RunLock} (or refuse: another launch runs it);</li>
+ * <li>take the run's {@link RunLock}, a lease only the job's database role can write (or refuse,
+ * naming the session that holds it);</li>
  * <li>check the ledger: already published, other billing periods, a later snapshot published;</li>
  * <li>open the run in the ledger, {@link RepositoryRepair repair} what a crash left, and start
  * the job instance, which resumes a failed one where it stopped;</li>
@@ -79,12 +79,13 @@ public class RunLauncher {
 
     private LaunchOutcome launchOnce(String networkId) {
         try {
-            Optional<RunLock> lock = RunLock.tryAcquire(dataSource, networkId, settings.asOf());
-            if (lock.isEmpty()) {
-                log.error("{}: another launch for this network and date is running; this one refuses to start", name(networkId));
+            RunLock.Attempt attempt = RunLock.tryAcquire(dataSource, networkId, settings.asOf());
+            if (attempt.lock() == null) {
+                log.error("{}: another launch for this network and date is running ({}); this one refuses to start", name(networkId),
+                        attempt.holder() == null ? "it just ended" : attempt.holder());
                 return LaunchOutcome.of(ExitCodes.CONCURRENT_LAUNCH);
             }
-            try (RunLock held = lock.get()) {
+            try (RunLock held = attempt.lock()) {
                 return launchLocked(networkId);
             }
         } catch (SQLException e) {
