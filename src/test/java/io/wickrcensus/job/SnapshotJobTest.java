@@ -213,10 +213,13 @@ class SnapshotJobTest {
             Map<String, String> before = JobHarness.digest(h.dbUrl);
             assertThat(h.run(h.settings("2026-11-21"), "wrong-secret")).isEqualTo(ExitCodes.AUTH_FAILURE);
             Map<String, String> after = JobHarness.digest(h.dbUrl);
-            assertThat(after.get("roster")).isEqualTo(before.get("roster"));
-            assertThat(h.query("SELECT status, last_error FROM census.runs WHERE snapshot_date = '2026-11-21'").get(0))
-                    .containsEntry("status", "FAILED").extractingByKey("last_error").asString()
-                    .contains("ForbiddenError").doesNotContain("wrong-secret");
+            assertThat(after).as("a refused start leaves no trace: no run, no billing periods pinned").isEqualTo(before);
+            assertThat(h.count("SELECT count(*) FROM census.runs WHERE snapshot_date = '2026-11-21'")).isZero();
+            assertThat(h.count("SELECT count(*) FROM batch_job_execution_params WHERE parameter_name = 'asOf' "
+                    + "AND parameter_value = '2026-11-21'")).as("nor a job instance").isZero();
+            // the night can then run with other billing periods, as nothing pinned them
+            assertThat(h.run(h.builder("2026-11-21").billingPeriodMonths(List.of(JobHarness.PERIODS.get(1))).build(), JobHarness.SECRET))
+                    .isEqualTo(ExitCodes.OK);
         }
     }
 
@@ -262,6 +265,7 @@ class SnapshotJobTest {
     void anUnknownNetworkIsABadConfiguration() throws Exception {
         try (JobHarness h = new JobHarness(50, 5)) {
             assertThat(h.run(h.settings("2026-11-20", "99999999"), JobHarness.SECRET)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+            assertThat(h.count("SELECT count(*) FROM census.runs")).as("no FAILED row for auditors to puzzle over").isZero();
         }
     }
 

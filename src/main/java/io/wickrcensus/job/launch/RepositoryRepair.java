@@ -87,6 +87,13 @@ final class RepositoryRepair {
         }
     }
 
+    /** Deletes the job instance of an execution that must leave no trace (the service refused the run). */
+    void forget(String run, JobExecution execution) {
+        JobInstance instance = execution.getJobInstance();
+        jobRepository.deleteJobInstance(instance);
+        log.debug("{}: job instance {} deleted", run, instance.getInstanceId());
+    }
+
     private void dropEmptyInstance(String run, JobParameters identifying) {
         JobInstance empty = jobRepository.getJobInstance(RunContext.JOB_NAME, identifying);
         if (empty != null) {

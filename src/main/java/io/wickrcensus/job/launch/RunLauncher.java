@@ -160,6 +160,13 @@ public class RunLauncher {
         var failures = execution.getAllFailureExceptions();
         FailureTranslator.Verdict verdict = FailureTranslator.translate(failures);
         String message = verdict.message() != null ? verdict.message() : "the job ended " + execution.getStatus();
+        boolean refused = verdict.exitCode() == ExitCodes.AUTH_FAILURE || verdict.exitCode() == ExitCodes.BAD_CONFIGURATION;
+        if (refused && ledger.discardRefused(runId)) {
+            // the service refused the run: nothing of it is kept, in the ledger or in Batch's repository
+            repair.forget(name(networkId), execution);
+            log.error("{}: the service refused the run: {}; nothing was recorded", name(networkId), message);
+            return new LaunchOutcome(verdict.exitCode(), false);
+        }
         ledger.failed(runId, message);
         log.error("{}: run {} failed: {}{}", name(networkId), runId, message,
                 verdict.exitCode() == ExitCodes.FAILED ? "; run the same command again to resume" : "");
