@@ -33,7 +33,8 @@ class PackageLayersTest {
             List.of("api", "api.internal"),
             List.of("api.errors"),
             List.of("api.model"),
-            List.of("faults"));
+            List.of("faults"),
+            List.of("support"));
 
     private static final Path SOURCES = Path.of("src", "main", "java", "io", "wickrcensus");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.wickrcensus\\.([a-z.]+?)\\.[A-Z]", Pattern.MULTILINE);

@@ -4,6 +4,7 @@ import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.api.model.BillingPeriod;
 import io.wickrcensus.db.DatabaseLocation;
 import io.wickrcensus.db.DatabaseSettings;
+import io.wickrcensus.support.FileProblems;
 import io.wickrcensus.report.AuditReport;
 import io.wickrcensus.report.GuestBillingReport;
 import io.wickrcensus.report.ReportFormat;
@@ -97,8 +98,8 @@ public final class ReportCommand implements Runnable {
             ReportFormat f = ReportFormat.parse(common.format);
             return report(DatabaseSettings.fromEnvironment(env, common.dataDir), common.out,
                     c -> GuestBillingReport.load(c, p, networkId, grace),
-                    r -> r.networks().isEmpty() ? (networkId == null ? "no network" : "network " + networkId)
-                            + " has a published snapshot covering billing period " + p + "; run the job for it first" : null,
+                    r -> r.networks().isEmpty() ? (networkId == null ? "no network has" : "network " + networkId + " has no")
+                            + " published snapshot covering billing period " + p + "; run the job for it first" : null,
                     (r, fmt, w) -> ReportWriter.write(r, fmt, w), f);
         }
     }
@@ -180,6 +181,14 @@ public final class ReportCommand implements Runnable {
     /** Loads and writes a report from a database the caller holds open. */
     public static <R> int report(DatabaseLocation db, Path out, Loader<R> loader, java.util.function.Function<R, String> empty,
                                  Renderer<R> renderer, ReportFormat format) {
+        if (out != null) {
+            Path abs = out.toAbsolutePath();
+            String problem = Files.isDirectory(abs) ? "it is a directory" : FileProblems.unwritableDirectory(abs.getParent());
+            if (problem != null) {
+                log.error("--out {} cannot be written: {}", out, problem);
+                return ExitCodes.BAD_CONFIGURATION;
+            }
+        }
         R report;
         try (Connection c = db.connect()) {
             c.setReadOnly(true);
@@ -230,7 +239,7 @@ public final class ReportCommand implements Runnable {
             }
             return ExitCodes.OK;
         } catch (IOException e) {
-            log.error("writing the report failed: {}", e.getMessage());
+            log.error("writing the report to {} failed: {}", out == null ? "standard output" : out, FileProblems.describe(e));
             return ExitCodes.FAILED;
         }
     }

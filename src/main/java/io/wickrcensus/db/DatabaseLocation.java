@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import io.wickrcensus.support.FileProblems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +84,8 @@ public final class DatabaseLocation implements AutoCloseable {
             throw new DatabaseInUseException("the embedded database in " + dataDir + " is in use by this process already");
         } catch (IOException | IllegalStateException e) {
             closeQuietly(lockChannel);
-            throw new DatabaseUnavailableException("could not start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage());
+            throw new DatabaseUnavailableException("could not start the embedded PostgreSQL in " + dataDir + " (--data-dir): "
+                    + (e instanceof IOException io ? FileProblems.describe(io) : e.getMessage()));
         }
     }
 
@@ -135,8 +137,17 @@ public final class DatabaseLocation implements AutoCloseable {
         }
     }
 
+    /** A connection whose errors do not quote the failing row (PostgreSQL's details may hold personal data). */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, user, password);
+        java.util.Properties p = new java.util.Properties();
+        if (user != null) {
+            p.setProperty("user", user);
+        }
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        p.setProperty("logServerErrorDetail", "false");
+        return DriverManager.getConnection(url, p);
     }
 
     public String url() {

@@ -6,6 +6,7 @@ import io.wickrcensus.job.launch.RunLauncher;
 import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.job.run.RunMetrics;
 import io.wickrcensus.job.run.RunSettings;
+import io.wickrcensus.support.FileProblems;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +55,14 @@ public final class CensusRun {
      * looked at), recording into {@code metrics}.
      */
     public static int execute(RunSettings settings, AwsCredentialsProvider credentials, DatabaseLocation db, RunMetrics metrics) {
+        if (settings.parquet().enabled()) {
+            // found now, not after publishing, when the Parquet step would fail on every relaunch
+            String problem = FileProblems.unwritableDirectory(settings.parquet().outputDir());
+            if (problem != null) {
+                log.error("--output-dir {} cannot hold the Parquet datasets: {}; nothing was done", settings.parquet().outputDir(), problem);
+                return ExitCodes.BAD_CONFIGURATION;
+            }
+        }
         long start = System.nanoTime();
         int code = ExitCodes.FAILED;
         try {
@@ -111,6 +120,9 @@ public final class CensusRun {
         props.put("spring.datasource.password", db.password() == null ? "" : db.password());
         props.put("spring.datasource.hikari.maximum-pool-size", 4 + settings.parallelism() * 8);
         props.put("spring.datasource.hikari.pool-name", "census");
+        // PostgreSQL's error details quote the failing row (a username, a uname): keep them out of
+        // exceptions and so out of the logs
+        props.put("spring.datasource.hikari.data-source-properties.logServerErrorDetail", "false");
         props.put("spring.batch.job.enabled", false);
         props.put("spring.batch.jdbc.initialize-schema", "never");
         // Launches of one network and date are serialised by the launcher's advisory lock; SERIALIZABLE

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.wickrcensus.emulator.EmulatorConfig;
 import io.wickrcensus.emulator.WickrEmulator;
 import io.wickrcensus.testing.Cli;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,6 +101,31 @@ class RunCommandTest {
         assertThat(run("run", "--network-id", "net00001", "--reconcile", "maybe", "--endpoint", endpoint))
                 .isEqualTo(ExitCodes.BAD_CONFIGURATION);
         assertThat(err).contains("--reconcile must be fail, warn or off").hasLineCount(1);
+    }
+
+    @Test
+    void anOutputDirThatCannotHoldTheDatasetsIsRefusedBeforeAnyCall() throws Exception {
+        System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
+        System.setProperty("aws.secretAccessKey", "x");
+        System.setProperty("spring.datasource.url", io.wickrcensus.testing.TestDatabases.newDatabase("outdir"));
+        java.nio.file.Path file = io.wickrcensus.testing.TestFiles.log("not-a-directory");
+        for (java.nio.file.Path out : List.of(file, file.resolve("parquet"))) {
+            assertThat(run("run", "--network-id", emulator.networkIds().get(0), "--endpoint", endpoint, "--output-dir", out.toString()))
+                    .isEqualTo(ExitCodes.BAD_CONFIGURATION);
+            assertThat(err).contains("--output-dir " + out + " cannot hold the Parquet datasets: ");
+        }
+        assertThat(err).contains("not a directory");
+    }
+
+    @Test
+    void aDataDirThatCannotBeCreatedSaysWhy() throws Exception {
+        System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
+        System.setProperty("aws.secretAccessKey", "x");
+        java.nio.file.Path file = io.wickrcensus.testing.TestFiles.log("not-a-data-dir");
+        assertThat(run("run", "--network-id", "net00001", "--endpoint", endpoint, "--data-dir", file.resolve("pg").toString()))
+                .isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(err).contains("could not start the embedded PostgreSQL in " + file.resolve("pg") + " (--data-dir): ")
+                .containsAnyOf("not a directory", "a file is in the way");
     }
 
     @Test

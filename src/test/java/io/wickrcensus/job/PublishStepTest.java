@@ -90,6 +90,27 @@ class PublishStepTest {
         return jdbc.queryForList("SELECT user_id, username, is_admin FROM census.roster_as_of(?, ?::date) ORDER BY user_id", NET, asOf);
     }
 
+    /** A failed write's exception (and so the log line made of it) does not quote the row's personal data. */
+    @Test
+    void aFailedWriteDoesNotCarryTheRowsValuesIntoTheLogs() {
+        Throwable failure = null;
+        try {
+            jdbc.batchUpdate("INSERT INTO census.uname_directory (network_id, uname, username, first_resolved_at, last_resolved_at, "
+                    + "last_run_id) VALUES (?, ?, ?, now(), now(), 1)", List.<Object[]>of(new Object[] {null, "uname-secret", "alice.private"}));
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        assertThat(failure).as("the NULL network violates the table").isNotNull();
+        java.io.StringWriter trace = new java.io.StringWriter();
+        failure.printStackTrace(new java.io.PrintWriter(trace));
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException s && s.getNextException() != null) {
+                s.getNextException().printStackTrace(new java.io.PrintWriter(trace));
+            }
+        }
+        assertThat(trace.toString()).contains("network_id").doesNotContain("alice.private").doesNotContain("uname-secret");
+    }
+
     @Test
     void publishVersionsWhatChangedClosesWhatIsGoneAndClearsStaging() {
         // night 1: u1 staged twice (a page served again after a retry: the later copy wins), u2, u3; two guests

@@ -224,10 +224,20 @@ class ReportTest {
             assertThat(report(dir, "guest-billing", "--period", "2026-10", "--format", "xml")).isEqualTo(ExitCodes.BAD_CONFIGURATION);
             assertThat(report(dir, "audit", "--network-id", h.network, "--as-of", "2026-11-01", "--since", "2026-11-05"))
                     .isEqualTo(ExitCodes.BAD_CONFIGURATION);
+            // an --out that cannot be written: a configuration mistake, named, before anything is read
+            Files.writeString(dir.resolve("a-file"), "");
+            assertThat(report(dir, "guest-billing", "--period", "2026-10", "--out", dir.resolve("a-file/oct.csv").toString()))
+                    .isEqualTo(ExitCodes.BAD_CONFIGURATION);
+            assertThat(report(dir, "guest-billing", "--period", "2026-10", "--out", dir.toString())).isEqualTo(ExitCodes.BAD_CONFIGURATION);
             assertThat(Files.readString(dir.resolve("report.log"))).contains("--period: '2026-13' is not a billing period")
                     .contains("--since (2026-11-05) is after --as-of (2026-11-01)")
-                    .contains("has no published snapshot on or before 2026-10-01");
-            assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("oct.csv", "oct.json", "audit.html", "report.log");
+                    .contains("has no published snapshot on or before 2026-10-01")
+                    .contains("network 99999999 has no published snapshot covering billing period 2026-10")
+                    .contains("a-file/oct.csv cannot be written: it is a file, not a directory")
+                    .contains(dir + " cannot be written: it is a directory")
+                    .doesNotContain(".tmp");
+            assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("oct.csv", "oct.json", "audit.html", "report.log", "a-file");
         } finally {
             io.wickrcensus.parquet.PartitionWriter.deleteTree(dir);
         }

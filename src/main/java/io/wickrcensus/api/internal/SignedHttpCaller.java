@@ -3,6 +3,7 @@ package io.wickrcensus.api.internal;
 import io.wickrcensus.api.ApiCallListener;
 import io.wickrcensus.api.WickrClientConfig;
 import io.wickrcensus.api.errors.MalformedResponseException;
+import io.wickrcensus.api.errors.NotTheApiException;
 import io.wickrcensus.api.errors.WickrException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
@@ -177,6 +179,7 @@ public final class SignedHttpCaller implements AutoCloseable {
             SdkHttpResponse response = executed.httpResponse();
             status = response.statusCode();
             byte[] bytes = readBody(executed.responseBody());
+            notTheApi(operation, signed.request(), response);
             if (!response.isSuccessful()) {
                 Duration corrected = skewCorrected || (status != 401 && status != 403) ? null : correctedOffset(response, offset);
                 if (corrected != null) {
@@ -201,6 +204,23 @@ public final class SignedHttpCaller implements AutoCloseable {
             if (log.isDebugEnabled()) {
                 log.debug("{} network={} status={} {} ms", operation, networkId, status, nanos / 1_000_000);
             }
+        }
+    }
+
+    /**
+     * Throws {@link NotTheApiException} for an answer no Wickr endpoint gives: a 2xx, or a 4xx other
+     * than 429 without an {@code X-Amzn-ErrorType}, whose content type is not JSON (an HTML page).
+     * 5xx and 429 pages from a proxy in the way stay retryable.
+     */
+    private static void notTheApi(String operation, SdkHttpRequest request, SdkHttpResponse response) {
+        int status = response.statusCode();
+        String type = response.firstMatchingHeader("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT);
+        boolean json = type.isEmpty() || type.contains("json");
+        boolean apiError = response.firstMatchingHeader("X-Amzn-ErrorType").isPresent();
+        if (!json && (response.isSuccessful() || (status >= 400 && status < 500 && status != 429 && !apiError))) {
+            throw NotTheApiException.of(operation + ": " + request.protocol() + "://" + request.host()
+                    + (request.port() > 0 ? ":" + request.port() : "") + " answered HTTP " + status + " with "
+                    + type.split(";")[0].trim() + ", not the Wickr Admin API's JSON: check --endpoint and --region");
         }
     }
 

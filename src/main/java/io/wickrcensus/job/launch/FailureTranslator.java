@@ -1,6 +1,7 @@
 package io.wickrcensus.job.launch;
 
 import io.wickrcensus.api.errors.ForbiddenException;
+import io.wickrcensus.api.errors.NotTheApiException;
 import io.wickrcensus.api.errors.ResourceNotFoundException;
 import io.wickrcensus.api.errors.UnauthorizedException;
 import io.wickrcensus.job.run.ExitCodes;
@@ -34,6 +35,9 @@ final class FailureTranslator {
             for (Throwable c = t; c != null; c = c.getCause()) {
                 if (c instanceof ForbiddenException || c instanceof UnauthorizedException) {
                     code = ExitCodes.AUTH_FAILURE;
+                    message = c.getMessage();
+                } else if (c instanceof NotTheApiException && code != ExitCodes.AUTH_FAILURE) {
+                    code = ExitCodes.BAD_CONFIGURATION;
                     message = c.getMessage();
                 } else if (c instanceof ResourceNotFoundException && code == ExitCodes.FAILED) {
                     code = ExitCodes.BAD_CONFIGURATION;

@@ -46,6 +46,14 @@ class FailureTranslatorTest {
     }
 
     @Test
+    void anEndpointThatIsNotTheApiIsBadConfigurationNotTheNetworkId() {
+        var v = FailureTranslator.translate(List.of(new IllegalStateException("step failed",
+                io.wickrcensus.api.errors.NotTheApiException.of("ListUsers: http://x answered HTTP 404 with text/html"))));
+        assertThat(v.exitCode()).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(v.message()).contains("text/html").doesNotContain("network id");
+    }
+
+    @Test
     void anUnknownNetworkIsBadConfigurationWithAHint() {
         var v = FailureTranslator.translate(List.of(apiError("ResourceNotFoundError", 404, "network not found")));
         assertThat(v.exitCode()).isEqualTo(ExitCodes.BAD_CONFIGURATION);
