@@ -4,12 +4,18 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.regions.EndpointTag;
+import software.amazon.awssdk.regions.PartitionEndpointKey;
+import software.amazon.awssdk.regions.PartitionMetadata;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Settings of a {@link WickrAdminClient}: where to call, with which credentials, and how patiently.
  *
  * @param region          AWS region; also the SigV4 signing region
- * @param endpoint        endpoint override; {@code null} means {@code https://admin.wickr.{region}.amazonaws.com}
+ * @param endpoint        endpoint override; {@code null} means the region's endpoint (see {@link #effectiveEndpoint()})
+ * @param fips            use the FIPS endpoint ({@code admin.wickr-fips...}); not with an endpoint override
+ * @param dualStack       use the dual-stack (IPv4 and IPv6) endpoint; not with an endpoint override
  * @param credentials     credentials provider; {@code null} means the SDK's default chain (environment,
  *                        profiles, web identity, container and instance roles)
  * @param maxAttempts     attempts per call including the first (429, 5xx, transport and malformed answers are retried)
@@ -24,6 +30,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 public record WickrClientConfig(
         String region,
         URI endpoint,
+        boolean fips,
+        boolean dualStack,
         AwsCredentialsProvider credentials,
         int maxAttempts,
         Duration baseDelay,
@@ -51,11 +59,27 @@ public record WickrClientConfig(
                 || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https")))) {
             throw new IllegalArgumentException("endpoint '" + endpoint + "' is not an http(s) URL");
         }
+        if (endpoint != null && (fips || dualStack)) {
+            // the SDKs' endpoint rules refuse it too: a custom endpoint is taken as it is
+            throw new IllegalArgumentException("a custom endpoint cannot be combined with " + (fips ? "FIPS" : "dual-stack")
+                    + " endpoints: give one or the other");
+        }
     }
 
-    /** The endpoint this configuration calls. */
+    /**
+     * The endpoint this configuration calls: the override, else the region's, as the service's
+     * endpoint rules give it: {@code https://admin.wickr.{region}.{dnsSuffix}}, FIPS
+     * {@code admin.wickr-fips}, dual-stack with the partition's dual-stack DNS suffix; the suffix
+     * comes from the region's partition ({@code amazonaws.com}, {@code amazonaws.com.cn}, ...).
+     */
     public URI effectiveEndpoint() {
-        return endpoint != null ? endpoint : URI.create("https://admin.wickr." + region + ".amazonaws.com");
+        if (endpoint != null) {
+            return endpoint;
+        }
+        PartitionMetadata partition = PartitionMetadata.of(Region.of(region));
+        String suffix = dualStack ? partition.dnsSuffix(PartitionEndpointKey.builder().tags(EndpointTag.DUALSTACK).build())
+                : partition.dnsSuffix();
+        return URI.create("https://admin.wickr" + (fips ? "-fips" : "") + "." + region + "." + suffix);
     }
 
     public static Builder builder() {
@@ -65,6 +89,8 @@ public record WickrClientConfig(
     public static final class Builder {
         private String region = "us-east-1";
         private URI endpoint;
+        private boolean fips;
+        private boolean dualStack;
         private AwsCredentialsProvider credentials;
         private int maxAttempts = 5;
         private Duration baseDelay = Duration.ofMillis(100);
@@ -77,6 +103,8 @@ public record WickrClientConfig(
 
         public Builder region(String v) { this.region = v; return this; }
         public Builder endpoint(URI v) { this.endpoint = v; return this; }
+        public Builder fips(boolean v) { this.fips = v; return this; }
+        public Builder dualStack(boolean v) { this.dualStack = v; return this; }
         public Builder credentials(AwsCredentialsProvider v) { this.credentials = v; return this; }
         public Builder maxAttempts(int v) { this.maxAttempts = v; return this; }
         public Builder baseDelay(Duration v) { this.baseDelay = v; return this; }
@@ -88,7 +116,7 @@ public record WickrClientConfig(
         public Builder maxConnections(int v) { this.maxConnections = v; return this; }
 
         public WickrClientConfig build() {
-            return new WickrClientConfig(region, endpoint, credentials, maxAttempts, baseDelay,
+            return new WickrClientConfig(region, endpoint, fips, dualStack, credentials, maxAttempts, baseDelay,
                     throttlingBaseDelay, maxBackoff, connectTimeout, readTimeout, apiCallTimeout, maxConnections);
         }
     }

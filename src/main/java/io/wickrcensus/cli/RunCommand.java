@@ -41,6 +41,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--endpoint", description = "Endpoint override, e.g. http://127.0.0.1:8787 for the emulator.")
     String endpoint;
 
+    @Option(names = "--fips", description = "Call the region's FIPS endpoint (default: AWS_USE_FIPS_ENDPOINT, else off).")
+    Boolean fips;
+
+    @Option(names = "--dual-stack", description = "Call the region's dual-stack endpoint (default: AWS_USE_DUALSTACK_ENDPOINT, else off).")
+    Boolean dualStack;
+
     @Option(names = "--region", description = "AWS region (default: AWS_REGION, else us-east-1).")
     String region;
 
@@ -136,6 +142,8 @@ public final class RunCommand implements Callable<Integer> {
         if (r != null) {
             b.region(r);
         }
+        b.fips(fips != null ? fips : flag(env, "AWS_USE_FIPS_ENDPOINT"));
+        b.dualStack(dualStack != null ? dualStack : flag(env, "AWS_USE_DUALSTACK_ENDPOINT"));
         String readTimeout = env.get("CENSUS_API_READ_TIMEOUT_MS");
         if (readTimeout != null && !readTimeout.isBlank()) {
             b.apiReadTimeout(Duration.ofMillis(positiveMillis("CENSUS_API_READ_TIMEOUT_MS", readTimeout)));
@@ -184,6 +192,19 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    /** A boolean environment variable as the AWS SDKs read it: true or false, unset is false. */
+    private static boolean flag(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return false;
+        }
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+        };
     }
 
     private static long positiveMillis(String name, String v) {

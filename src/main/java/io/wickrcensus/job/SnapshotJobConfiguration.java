@@ -80,6 +80,8 @@ public class SnapshotJobConfiguration {
         WickrClientConfig config = WickrClientConfig.builder()
                 .region(settings.region())
                 .endpoint(settings.endpoint())
+                .fips(settings.fips())
+                .dualStack(settings.dualStack())
                 .credentials(credentials)
                 .maxAttempts(settings.maxAttempts())
                 .readTimeout(settings.apiReadTimeout())

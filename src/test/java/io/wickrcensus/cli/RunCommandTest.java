@@ -70,6 +70,8 @@ class RunCommandTest {
         assertThat(run("run", "--network-id", "net00001", "--frobnicate")).isEqualTo(ExitCodes.BAD_CONFIGURATION);
         assertThat(run("run", "--network-id", "bad id", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
         assertThat(run("run", "--network-id", "net00001", "--region", "moon", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(run("run", "--network-id", "net00001", "--fips", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(err).contains("--endpoint cannot be combined with --fips").hasLineCount(1);
         assertThat(run("run", "--network-id", "net00001", "--billing-periods", "2026-10", "--billing-period-count", "3")).isEqualTo(ExitCodes.BAD_CONFIGURATION);
     }
 

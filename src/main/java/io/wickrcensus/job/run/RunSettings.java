@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param billingPeriods     the guest billing periods covered, oldest first
  * @param region             AWS region of the Wickr Admin API
  * @param endpoint           endpoint override, or null for the region's endpoint
+ * @param fips               call the region's FIPS endpoint
+ * @param dualStack          call the region's dual-stack endpoint
  * @param maxAttempts        attempts per API call
  * @param apiReadTimeout     how long the client waits for an answer to start
  * @param parallelism        networks run at once
@@ -45,6 +47,8 @@ public record RunSettings(
         List<YearMonth> billingPeriods,
         String region,
         URI endpoint,
+        boolean fips,
+        boolean dualStack,
         int maxAttempts,
         Duration apiReadTimeout,
         int parallelism,
@@ -123,6 +127,10 @@ public record RunSettings(
                 || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https")))) {
             throw new IllegalArgumentException("--endpoint: '" + endpoint + "' is not an http(s) URL");
         }
+        if (endpoint != null && (fips || dualStack)) {
+            throw new IllegalArgumentException("--endpoint cannot be combined with " + (fips ? "--fips" : "--dual-stack")
+                    + ": a custom endpoint is used as it is (the AWS SDKs refuse the combination too)");
+        }
         if (maxAttempts < 1 || maxAttempts > 20) {
             throw new IllegalArgumentException("--max-attempts must be between 1 and 20, got " + maxAttempts);
         }
@@ -170,6 +178,8 @@ public record RunSettings(
         private Integer billingPeriodCount;
         private String region = DEFAULT_REGION;
         private URI endpoint;
+        private boolean fips;
+        private boolean dualStack;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration apiReadTimeout = Duration.ofMillis(DEFAULT_API_READ_TIMEOUT_MS);
         private int parallelism = DEFAULT_PARALLELISM;
@@ -227,6 +237,16 @@ public record RunSettings(
 
         public Builder endpoint(URI endpoint) {
             this.endpoint = endpoint;
+            return this;
+        }
+
+        public Builder fips(boolean on) {
+            this.fips = on;
+            return this;
+        }
+
+        public Builder dualStack(boolean on) {
+            this.dualStack = on;
             return this;
         }
 
@@ -304,7 +324,7 @@ public record RunSettings(
         public RunSettings build() {
             LocalDate date = asOf != null ? asOf : LocalDate.now(ZoneOffset.UTC);
             return new RunSettings(networkIds, date, BillingPeriods.resolve(date, billingPeriods, billingPeriodCount), region,
-                    endpoint, maxAttempts, apiReadTimeout, parallelism, unameConcurrency, apiRatePerSecond, unameFreshness,
+                    endpoint, fips, dualStack, maxAttempts, apiReadTimeout, parallelism, unameConcurrency, apiRatePerSecond, unameFreshness,
                     reconcile, reconcileTolerance, copyBatchRows, database, roles, pushgateway, reinvite, parquet);
         }
     }
