@@ -137,6 +137,21 @@ public final class DatabaseLocation implements AutoCloseable {
         }
     }
 
+    /** A data source of {@link #connect()}ed connections, unpooled: for commands that need a few. */
+    public javax.sql.DataSource dataSource() {
+        return new org.springframework.jdbc.datasource.AbstractDataSource() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                return connect();
+            }
+
+            @Override
+            public Connection getConnection(String username, String password) throws SQLException {
+                return connect();
+            }
+        };
+    }
+
     /** A connection whose errors do not quote the failing row (PostgreSQL's details may hold personal data). */
     public Connection connect() throws SQLException {
         java.util.Properties p = new java.util.Properties();

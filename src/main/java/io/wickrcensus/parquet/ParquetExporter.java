@@ -10,6 +10,7 @@ import static io.wickrcensus.db.ColumnType.TIMESTAMP;
 import static io.wickrcensus.parquet.ParquetColumn.of;
 
 import io.wickrcensus.db.UserColumn;
+import io.wickrcensus.faults.CrashPoints;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -50,6 +51,10 @@ public final class ParquetExporter {
             of("users_reported", INT64), of("unames_resolved", INT64), of("unames_failed", INT64), of("bots_staged", INT64),
             of("bots_reported", INT64), of("users_count_reading", STRING), of("reconcile_outcome", STRING));
 
+    private static final String RUNS_QUERY = "SELECT run_id, as_of AS snapshot_date, billing_periods, status, started_at, finished_at, "
+            + "attempts, users_staged, users_reported, unames_resolved, unames_failed, bots_staged, bots_reported, users_count_reading, "
+            + "reconcile_outcome FROM census.run WHERE network_id = ? ORDER BY run_id";
+
     private final DataSource dataSource;
     private final ParquetSettings settings;
 
@@ -78,15 +83,62 @@ public final class ParquetExporter {
             }
             long unames = w.write(c, root.resolve("unames").resolve(net), "unames", UNAMES,
                     "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname", networkId);
-            w.write(c, root.resolve("runs").resolve(net), "runs", RUNS,
-                    "SELECT run_id, as_of AS snapshot_date, billing_periods, status, started_at, finished_at, attempts, users_staged, "
-                            + "users_reported, unames_resolved, unames_failed, bots_staged, bots_reported, users_count_reading, "
-                            + "reconcile_outcome FROM census.run WHERE network_id = ? ORDER BY run_id",
-                    networkId);
+            writeRuns(w, c, root.resolve("runs").resolve(net), networkId);
             c.commit();
             log.info("network {}: Parquet datasets written to {} ({} users, {} guests, {} unames)", networkId, root, users, guests, unames);
         }
         PartitionWriter.deleteTree(staging);
+    }
+
+    /**
+     * After a retraction of the run of {@code asOf} (already committed in PostgreSQL): removes its
+     * users partition, rewrites the guest partition of each of its billing periods from the latest
+     * published run that still covers the period (or removes it when none does), and rewrites the
+     * network's runs dataset. Each partition changes atomically for readers; running it again
+     * gives the same result, so a relaunch after a crash completes it.
+     */
+    public void retract(String networkId, LocalDate asOf, List<String> billingPeriods) throws SQLException, IOException {
+        Path root = settings.outputDir();
+        Path staging = root.resolve(".staging").resolve(networkId);
+        PartitionWriter.deleteTree(staging);
+        PartitionWriter w = new PartitionWriter(settings, staging);
+        String net = "network_id=" + networkId;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            w.remove(root.resolve("users").resolve(net).resolve("snapshot_date=" + asOf));
+            for (String period : billingPeriods) {
+                Path partition = root.resolve("guest_users").resolve(net).resolve("billing_period=" + period);
+                Long latest = latestCovering(c, networkId, period);
+                if (latest == null) {
+                    w.remove(partition);
+                } else {
+                    w.write(c, partition, "guest_users", GUESTS, "SELECT " + names(GUESTS) + " FROM census.guests_by_run "
+                            + "WHERE run_id = ? AND billing_period = ? ORDER BY username_hash", latest, period);
+                }
+                CrashPoints.reach("retract.parquet");
+            }
+            writeRuns(w, c, root.resolve("runs").resolve(net), networkId);
+            c.commit();
+        }
+        PartitionWriter.deleteTree(staging);
+        log.info("network {}: Parquet partitions of the snapshot of {} removed; guest and run datasets rewritten", networkId, asOf);
+    }
+
+    /** The latest published run of the network that covered {@code period}, or null. */
+    private static Long latestCovering(Connection c, String networkId, String period) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT p.run_id FROM census.published_runs p JOIN census.run_period rp USING (run_id) "
+                + "WHERE p.network_id = ? AND rp.billing_period = ? ORDER BY p.publish_seq DESC LIMIT 1")) {
+            ps.setString(1, networkId);
+            ps.setString(2, period);
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    private static long writeRuns(PartitionWriter w, Connection c, Path partition, String networkId) throws SQLException, IOException {
+        return w.write(c, partition, "runs", RUNS, RUNS_QUERY, networkId);
     }
 
     private static String names(List<ParquetColumn> columns) {

@@ -101,6 +101,17 @@ public final class PartitionWriter {
         }
     }
 
+    /** Removes a partition whole for readers: renamed out of the dataset first, then deleted. */
+    void remove(Path partition) throws IOException {
+        if (!Files.exists(partition)) {
+            return;
+        }
+        Files.createDirectories(stagingRoot);
+        Path old = stagingRoot.resolve(UUID.randomUUID() + "-removed");
+        Files.move(partition, old, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(old);
+    }
+
     /** Deletes a directory and everything below it; nothing when it does not exist. */
     public static void deleteTree(Path root) {
         if (!Files.exists(root)) {

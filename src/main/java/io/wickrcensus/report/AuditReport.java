@@ -20,7 +20,7 @@ import java.util.Map;
 public record AuditReport(String networkId, LocalDate asOf, LocalDate snapshotDate, LocalDate since, LocalDate sinceSnapshotDate,
                           Summary summary, Map<String, Long> changeCounts, List<Change> changes,
                           List<UnresolvedUname> unresolvedUnames, Map<String, Long> reinvitationCounts,
-                          List<Reinvitation> reinvitations) {
+                          List<Reinvitation> reinvitations, List<Retraction> retractions) {
 
     /** The change kinds of {@code census.change_kinds}, in the order the report lists them. */
     public static final List<String> CHANGE_KINDS =
@@ -40,6 +40,10 @@ public record AuditReport(String networkId, LocalDate asOf, LocalDate snapshotDa
     }
 
     public record Reinvitation(LocalDate snapshotDate, String userId, String outcome, String field, String reason) {
+    }
+
+    /** A snapshot of the network that was published and then retracted ({@code wickr-census retract}). */
+    public record Retraction(LocalDate snapshotDate, String retractedAt, String retractedBy, String reason) {
     }
 
     /** Thrown when the network has no published snapshot on or before the as-of date. */
@@ -134,12 +138,21 @@ public record AuditReport(String networkId, LocalDate asOf, LocalDate snapshotDa
             reinvitations = Sql.list(ps, rs -> new Reinvitation(rs.getDate(1).toLocalDate(), rs.getString(2), rs.getString(3),
                     rs.getString(4), rs.getString(5)));
         }
+        List<Retraction> retractions;
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT snapshot_date, to_char(retracted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), retracted_by, retraction_reason
+                FROM census.runs WHERE network_id = ? AND status = 'RETRACTED' AND snapshot_date <= ? ORDER BY snapshot_date
+                """)) {
+            ps.setString(1, network);
+            ps.setDate(2, Date.valueOf(asOf));
+            retractions = Sql.list(ps, rs -> new Retraction(rs.getDate(1).toLocalDate(), rs.getString(2), rs.getString(3), rs.getString(4)));
+        }
         Map<String, Long> changeCounts = counts(CHANGE_KINDS);
         changes.forEach(ch -> changeCounts.merge(ch.change(), 1L, Long::sum));
         Map<String, Long> outcomeCounts = counts(REINVITATION_OUTCOMES);
         reinvitations.forEach(r -> outcomeCounts.merge(r.outcome(), 1L, Long::sum));
         return new AuditReport(network, asOf, snapshot, since, sinceSnapshot, summary, changeCounts, changes, unresolved,
-                outcomeCounts, reinvitations);
+                outcomeCounts, reinvitations, retractions);
     }
 
     private static Map<String, Long> counts(List<String> keys) {

@@ -41,10 +41,16 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
      * @param goneGuests      guests of the previous period who are not guests of this one
      * @param guestList       this period's guests (change new or returning) and then the gone ones, each by username hash
      * @param history         guest counts of the twelve periods ending with this one, as of the deciding run
+     * @param retracted       snapshots that covered the period and were retracted
+     * @param note            when a retracted snapshot would have decided the figure, a sentence saying so; else null
      */
     public record Network(String networkId, String status, LocalDate snapshotDate, long runId, long guests, Long guestsReported,
                           Long previousGuests, long newGuests, long returningGuests, long goneGuests,
-                          List<Guest> guestList, List<PeriodCount> history) {
+                          List<Guest> guestList, List<PeriodCount> history, List<Retracted> retracted, String note) {
+    }
+
+    /** A snapshot that covered the period and was retracted; it counts for nothing. */
+    public record Retracted(LocalDate snapshotDate, String retractedAt, String reason) {
     }
 
     /** A guest user; {@code change} is new, returning or gone. */
@@ -129,8 +135,29 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
         }
         List<PeriodCount> history = history(c, network, runId, snapshot, period);
         Long previousGuests = history.get(history.size() - 2).guests();
-        return new Network(network, snapshot.isBefore(finalFrom) ? PROVISIONAL : FINAL, snapshot, runId, current.size(), reported,
-                previousGuests, current.size() - returning, returning, gone, list, history);
+        boolean isFinal = !snapshot.isBefore(finalFrom);
+        List<Retracted> retracted = retracted(c, network, period);
+        // the snapshot that decided the figure before its retraction: an earlier final one, or a later provisional one
+        String note = retracted.stream()
+                .filter(r -> isFinal ? !r.snapshotDate().isBefore(finalFrom) && r.snapshotDate().isBefore(snapshot)
+                        : r.snapshotDate().isAfter(snapshot))
+                .map(r -> "The snapshot of " + r.snapshotDate() + ", which decided this figure before, was retracted on "
+                        + r.retractedAt() + " (" + r.reason() + "); the figure is now as of the snapshot of " + snapshot + ".")
+                .reduce((a, b) -> b).orElse(null);
+        return new Network(network, isFinal ? FINAL : PROVISIONAL, snapshot, runId, current.size(), reported,
+                previousGuests, current.size() - returning, returning, gone, list, history, retracted, note);
+    }
+
+    /** The retracted snapshots of the network that covered the period, oldest first. */
+    private static List<Retracted> retracted(Connection c, String network, YearMonth period) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT snapshot_date, to_char(retracted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), retraction_reason
+                FROM census.retracted_runs WHERE network_id = ? AND ? = ANY (billing_periods) ORDER BY snapshot_date
+                """)) {
+            ps.setString(1, network);
+            ps.setString(2, period.toString());
+            return Sql.list(ps, rs -> new Retracted(rs.getDate(1).toLocalDate(), rs.getString(2), rs.getString(3)));
+        }
     }
 
     /** The guests of {@code period} as of run {@code runId}, in username-hash order. */

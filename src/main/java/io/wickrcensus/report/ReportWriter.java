@@ -58,6 +58,10 @@ public final class ReportWriter {
                 csv.row("guest", n.networkId(), r.billingPeriod(), n.status(), n.snapshotDate(), null, null, null, null, null, null,
                         g.usernameHash(), g.username(), g.change());
             }
+            for (GuestBillingReport.Retracted x : n.retracted()) {
+                csv.row("retracted_snapshot", n.networkId(), r.billingPeriod(), "retracted", x.snapshotDate(), null, null, null, null,
+                        null, null, null, null, null);
+            }
         }
     }
 
@@ -73,6 +77,14 @@ public final class ReportWriter {
             h.raw("<section class=\"network\" data-network=\"" + Html.esc(n.networkId()) + "\">\n");
             h.raw("<h2>Network " + Html.esc(n.networkId()) + " <span class=\"badge " + n.status() + "\">" + n.status() + "</span></h2>\n");
             h.el("p", "meta", "As of the snapshot of " + n.snapshotDate() + " (run " + n.runId() + ").");
+            if (n.note() != null) {
+                h.el("p", "note", n.note());
+            }
+            if (!n.retracted().isEmpty()) {
+                h.el("h3", null, "Retracted snapshots (they count for nothing)");
+                h.table("retracted", List.of("Snapshot", "Retracted at", "Reason"), n.retracted().stream()
+                        .map(x -> List.<Object>of(x.snapshotDate(), x.retractedAt(), nz(x.reason()))).toList());
+            }
             List<String[]> facts = new ArrayList<>();
             facts.add(new String[] {"Distinct guest users", fmt(n.guests())});
             facts.add(new String[] {"Reported by the service", n.guestsReported() == null ? "–" : fmt(n.guestsReported())});
@@ -122,6 +134,9 @@ public final class ReportWriter {
         for (AuditReport.Reinvitation x : r.reinvitations()) {
             csv.row("reinvitation", net, x.snapshotDate(), x.userId(), x.outcome(), null, detail(x), null);
         }
+        for (AuditReport.Retraction x : r.retractions()) {
+            csv.row("retraction", net, x.snapshotDate(), x.retractedAt(), "retracted", x.retractedBy(), x.reason(), null);
+        }
     }
 
     private static String auditHtml(AuditReport r) {
@@ -148,6 +163,10 @@ public final class ReportWriter {
         h.facts(outcomes);
         h.table("reinvitations", List.of("Snapshot", "User id", "Outcome", "Detail"),
                 r.reinvitations().stream().map(x -> List.<Object>of(x.snapshotDate(), x.userId(), x.outcome(), nz(detail(x)))).toList());
+        h.el("h2", null, "Retracted snapshots");
+        h.table("retractions", List.of("Snapshot", "Retracted at", "By", "Reason"),
+                r.retractions().stream().map(x -> List.<Object>of(x.snapshotDate(), x.retractedAt(), nz(x.retractedBy()), nz(x.reason())))
+                        .toList());
         return h.end();
     }
 

@@ -101,17 +101,36 @@ public final class JobHarness implements AutoCloseable {
     /** The same, with more environment for the child. */
     public Process launchChild(String db, Map<String, String> env, String asOf, String crashAt, Path log, String... extraArgs)
             throws java.io.IOException {
+        List<String> args = new ArrayList<>(List.of("run",
+                "--network-id", network, "--as-of", asOf, "--billing-periods", periods.stream().map(YearMonth::toString).collect(java.util.stream.Collectors.joining(",")),
+                "--endpoint", emulator.endpoint().toString(), "--reconcile-tolerance", "0",
+                "--copy-batch-rows", "1000", "--max-attempts", "4",
+                "--output-dir", outputDir(db).toString()));
+        args.addAll(List.of(extraArgs));
+        return launchCommand(db, env, crashAt, log, args);
+    }
+
+    /** Where the child JVMs of {@link #launchChild} against database {@code db} write the Parquet datasets. */
+    public Path outputDir(String db) {
+        return outputDir.resolve(Integer.toHexString(db.hashCode()));
+    }
+
+    /** {@code wickr-census retract} of this network's snapshot of {@code asOf} in a child JVM, as {@link #launchChild}. */
+    public Process launchRetract(String db, String asOf, String crashAt, Path log, String reason) throws java.io.IOException {
+        return launchCommand(db, Map.of(), crashAt, log, List.of("retract", "--network-id", network, "--as-of", asOf,
+                "--reason", reason, "--output-dir", outputDir(db).toString()));
+    }
+
+    /** A {@code wickr-census} command line in a child JVM against database {@code db}, halting at {@code crashAt} when given. */
+    public Process launchCommand(String db, Map<String, String> env, String crashAt, Path log, List<String> args)
+            throws java.io.IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-Djava.io.tmpdir=" + TestFiles.root()));
         if (crashAt != null) {
             cmd.add("-Dcensus.crash-at=" + crashAt);
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), io.wickrcensus.cli.Main.class.getName(), "run",
-                "--network-id", network, "--as-of", asOf, "--billing-periods", periods.stream().map(YearMonth::toString).collect(java.util.stream.Collectors.joining(",")),
-                "--endpoint", emulator.endpoint().toString(), "--reconcile-tolerance", "0",
-                "--copy-batch-rows", "1000", "--max-attempts", "4",
-                "--output-dir", outputDir.resolve(Integer.toHexString(db.hashCode())).toString()));
-        cmd.addAll(List.of(extraArgs));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), io.wickrcensus.cli.Main.class.getName()));
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(TestDatabases.env(db));
         pb.environment().put("AWS_ACCESS_KEY_ID", ACCESS_KEY);

@@ -4,6 +4,7 @@ import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
 import io.wickrcensus.job.run.RunSettings;
+import io.wickrcensus.job.run.RunStatus;
 import io.wickrcensus.job.steps.ParquetTasklet;
 import io.wickrcensus.parquet.ParquetExporter;
 import java.sql.SQLException;
@@ -98,6 +99,10 @@ public class RunLauncher {
         JobParameters identifying = RunContext.identifying(networkId, settings.asOf());
         try {
             var existing = ledger.find(networkId, settings.asOf());
+            if (existing.isPresent() && existing.get().status() == RunStatus.RETRACTED) {
+                log.error("{}: this snapshot was retracted, and a retracted date is not taken again (see census.runs)", name(networkId));
+                return LaunchOutcome.of(ExitCodes.BAD_CONFIGURATION);
+            }
             boolean published = existing.isPresent() && existing.get().published();
             if (published && (existing.get().parquetExported() || !settings.parquet().enabled())) {
                 // a process killed between the publish commit and Batch's own bookkeeping left it STARTED

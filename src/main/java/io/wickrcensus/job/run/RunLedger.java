@@ -21,7 +21,7 @@ public class RunLedger {
 
     /** One run as the ledger holds it. */
     public record Run(long runId, String networkId, LocalDate asOf, List<YearMonth> billingPeriods, RunStatus status,
-                      boolean parquetExported) {
+                      boolean parquetExported, boolean retractionParquetDone) {
         public boolean published() {
             return status == RunStatus.PUBLISHED;
         }
@@ -36,12 +36,12 @@ public class RunLedger {
     }
 
     public Optional<Run> find(String networkId, LocalDate asOf) {
-        return jdbc.query("SELECT run_id, network_id, as_of, billing_periods, status, parquet_exported_at FROM census.run WHERE network_id = ? AND as_of = ?",
+        return jdbc.query("SELECT run_id, network_id, as_of, billing_periods, status, parquet_exported_at, retraction_parquet_at FROM census.run WHERE network_id = ? AND as_of = ?",
                 RunLedger::run, networkId, asOf).stream().findFirst();
     }
 
     public Run get(long runId) {
-        return jdbc.queryForObject("SELECT run_id, network_id, as_of, billing_periods, status, parquet_exported_at FROM census.run WHERE run_id = ?",
+        return jdbc.queryForObject("SELECT run_id, network_id, as_of, billing_periods, status, parquet_exported_at, retraction_parquet_at FROM census.run WHERE run_id = ?",
                 RunLedger::run, runId);
     }
 
@@ -52,9 +52,10 @@ public class RunLedger {
                 INSERT INTO census.run (network_id, as_of, billing_periods) VALUES (?, ?, ?)
                 ON CONFLICT (network_id, as_of) DO UPDATE
                    SET attempts = census.run.attempts + 1, last_error = NULL,
-                       status = CASE WHEN census.run.status = ? THEN census.run.status ELSE ? END,
-                       finished_at = CASE WHEN census.run.status = ? THEN census.run.finished_at END
-                RETURNING run_id""", Long.class, networkId, asOf, ps, PUBLISHED, RunStatus.STARTED.name(), PUBLISHED);
+                       status = CASE WHEN census.run.status IN (?, ?) THEN census.run.status ELSE ? END,
+                       finished_at = CASE WHEN census.run.status IN (?, ?) THEN census.run.finished_at END
+                RETURNING run_id""", Long.class, networkId, asOf, ps, PUBLISHED, RunStatus.RETRACTED.name(), RunStatus.STARTED.name(),
+                PUBLISHED, RunStatus.RETRACTED.name());
         for (String p : ps) {
             jdbc.update("INSERT INTO census.run_period (run_id, billing_period) VALUES (?, ?) ON CONFLICT DO NOTHING", runId, p);
         }
@@ -143,6 +144,25 @@ public class RunLedger {
                 PUBLISHED, publishSeq, runId);
     }
 
+    /**
+     * Retracts a published run in the caller's transaction (which also undoes its history): it is
+     * no longer published, and says when, why and by whom.
+     */
+    public void retracted(long runId, String by, String reason) {
+        jdbc.update("UPDATE census.run SET status = ?, retracted_at = now(), retracted_by = ?, retraction_reason = ? "
+                + "WHERE run_id = ? AND status = ?", RunStatus.RETRACTED.name(), by, reason, runId, PUBLISHED);
+    }
+
+    /** The retracted run's Parquet partitions are gone and the datasets that listed it rewritten. */
+    public void retractionParquetDone(long runId) {
+        jdbc.update("UPDATE census.run SET retraction_parquet_at = now() WHERE run_id = ?", runId);
+    }
+
+    /** The publish sequence number of a published (or retracted) run. */
+    public long publishSeq(long runId) {
+        return jdbc.queryForObject("SELECT publish_seq FROM census.run WHERE run_id = ?", Long.class, runId);
+    }
+
     /** The as-of date of the latest published run of the network, if any. */
     public Optional<LocalDate> latestPublished(String networkId) {
         return jdbc.query("SELECT max(as_of) FROM census.run WHERE network_id = ? AND status = ?",
@@ -156,6 +176,7 @@ public class RunLedger {
             periods.add(YearMonth.parse(p));
         }
         return new Run(rs.getLong("run_id"), rs.getString("network_id"), rs.getObject("as_of", LocalDate.class),
-                List.copyOf(periods), RunStatus.valueOf(rs.getString("status")), rs.getObject("parquet_exported_at") != null);
+                List.copyOf(periods), RunStatus.valueOf(rs.getString("status")), rs.getObject("parquet_exported_at") != null,
+                rs.getObject("retraction_parquet_at") != null);
     }
 }

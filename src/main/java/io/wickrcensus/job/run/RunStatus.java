@@ -6,6 +6,8 @@ public enum RunStatus {
     STARTED,
     /** The last launch failed; relaunching resumes it. */
     FAILED,
-    /** Its snapshot is visible to readers. Final. */
-    PUBLISHED
+    /** Its snapshot is visible to readers. */
+    PUBLISHED,
+    /** It was published, then retracted: its history versions are undone and no view shows it. Final. */
+    RETRACTED
 }

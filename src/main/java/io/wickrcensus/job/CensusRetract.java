@@ -1,0 +1,58 @@
+package io.wickrcensus.job;
+
+import io.wickrcensus.db.DatabaseLocation;
+import io.wickrcensus.db.DatabaseSettings;
+import io.wickrcensus.job.launch.Retraction;
+import io.wickrcensus.job.run.ExitCodes;
+import io.wickrcensus.job.run.RunSettings;
+import io.wickrcensus.parquet.ParquetSettings;
+import io.wickrcensus.support.FileProblems;
+import java.time.LocalDate;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code retract}: opens the job's database (migrating it, as a run would), and retracts the
+ * latest published snapshot of a network. No API call and no Spring context: it works on what
+ * PostgreSQL and the Parquet datasets hold.
+ */
+public final class CensusRetract {
+
+    private static final Logger log = LoggerFactory.getLogger(CensusRetract.class);
+
+    private CensusRetract() {
+    }
+
+    public static int execute(DatabaseSettings database, RunSettings.Roles roles, ParquetSettings parquet, String networkId,
+                              LocalDate asOf, String reason, String by) {
+        if (parquet.enabled()) {
+            String problem = FileProblems.unwritableDirectory(parquet.outputDir());
+            if (problem != null) {
+                log.error("--output-dir {} cannot be changed: {}; nothing was done", parquet.outputDir(), problem);
+                return ExitCodes.BAD_CONFIGURATION;
+            }
+        }
+        DatabaseLocation db;
+        try {
+            db = DatabaseLocation.resolve(database);
+        } catch (DatabaseLocation.DatabaseInUseException e) {
+            log.error("{}: another launch is running", e.getMessage());
+            return ExitCodes.CONCURRENT_LAUNCH;
+        } catch (DatabaseLocation.DatabaseUnavailableException e) {
+            log.error(e.getMessage());
+            return ExitCodes.BAD_CONFIGURATION;
+        }
+        try (db) {
+            Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration")
+                    .placeholders(Map.of("auditor_role", roles.auditor(), "finance_role", roles.finance()))
+                    .load().migrate();
+            return new Retraction(db.dataSource(), parquet).retract(networkId, asOf, reason, by);
+        } catch (Exception e) {
+            log.error("network {} {}: the retraction failed: {}; run the same command again to finish it", networkId, asOf,
+                    e.getMessage(), e);
+            return ExitCodes.FAILED;
+        }
+    }
+}
