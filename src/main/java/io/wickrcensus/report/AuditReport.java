@@ -20,7 +20,8 @@ import java.util.Map;
 public record AuditReport(String networkId, LocalDate asOf, LocalDate snapshotDate, LocalDate since, LocalDate sinceSnapshotDate,
                           Summary summary, Map<String, Long> changeCounts, List<Change> changes,
                           List<UnresolvedUname> unresolvedUnames, Map<String, Long> reinvitationCounts,
-                          List<Reinvitation> reinvitations, List<Retraction> retractions) {
+                          List<Reinvitation> reinvitations, List<Retraction> retractions,
+                          List<ReconcileWarning> reconcileWarnings) {
 
     /** The change kinds of {@code census.change_kinds}, in the order the report lists them. */
     public static final List<String> CHANGE_KINDS =
@@ -44,6 +45,10 @@ public record AuditReport(String networkId, LocalDate asOf, LocalDate snapshotDa
 
     /** A snapshot of the network that was published and then retracted ({@code wickr-census retract}). */
     public record Retraction(LocalDate snapshotDate, String retractedAt, String retractedBy, String reason) {
+    }
+
+    /** A snapshot published although its counts did not reconcile ({@code --reconcile=warn}), and how they differed. */
+    public record ReconcileWarning(LocalDate snapshotDate, String detail) {
     }
 
     /** Thrown when the network has no published snapshot on or before the as-of date. */
@@ -147,12 +152,26 @@ public record AuditReport(String networkId, LocalDate asOf, LocalDate snapshotDa
             ps.setDate(2, Date.valueOf(asOf));
             retractions = Sql.list(ps, rs -> new Retraction(rs.getDate(1).toLocalDate(), rs.getString(2), rs.getString(3), rs.getString(4)));
         }
+        List<ReconcileWarning> warnings;
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT snapshot_date, reconcile_detail FROM census.runs
+                WHERE network_id = ? AND status = 'PUBLISHED' AND reconcile_outcome = 'warned'
+                  AND snapshot_date <= ? AND (?::date IS NULL OR snapshot_date > ?::date)
+                ORDER BY snapshot_date
+                """)) {
+            Date from = sinceSnapshot == null ? null : Date.valueOf(sinceSnapshot);
+            ps.setString(1, network);
+            ps.setDate(2, Date.valueOf(snapshot));
+            ps.setDate(3, from);
+            ps.setDate(4, from);
+            warnings = Sql.list(ps, rs -> new ReconcileWarning(rs.getDate(1).toLocalDate(), rs.getString(2)));
+        }
         Map<String, Long> changeCounts = counts(CHANGE_KINDS);
         changes.forEach(ch -> changeCounts.merge(ch.change(), 1L, Long::sum));
         Map<String, Long> outcomeCounts = counts(REINVITATION_OUTCOMES);
         reinvitations.forEach(r -> outcomeCounts.merge(r.outcome(), 1L, Long::sum));
         return new AuditReport(network, asOf, snapshot, since, sinceSnapshot, summary, changeCounts, changes, unresolved,
-                outcomeCounts, reinvitations, retractions);
+                outcomeCounts, reinvitations, retractions, warnings);
     }
 
     private static Map<String, Long> counts(List<String> keys) {

@@ -43,10 +43,13 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
      * @param history         guest counts of the twelve periods ending with this one, as of the deciding run
      * @param retracted       snapshots that covered the period and were retracted
      * @param note            when a retracted snapshot would have decided the figure, a sentence saying so; else null
+     * @param reconcileWarning when the deciding run was published although its counts did not reconcile
+     *                         ({@code --reconcile=warn}), how they differed; else null
      */
     public record Network(String networkId, String status, LocalDate snapshotDate, long runId, long guests, Long guestsReported,
                           Long previousGuests, long newGuests, long returningGuests, long goneGuests,
-                          List<Guest> guestList, List<PeriodCount> history, List<Retracted> retracted, String note) {
+                          List<Guest> guestList, List<PeriodCount> history, List<Retracted> retracted, String note,
+                          String reconcileWarning) {
     }
 
     /** A snapshot that covered the period and was retracted; it counts for nothing. */
@@ -95,9 +98,11 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
         long runId;
         LocalDate snapshot;
         Long reported;
+        String reconcileWarning;
         // the first run on or after finalFrom if there is one, else the latest
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT run_id, snapshot_date, guests_reported FROM census.guest_counts
+                SELECT run_id, snapshot_date, guests_reported, CASE WHEN reconcile_outcome = 'warned' THEN reconcile_detail END
+                FROM census.guest_counts
                 WHERE network_id = ? AND billing_period = ?
                 ORDER BY snapshot_date >= ? DESC, CASE WHEN snapshot_date >= ? THEN snapshot_date END, snapshot_date DESC
                 LIMIT 1
@@ -111,6 +116,7 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
                 runId = rs.getLong(1);
                 snapshot = rs.getDate(2).toLocalDate();
                 reported = (Long) rs.getObject(3);
+                reconcileWarning = rs.getString(4);
             }
         }
         List<Guest> current = guests(c, runId, period);
@@ -145,7 +151,7 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
                         + r.retractedAt() + " (" + r.reason() + "); the figure is now as of the snapshot of " + snapshot + ".")
                 .reduce((a, b) -> b).orElse(null);
         return new Network(network, isFinal ? FINAL : PROVISIONAL, snapshot, runId, current.size(), reported,
-                previousGuests, current.size() - returning, returning, gone, list, history, retracted, note);
+                previousGuests, current.size() - returning, returning, gone, list, history, retracted, note, reconcileWarning);
     }
 
     /** The retracted snapshots of the network that covered the period, oldest first. */

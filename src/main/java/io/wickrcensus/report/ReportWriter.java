@@ -58,6 +58,10 @@ public final class ReportWriter {
                 csv.row("guest", n.networkId(), r.billingPeriod(), n.status(), n.snapshotDate(), null, null, null, null, null, null,
                         g.usernameHash(), g.username(), g.change());
             }
+            if (n.reconcileWarning() != null) {
+                csv.row("reconcile_warning", n.networkId(), r.billingPeriod(), n.status(), n.snapshotDate(), null, null, null, null,
+                        null, null, null, null, null);
+            }
             for (GuestBillingReport.Retracted x : n.retracted()) {
                 csv.row("retracted_snapshot", n.networkId(), r.billingPeriod(), "retracted", x.snapshotDate(), null, null, null, null,
                         null, null, null, null, null);
@@ -79,6 +83,10 @@ public final class ReportWriter {
             h.el("p", "meta", "As of the snapshot of " + n.snapshotDate() + " (run " + n.runId() + ").");
             if (n.note() != null) {
                 h.el("p", "note", n.note());
+            }
+            if (n.reconcileWarning() != null) {
+                h.el("p", "note", "Warning: this snapshot was published although its counts did not agree with the service's ("
+                        + n.reconcileWarning() + "; --reconcile=warn).");
             }
             if (!n.retracted().isEmpty()) {
                 h.el("h3", null, "Retracted snapshots (they count for nothing)");
@@ -134,6 +142,9 @@ public final class ReportWriter {
         for (AuditReport.Reinvitation x : r.reinvitations()) {
             csv.row("reinvitation", net, x.snapshotDate(), x.userId(), x.outcome(), null, detail(x), null);
         }
+        for (AuditReport.ReconcileWarning x : r.reconcileWarnings()) {
+            csv.row("reconcile_warning", net, x.snapshotDate(), null, "warned", null, x.detail(), null);
+        }
         for (AuditReport.Retraction x : r.retractions()) {
             csv.row("retraction", net, x.snapshotDate(), x.retractedAt(), "retracted", x.retractedBy(), x.reason(), null);
         }
@@ -163,6 +174,9 @@ public final class ReportWriter {
         h.facts(outcomes);
         h.table("reinvitations", List.of("Snapshot", "User id", "Outcome", "Detail"),
                 r.reinvitations().stream().map(x -> List.<Object>of(x.snapshotDate(), x.userId(), x.outcome(), nz(detail(x)))).toList());
+        h.el("h2", null, "Snapshots published although their counts did not reconcile");
+        h.table("reconcile-warnings", List.of("Snapshot", "How the counts differed"),
+                r.reconcileWarnings().stream().map(x -> List.<Object>of(x.snapshotDate(), nz(x.detail()))).toList());
         h.el("h2", null, "Retracted snapshots");
         h.table("retractions", List.of("Snapshot", "Retracted at", "By", "Reason"),
                 r.retractions().stream().map(x -> List.<Object>of(x.snapshotDate(), x.retractedAt(), nz(x.retractedBy()), nz(x.reason())))

@@ -80,6 +80,13 @@ class ReconcileTest {
             assertThat((String) warned.get("reconcile_detail")).contains("active staged");
             assertThat(metrics.reconcileWarnings()).isEqualTo(1);
             assertThat(metrics.summary()).contains("RECONCILE WARNINGS 1");
+            // and in the reports: finance's figure and the auditors' list carry the warning
+            try (var c = TestDatabases.connect(h.dbUrl)) {
+                assertThat(io.wickrcensus.report.GuestBillingReport.load(c, java.time.YearMonth.of(2026, 11), h.network, 3)
+                        .networks().get(0).reconcileWarning()).contains("active staged");
+                assertThat(io.wickrcensus.report.AuditReport.load(c, h.network, java.time.LocalDate.parse("2026-11-20"), null)
+                        .reconcileWarnings()).singleElement().satisfies(w -> assertThat(w.detail()).contains("active staged"));
+            }
 
             assertThat(CensusRun.execute(h.builder("2026-11-21").reconcile(ReconcileMode.OFF).build(), CREDENTIALS, db, new RunMetrics()))
                     .isEqualTo(ExitCodes.OK);
