@@ -1,6 +1,5 @@
 package io.wickrcensus.job;
 
-import io.wickrcensus.db.DatabaseLocation;
 import io.wickrcensus.db.DatabaseSettings;
 import io.wickrcensus.job.launch.Retraction;
 import io.wickrcensus.job.run.ExitCodes;
@@ -34,25 +33,17 @@ public final class CensusRetract {
                 return ExitCodes.BAD_CONFIGURATION;
             }
         }
-        DatabaseLocation db;
-        try {
-            db = DatabaseLocation.resolve(database);
-        } catch (DatabaseLocation.DatabaseInUseException e) {
-            log.error("{}: another launch is running", e.getMessage());
-            return ExitCodes.CONCURRENT_LAUNCH;
-        } catch (DatabaseLocation.DatabaseUnavailableException e) {
-            log.error(e.getMessage());
-            return ExitCodes.BAD_CONFIGURATION;
-        }
-        try (db) {
-            Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration")
-                    .placeholders(Map.of("auditor_role", roles.auditor(), "finance_role", roles.finance()))
-                    .load().migrate();
-            return new Retraction(db.dataSource(), parquet).retract(networkId, asOf, reason, by);
-        } catch (Exception e) {
-            log.error("network {} {}: the retraction failed: {}; run the same command again to finish it", networkId, asOf,
-                    e.getMessage(), e);
-            return ExitCodes.FAILED;
-        }
+        return CensusRun.withDatabase(database, db -> {
+            try {
+                Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration")
+                        .placeholders(Map.of("auditor_role", roles.auditor(), "finance_role", roles.finance()))
+                        .load().migrate();
+                return new Retraction(db.dataSource(), parquet).retract(networkId, asOf, reason, by);
+            } catch (Exception e) {
+                log.error("network {} {}: the retraction failed: {}; run the same command again to finish it", networkId, asOf,
+                        e.getMessage(), e);
+                return ExitCodes.FAILED;
+            }
+        });
     }
 }

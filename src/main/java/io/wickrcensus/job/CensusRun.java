@@ -1,6 +1,7 @@
 package io.wickrcensus.job;
 
 import io.wickrcensus.db.DatabaseLocation;
+import io.wickrcensus.db.DatabaseSettings;
 import io.wickrcensus.job.launch.LaunchOutcome;
 import io.wickrcensus.job.launch.RunLauncher;
 import io.wickrcensus.job.run.ExitCodes;
@@ -35,9 +36,17 @@ public final class CensusRun {
 
     /** Runs the networks and returns the exit code that tells most about them. */
     public static int execute(RunSettings settings, AwsCredentialsProvider credentials) {
+        return withDatabase(settings.database(), db -> execute(settings, credentials, db, new RunMetrics()));
+    }
+
+    /**
+     * Opens the database (starting the embedded one if none is configured), runs {@code work} on
+     * it and closes it; a database that cannot be opened is said in one line and its exit code.
+     */
+    static int withDatabase(DatabaseSettings settings, java.util.function.ToIntFunction<DatabaseLocation> work) {
         DatabaseLocation db;
         try {
-            db = DatabaseLocation.resolve(settings.database());
+            db = DatabaseLocation.resolve(settings);
         } catch (DatabaseLocation.DatabaseInUseException e) {
             log.error("{}: another launch is running", e.getMessage());
             return ExitCodes.CONCURRENT_LAUNCH;
@@ -46,7 +55,7 @@ public final class CensusRun {
             return ExitCodes.BAD_CONFIGURATION;
         }
         try (db) {
-            return execute(settings, credentials, db, new RunMetrics());
+            return work.applyAsInt(db);
         }
     }
 
