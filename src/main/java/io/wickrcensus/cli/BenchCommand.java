@@ -36,7 +36,7 @@ public final class BenchCommand implements Callable<Integer> {
     int latencyMs;
 
     @Option(names = "--rate-limit", defaultValue = "100", description = "API requests per second, R; 0 for none (default ${DEFAULT-VALUE}). "
-            + "The job's own budget (--api-rate) is set to 95% of it, as an operator would.")
+            + "The job's own budget (--api-rate) is set to 95%% of it, as an operator would.")
     double rateLimit;
 
     @Option(names = "--concurrency", defaultValue = "8", description = "Concurrent uname lookup calls (default ${DEFAULT-VALUE}).")

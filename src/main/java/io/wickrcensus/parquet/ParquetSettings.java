@@ -25,6 +25,11 @@ public record ParquetSettings(boolean enabled, Path outputDir, CompressionCodecN
     public static final ParquetSettings OFF = DEFAULT.withEnabled(false);
 
     public ParquetSettings {
+        if (outputDir.toString().matches("(?i)[a-z][a-z0-9+.-]+:/.*")) {
+            // Path.of("s3://bucket/x") is a local path "s3:/bucket/x": the datasets would land in a directory named s3:
+            throw new IllegalArgumentException("--output-dir " + outputDir + " is a URL; the Parquet datasets are written to a "
+                    + "local or mounted directory (S3 output is not supported yet)");
+        }
         if (maxFileBytes < (1 << 20)) {
             throw new IllegalArgumentException("--parquet-max-file-mb must be at least 1");
         }

@@ -120,6 +120,14 @@ class RunCommandTest {
     }
 
     @Test
+    void anS3OutputDirIsRefusedInsteadOfBecomingADirectoryNamedS3() {
+        assertThat(run("run", "--network-id", "net00001", "--endpoint", endpoint, "--output-dir", "s3://bucket/prefix"))
+                .isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(err).contains("is a URL").contains("S3 output is not supported yet").hasLineCount(1);
+        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("s3:"))).isFalse();
+    }
+
+    @Test
     void aDataDirThatCannotBeCreatedSaysWhy() throws Exception {
         System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
         System.setProperty("aws.secretAccessKey", "x");
