@@ -26,8 +26,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <p>GetUsersCount's {@code total} is active plus pending, but the model does not say whether it
  * counts the bots ListUsers lists; GetBotsCount counts them apart. So the staged users are
  * compared under both readings (pending with {@code pending}, active with {@code active}, and the
- * total, with the bots left out or counted in), the staged bots (a user with {@code isUser} false
- * or a username ending in {@code bot}) with GetBotsCount, and the guests of each period with
+ * total, with the bots left out or counted in), the staged bots (a user with {@code isUser} false,
+ * or, where {@code isUser} is absent, a username ending in {@code bot}) with GetBotsCount, and the guests of each period with
  * GetGuestUserHistoryCount where it still reports them. The reading that matched is recorded. A
  * difference beyond the tolerance fails the run before anything is published, unless
  * {@code --reconcile} says to warn (publish and flag the run) or not to compare.
@@ -83,7 +83,9 @@ public class ReconcileTasklet implements Tasklet {
         Staged staged = jdbc.queryForObject("""
                 SELECT count(*) FILTER (WHERE NOT bot AND status = 1), count(*) FILTER (WHERE NOT bot AND status IS DISTINCT FROM 1),
                        count(*) FILTER (WHERE bot AND status = 1), count(*) FILTER (WHERE bot AND status IS DISTINCT FROM 1)
-                FROM (SELECT DISTINCT ON (user_id) status, (is_user IS FALSE OR username LIKE '%bot') AS bot
+                FROM (SELECT DISTINCT ON (user_id) status,
+                             -- isUser says it; only where it is absent, the name does (a person called Talbot is not a bot)
+                             coalesce(NOT is_user, username LIKE '%bot') AS bot
                       FROM census.stage_user WHERE run_id = ? ORDER BY user_id, seq DESC) u""",
                 (rs, i) -> new Staged(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)), run.runId());
         UsersCount users = client.getUsersCount(run.networkId());
