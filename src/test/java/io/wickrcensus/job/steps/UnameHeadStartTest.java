@@ -25,6 +25,7 @@ class UnameHeadStartTest {
         final List<List<String>> calls = new CopyOnWriteArrayList<>();
         final List<List<String>> filtered = new CopyOnWriteArrayList<>();
         volatile CountDownLatch hold;
+        final CountDownLatch entered = new CountDownLatch(1);
 
         @Override
         public List<String> unknown(RunContext run, List<String> candidates) {
@@ -39,6 +40,7 @@ class UnameHeadStartTest {
 
         @Override
         public void resolveOnThisThread(RunContext run, List<String> unames) throws Exception {
+            entered.countDown();
             CountDownLatch h = hold;
             if (h != null) {
                 h.await(5, TimeUnit.SECONDS);
@@ -90,7 +92,7 @@ class UnameHeadStartTest {
         resolver.hold = new CountDownLatch(1);
         UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
         headStart.offer(RUN, unames(0, 50), false);
-        Thread.sleep(50); // the call is under way, held by the latch
+        assertThat(resolver.entered.await(5, TimeUnit.SECONDS)).as("the call is under way, held by the latch").isTrue();
 
         AtomicBoolean drained = new AtomicBoolean();
         Thread drainer = new Thread(() -> {
@@ -112,7 +114,7 @@ class UnameHeadStartTest {
         resolver.hold = new CountDownLatch(1);
         UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 1);
         headStart.offer(RUN, unames(0, 150), false); // one call under way (held), two full calls queued
-        Thread.sleep(50);
+        assertThat(resolver.entered.await(5, TimeUnit.SECONDS)).isTrue();
         headStart.close();
         headStart.offer(RUN, unames(150, 100), false);
         resolver.hold.countDown();
