@@ -34,6 +34,11 @@ public final class CensusRetract {
             }
         }
         return CensusRun.withDatabase(database, db -> {
+            String denied = CensusRun.preflight(db, roles);
+            if (denied != null) {
+                log.error("{}; nothing was done", denied);
+                return ExitCodes.BAD_CONFIGURATION;
+            }
             try {
                 Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration")
                         .placeholders(Map.of("auditor_role", roles.auditor(), "finance_role", roles.finance()))

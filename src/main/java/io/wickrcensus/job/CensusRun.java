@@ -1,6 +1,7 @@
 package io.wickrcensus.job;
 
 import io.wickrcensus.db.DatabaseLocation;
+import io.wickrcensus.db.DatabasePreflight;
 import io.wickrcensus.db.DatabaseSettings;
 import io.wickrcensus.job.launch.LaunchOutcome;
 import io.wickrcensus.job.launch.RunLauncher;
@@ -72,6 +73,11 @@ public final class CensusRun {
                 return ExitCodes.BAD_CONFIGURATION;
             }
         }
+        String denied = preflight(db, settings.roles());
+        if (denied != null) {
+            log.error("{}; nothing was done", denied);
+            return ExitCodes.BAD_CONFIGURATION;
+        }
         long start = System.nanoTime();
         int code = ExitCodes.FAILED;
         try {
@@ -118,6 +124,15 @@ public final class CensusRun {
             }
             log.error("the job could not start: {}", root.getMessage());
             return ExitCodes.BAD_CONFIGURATION;
+        }
+    }
+
+    /** What keeps the user from running the migrations (see {@link DatabasePreflight}), or null. */
+    static String preflight(DatabaseLocation db, RunSettings.Roles roles) {
+        try {
+            return DatabasePreflight.problem(db, roles.auditor(), roles.finance());
+        } catch (java.sql.SQLException e) {
+            return "checking the database user's privileges failed: " + e.getMessage();
         }
     }
 
