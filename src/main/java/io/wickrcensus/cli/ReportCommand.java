@@ -54,8 +54,8 @@ public final class ReportCommand implements Runnable {
         @Option(names = "--out", description = "Write the report to this file (atomically) instead of standard output.")
         Path out;
 
-        @Option(names = "--data-dir", defaultValue = "census-data/postgres",
-                description = "Data directory of the embedded PostgreSQL, used when CENSUS_DB_URL is not set (default ${DEFAULT-VALUE}).")
+        @Option(names = "--data-dir", description = "Data directory of the embedded PostgreSQL, used when CENSUS_DB_URL is not set "
+                + "(default: CENSUS_DATA_DIR, else " + DatabaseSettings.DEFAULT_DATA_DIR + ").")
         Path dataDir;
     }
 
@@ -96,7 +96,7 @@ public final class ReportCommand implements Runnable {
             }
             int grace = graceDays != null ? graceDays : parseGrace(env.get("CENSUS_GRACE_DAYS"));
             ReportFormat f = ReportFormat.parse(common.format);
-            return report(DatabaseSettings.fromEnvironment(env, common.dataDir), common.out,
+            return report(DatabaseSettings.fromEnvironment(env, DatabaseSettings.dataDir(common.dataDir, env)), common.out,
                     c -> GuestBillingReport.load(c, p, networkId, grace),
                     r -> r.networks().isEmpty() ? (networkId == null ? "no network has" : "network " + networkId + " has no")
                             + " published snapshot covering billing period " + p + "; run the job for it first" : null,
@@ -141,7 +141,7 @@ public final class ReportCommand implements Runnable {
             LocalDate to = asOf == null ? LocalDate.now(ZoneOffset.UTC) : date("--as-of", asOf);
             LocalDate from = since == null ? null : date("--since", since);
             ReportFormat f = ReportFormat.parse(common.format);
-            return report(DatabaseSettings.fromEnvironment(System.getenv(), common.dataDir), common.out,
+            return report(DatabaseSettings.fromEnvironment(System.getenv(), DatabaseSettings.dataDir(common.dataDir, System.getenv())), common.out,
                     c -> AuditReport.load(c, networkId, to, from), r -> null,
                     (r, fmt, w) -> ReportWriter.write(r, fmt, w), f);
         }

@@ -34,8 +34,8 @@ public final class RetractCommand implements Callable<Integer> {
             + ParquetSettings.DEFAULT_OUTPUT_DIR + ").")
     Path outputDir;
 
-    @Option(names = "--data-dir", description = "Data directory of the embedded PostgreSQL, used when CENSUS_DB_URL is not set (default "
-            + DatabaseSettings.DEFAULT_DATA_DIR + ").")
+    @Option(names = "--data-dir", description = "Data directory of the embedded PostgreSQL, used when CENSUS_DB_URL is not set "
+            + "(default: CENSUS_DATA_DIR, else " + DatabaseSettings.DEFAULT_DATA_DIR + ").")
     Path dataDir;
 
     @Override
@@ -58,7 +58,7 @@ public final class RetractCommand implements Callable<Integer> {
         }
         Path out = outputDir != null ? outputDir : Path.of(env.getOrDefault("CENSUS_OUTPUT_DIR", ParquetSettings.DEFAULT_OUTPUT_DIR));
         return CensusRetract.execute(
-                DatabaseSettings.fromEnvironment(env, dataDir != null ? dataDir : Path.of(DatabaseSettings.DEFAULT_DATA_DIR)),
+                DatabaseSettings.fromEnvironment(env, DatabaseSettings.dataDir(dataDir, env)),
                 new RunSettings.Roles(env.get("CENSUS_AUDITOR_ROLE"), env.get("CENSUS_FINANCE_ROLE")),
                 ParquetSettings.DEFAULT.withEnabled(parquet.equals("on")).withOutputDir(out),
                 networkId, date, reason.strip(), System.getProperty("user.name"));

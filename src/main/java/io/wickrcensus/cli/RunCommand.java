@@ -105,8 +105,8 @@ public final class RunCommand implements Callable<Integer> {
             + ParquetSettings.DEFAULT_MAX_FILE_MB + ").")
     Integer parquetMaxFileMb;
 
-    @Option(names = "--data-dir", description = "Data directory of the embedded PostgreSQL, used when CENSUS_DB_URL is not set (default "
-            + DatabaseSettings.DEFAULT_DATA_DIR + ").")
+    @Option(names = "--data-dir", description = "Data directory of the embedded PostgreSQL, used when CENSUS_DB_URL is not set "
+            + "(default: CENSUS_DATA_DIR, else " + DatabaseSettings.DEFAULT_DATA_DIR + ").")
     Path dataDir;
 
     @Override
@@ -157,7 +157,7 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         b.roles(new RunSettings.Roles(env.get("CENSUS_AUDITOR_ROLE"), env.get("CENSUS_FINANCE_ROLE")));
-        b.database(DatabaseSettings.fromEnvironment(env, dataDir != null ? dataDir : Path.of(DatabaseSettings.DEFAULT_DATA_DIR)));
+        b.database(DatabaseSettings.fromEnvironment(env, DatabaseSettings.dataDir(dataDir, env)));
         if (maxAttempts != null) {
             b.maxAttempts(maxAttempts);
         }

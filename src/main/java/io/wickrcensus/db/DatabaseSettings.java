@@ -45,6 +45,15 @@ public record DatabaseSettings(String url, String user, String password, Path em
                 embeddedDataDir);
     }
 
+    /** The embedded database's data directory: the option when given, else {@code CENSUS_DATA_DIR}, else the default. */
+    public static Path dataDir(Path option, Map<String, String> env) {
+        if (option != null) {
+            return option;
+        }
+        String v = env.get("CENSUS_DATA_DIR");
+        return Path.of(v != null && !v.isBlank() ? v.trim() : DEFAULT_DATA_DIR);
+    }
+
     /** Whether a server is configured (else the embedded database is used). */
     public boolean configured() {
         return url != null;
