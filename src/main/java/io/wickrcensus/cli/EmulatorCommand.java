@@ -45,7 +45,7 @@ public final class EmulatorCommand implements Callable<Integer> {
     String accessKey;
 
     @Option(names = "--secret-key", defaultValue = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            description = "Secret key the signatures are checked against (default: the AWS documentation example key).")
+            description = "Secret key the signatures are checked against (default ${DEFAULT-VALUE}, the AWS documentation example key).")
     String secretKey;
 
     @Option(names = "--region", defaultValue = "us-east-1", description = "Region the signatures must be scoped to (default ${DEFAULT-VALUE}).")

@@ -39,6 +39,9 @@ public record EmulatorConfig(
         long clockSkewSeconds,
         boolean ignoreClientTokens) {
 
+    /** The AWS documentation's example secret key: what the emulator accepts unless told otherwise. */
+    public static final String DEFAULT_SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
     public EmulatorConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(accessKey, "accessKey");
@@ -100,7 +103,7 @@ public record EmulatorConfig(
         private int guests = 200;
         private List<YearMonth> periods = List.of();
         private String accessKey = "AKIDEXAMPLE";
-        private String secretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+        private String secretKey = DEFAULT_SECRET_KEY;
         private String region = "us-east-1";
         private int latencyMs;
         private int latencyJitterMs;

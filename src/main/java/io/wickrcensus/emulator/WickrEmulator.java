@@ -347,7 +347,9 @@ public final class WickrEmulator implements AutoCloseable {
         networks.values().forEach(n -> nets.add(n.networkId));
         return "Wickr Admin API emulator listening on " + endpoint() + " (region " + config.region()
                 + ") serving networks " + String.join(",", nets) + " with " + config.users() + " users each, "
-                + config.guests() + " guests per period in " + config.effectivePeriods();
+                + config.guests() + " guests per period in " + config.effectivePeriods() + "; credentials: access key "
+                + config.accessKey() + ", secret key " + (EmulatorConfig.DEFAULT_SECRET_KEY.equals(config.secretKey())
+                        ? config.secretKey() + " (the default)" : "as configured (not printed)");
     }
 
     @Override

@@ -142,6 +142,25 @@ class EmulatorCommandTest {
         return out;
     }
 
+    /** The README's curl line, against an emulator on its defaults, works as written (but for the port). */
+    @Test
+    void theReadmesCurlExampleRunsAsWritten() throws Exception {
+        assumeTrue(new File("/usr/bin/curl").canExecute() || new File("/usr/local/bin/curl").canExecute(), "curl is installed");
+        String line = java.nio.file.Files.readAllLines(Path.of("README.md")).stream().filter(l -> l.contains("curl --aws-sigv4"))
+                .findFirst().orElseThrow();
+        String command = line.substring(line.indexOf('`') + 1, line.lastIndexOf('`'));
+        try (io.wickrcensus.emulator.WickrEmulator e = io.wickrcensus.emulator.WickrEmulator.start(
+                io.wickrcensus.emulator.EmulatorConfig.builder().build())) {
+            assertThat(e.describe()).contains("access key AKIDEXAMPLE, secret key " + io.wickrcensus.emulator.EmulatorConfig.DEFAULT_SECRET_KEY);
+            assertThat(command).contains("/networks/" + e.networkIds().get(0) + "/");
+            Process p = new ProcessBuilder("bash", "-c", command.replace("http://127.0.0.1:8787", e.endpoint().toString()) + " -sS")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isZero();
+            assertThat(Json.MAPPER.readTree(out).get("users")).as(out).hasSize(100);
+        }
+    }
+
     @Test
     void badOptionsExitWithTheConfigurationCodeAndOneLine() throws Exception {
         assertThat(run("emulator", "--periods", "2026-13")).isEqualTo(ExitCodes.BAD_CONFIGURATION);
