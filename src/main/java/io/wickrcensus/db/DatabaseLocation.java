@@ -43,12 +43,21 @@ public final class DatabaseLocation implements AutoCloseable {
      * proves it answers. Throws {@link DatabaseUnavailableException} with one readable line when it does not.
      */
     public static DatabaseLocation resolve(DatabaseSettings settings) {
+        return resolve(settings, true);
+    }
+
+    /**
+     * The same; {@code stopOnJvmExit} false leaves stopping an embedded server to {@link #close()}:
+     * for a caller that stops its own work first when the JVM is asked to exit (SIGTERM), since
+     * shutdown hooks run in no order.
+     */
+    public static DatabaseLocation resolve(DatabaseSettings settings, boolean stopOnJvmExit) {
         if (settings.configured()) {
             DatabaseLocation db = new DatabaseLocation(settings.url(), settings.user(), settings.password(), null, null);
             db.ping();
             return db;
         }
-        return startEmbedded(settings.embeddedDataDir());
+        return startEmbedded(settings.embeddedDataDir(), stopOnJvmExit);
     }
 
     /**
@@ -57,6 +66,10 @@ public final class DatabaseLocation implements AutoCloseable {
      * is refused, and a server left running by a killed launch is stopped before a new one starts.
      */
     public static DatabaseLocation startEmbedded(Path dataDir) {
+        return startEmbedded(dataDir, true);
+    }
+
+    private static DatabaseLocation startEmbedded(Path dataDir, boolean stopOnJvmExit) {
         FileChannel lockChannel = null;
         try {
             Files.createDirectories(dataDir);
@@ -72,7 +85,7 @@ public final class DatabaseLocation implements AutoCloseable {
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
-                    .setRegisterShutdownHook(true)
+                    .setRegisterShutdownHook(stopOnJvmExit)
                     .setServerConfig("max_connections", "100")
                     .start();
             log.info("embedded PostgreSQL {} in {} on port {}", fresh ? "initialised" : "started", dataDir, pg.getPort());

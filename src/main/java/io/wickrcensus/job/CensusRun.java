@@ -13,7 +13,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.wickrcensus.job.launch.RunningExecutions;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.batch.core.launch.JobOperator;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
@@ -37,7 +41,7 @@ public final class CensusRun {
 
     /** Runs the networks and returns the exit code that tells most about them. */
     public static int execute(RunSettings settings, AwsCredentialsProvider credentials) {
-        return withDatabase(settings.database(), db -> execute(settings, credentials, db, new RunMetrics()));
+        return withDatabase(settings.database(), false, db -> execute(settings, credentials, db, new RunMetrics()));
     }
 
     /**
@@ -45,9 +49,14 @@ public final class CensusRun {
      * it and closes it; a database that cannot be opened is said in one line and its exit code.
      */
     static int withDatabase(DatabaseSettings settings, java.util.function.ToIntFunction<DatabaseLocation> work) {
+        return withDatabase(settings, true, work);
+    }
+
+    /** The same; {@code stopOnJvmExit} false: the work stops itself on SIGTERM, and the embedded database after it. */
+    private static int withDatabase(DatabaseSettings settings, boolean stopOnJvmExit, java.util.function.ToIntFunction<DatabaseLocation> work) {
         DatabaseLocation db;
         try {
-            db = DatabaseLocation.resolve(settings);
+            db = DatabaseLocation.resolve(settings, stopOnJvmExit);
         } catch (DatabaseLocation.DatabaseInUseException e) {
             log.error("{}: another launch is running", e.getMessage());
             return ExitCodes.CONCURRENT_LAUNCH;
@@ -98,8 +107,11 @@ public final class CensusRun {
     }
 
     private static int launchAll(RunSettings settings, AwsCredentialsProvider credentials, DatabaseLocation db, RunMetrics metrics) {
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onSigterm = null;
         try (ConfigurableApplicationContext ctx = context(settings, credentials, db, metrics)) {
             RunLauncher launcher = ctx.getBean(RunLauncher.class);
+            onSigterm = stopOnSigterm(ctx, finished);
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.parallelism(), settings.networkIds().size()));
             try {
                 List<Future<LaunchOutcome>> results = new ArrayList<>();
@@ -124,8 +136,43 @@ public final class CensusRun {
             }
             log.error("the job could not start: {}", root.getMessage());
             return ExitCodes.BAD_CONFIGURATION;
+        } finally {
+            // the context is closed: a SIGTERM hook waiting for the runs may let the JVM exit now
+            finished.countDown();
+            if (onSigterm != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onSigterm);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running: it was waiting for this
+                }
+            }
         }
     }
+
+    /**
+     * On SIGTERM (a pod evicted, a node drained), asks this process's runs to stop at their next
+     * chunk boundary and waits up to {@value #STOP_GRACE_SECONDS} s for them to record it, release
+     * their leases and close the database; the process then exits with 143. A relaunch resumes.
+     */
+    private static Thread stopOnSigterm(ConfigurableApplicationContext ctx, CountDownLatch finished) {
+        Thread hook = new Thread(() -> {
+            int asked = ctx.getBean(RunningExecutions.class).stopAll(ctx.getBean(JobOperator.class));
+            log.warn("asked to exit (SIGTERM): stopping {} run{} at the next chunk boundary; run the same command again to resume",
+                    asked, asked == 1 ? "" : "s");
+            try {
+                if (!finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    log.warn("the runs did not stop within {} s; exiting anyway (a relaunch resumes them)", STOP_GRACE_SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "census-sigterm");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /** How long a SIGTERM waits for the runs to stop; within Kubernetes' default 30 s grace period. */
+    static final int STOP_GRACE_SECONDS = 25;
 
     /** What keeps the user from running the migrations (see {@link DatabasePreflight}), or null. */
     static String preflight(DatabaseLocation db, RunSettings.Roles roles) {
@@ -157,6 +204,8 @@ public final class CensusRun {
         props.put("spring.flyway.placeholders.finance_role", settings.roles().finance());
         props.put("spring.main.log-startup-info", false);
         return new SpringApplicationBuilder(CensusApplication.class)
+                // the run closes the context itself, after stopping its jobs on SIGTERM (shutdown hooks run in no order)
+                .registerShutdownHook(false)
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
                 .properties(props)

@@ -6,6 +6,7 @@ import io.wickrcensus.api.WickrClientConfig;
 import io.wickrcensus.api.model.GuestUser;
 import io.wickrcensus.api.model.User;
 import io.wickrcensus.faults.CrashPoints;
+import io.wickrcensus.job.launch.RunningExecutions;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
 import io.wickrcensus.job.run.RunMetrics;
@@ -279,11 +280,13 @@ public class SnapshotJobConfiguration {
 
     @Bean
     Job snapshotJob(JobRepository repo, Step usersStep, Step guestsStep, Step unamesStep, Step reconcileStep,
-                    Step reinviteStep, Step publishStep, Step parquetStep, TaskExecutor stagingExecutor) {
+                    Step reinviteStep, Step publishStep, Step parquetStep, TaskExecutor stagingExecutor,
+                    RunningExecutions runningExecutions) {
         Flow users = new FlowBuilder<Flow>("usersFlow").start(usersStep).build();
         Flow guests = new FlowBuilder<Flow>("guestsFlow").start(guestsStep).build();
         Flow staging = new FlowBuilder<Flow>("staging").split(stagingExecutor).add(users, guests).build();
         return new JobBuilder(RunContext.JOB_NAME, repo)
+                .listener(runningExecutions)
                 .start(staging)
                 .next(unamesStep)
                 .next(reconcileStep)

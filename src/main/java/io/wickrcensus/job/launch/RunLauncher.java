@@ -164,7 +164,8 @@ public class RunLauncher {
         }
         var failures = execution.getAllFailureExceptions();
         FailureTranslator.Verdict verdict = FailureTranslator.translate(failures);
-        String message = verdict.message() != null ? verdict.message() : "the job ended " + execution.getStatus();
+        String message = execution.getStatus() == BatchStatus.STOPPED ? "stopped on request (SIGTERM) at a chunk boundary"
+                : verdict.message() != null ? verdict.message() : "the job ended " + execution.getStatus();
         boolean refused = verdict.exitCode() == ExitCodes.AUTH_FAILURE || verdict.exitCode() == ExitCodes.BAD_CONFIGURATION;
         if (refused && ledger.discardRefused(runId)) {
             // the service refused the run: nothing of it is kept, in the ledger or in Batch's repository
