@@ -109,10 +109,16 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  PostgreSQL (embedded): " + DatabaseLocation.redact(db.url()) + " (data in " + dir.resolve("postgres") + ")");
             out.println("  Parquet datasets:      " + parquet);
             out.println("  Reports:               " + reports + " (guest billing per period, audit; csv, json and html)");
-            out.println("  Explore while the database is up (run the demo with --wait):");
-            out.println("    psql -h localhost -p " + db.url().replaceAll(".*:(\\d+)/.*", "$1") + " -U postgres -d postgres "
-                    + "-c \"SELECT snapshot_date, change, count(*) FROM census.user_changes WHERE network_id = '" + network
-                    + "' GROUP BY 1, 2 ORDER BY 1, 2\"");
+            out.println("  Explore with psql" + (waitForEnter ? " now" : ": the demo stops its database; start it again with")
+                    + (waitForEnter ? ":" : ""));
+            if (!waitForEnter) {
+                out.println("    java -jar target/wickr-census.jar db --data-dir " + dir.resolve("postgres")
+                        + "   (prints its port; Enter stops it)");
+            }
+            out.println("    psql -h localhost -p " + (waitForEnter ? db.url().replaceAll(".*:(\\d+)/.*", "$1") : "PORT")
+                    + " -U postgres -d postgres -c \"SELECT snapshot_date, change, count(*) FROM census.user_changes WHERE network_id = '"
+                    + network + "' GROUP BY 1, 2 ORDER BY 1, 2\"");
+            out.println("  The Parquet datasets read with any Parquet reader, e.g. the DuckDB CLI (from duckdb.org; Debian does not package it):");
             out.println("    duckdb -c \"SELECT snapshot_date, count(*) FROM read_parquet('" + parquet
                     + "/users/**/*.parquet', hive_partitioning=true) GROUP BY 1 ORDER BY 1\"");
             out.flush();

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Nightly, restartable snapshots of AWS Wickr networks into PostgreSQL and Parquet.",
-        subcommands = {RunCommand.class, RetractCommand.class, ReportCommand.class, DemoCommand.class, BenchCommand.class, EmulatorCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, RetractCommand.class, ReportCommand.class, DemoCommand.class, DbCommand.class, BenchCommand.class, EmulatorCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

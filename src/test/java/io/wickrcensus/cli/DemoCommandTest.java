@@ -48,5 +48,28 @@ class DemoCommandTest {
         assertThat(Files.readString(reports.resolve("guest-billing-" + month + ".html"))).contains("data-period=\"" + month.minusMonths(11) + "\"");
         // a second demo finds every night already snapshotted
         assertThat(Main.execute("demo", "--dir", demo.toString(), "--users", "800", "--guests", "40")).isEqualTo(ExitCodes.OK);
+
+        // after the demo, `db` starts its database again for psql, as the demo says
+        Process db = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "db", "--data-dir", demo.resolve("postgres").toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(db.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertThat(line).contains(" is up: postgresql://postgres@localhost:");
+            String port = line.replaceAll(".*localhost:(\\d+)/.*", "$1");
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "");
+                 ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM census.published_runs")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(3);
+            }
+            db.getOutputStream().write('\n');
+            db.getOutputStream().flush();
+            assertThat(db.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(db.exitValue()).isZero();
+        } finally {
+            db.destroyForcibly();
+        }
     }
 }
