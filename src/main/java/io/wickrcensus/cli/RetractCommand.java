@@ -1,15 +1,13 @@
 package io.wickrcensus.cli;
 
-import io.wickrcensus.db.DatabaseSettings;
 import io.wickrcensus.job.CensusRetract;
 import io.wickrcensus.job.run.RunSettings;
-import io.wickrcensus.parquet.ParquetSettings;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wickr-census retract}: undoes the latest published snapshot of a network. */
@@ -27,16 +25,8 @@ public final class RetractCommand implements Callable<Integer> {
     @Option(names = "--reason", required = true, description = "Why, for the auditors (recorded in census.runs).")
     String reason;
 
-    @Option(names = "--parquet", defaultValue = "on", description = "Remove the snapshot's Parquet partitions: on or off (default ${DEFAULT-VALUE}).")
-    String parquet;
-
-    @Option(names = "--output-dir", description = "Root of the Parquet datasets (default: CENSUS_OUTPUT_DIR, else "
-            + ParquetSettings.DEFAULT_OUTPUT_DIR + ").")
-    Path outputDir;
-
-    @Option(names = "--data-dir", description = "Data directory of the embedded PostgreSQL, used when CENSUS_DB_URL is not set "
-            + "(default: CENSUS_DATA_DIR, else " + DatabaseSettings.DEFAULT_DATA_DIR + ").")
-    Path dataDir;
+    @Mixin
+    StorageOptions storage = new StorageOptions();
 
     @Override
     public Integer call() {
@@ -53,14 +43,8 @@ public final class RetractCommand implements Callable<Integer> {
         if (reason.isBlank()) {
             throw new IllegalArgumentException("--reason must say why the snapshot is retracted");
         }
-        if (!parquet.equals("on") && !parquet.equals("off")) {
-            throw new IllegalArgumentException("--parquet must be on or off, got '" + parquet + "'");
-        }
-        Path out = outputDir != null ? outputDir : Path.of(env.getOrDefault("CENSUS_OUTPUT_DIR", ParquetSettings.DEFAULT_OUTPUT_DIR));
-        return CensusRetract.execute(
-                DatabaseSettings.fromEnvironment(env, DatabaseSettings.dataDir(dataDir, env)),
-                new RunSettings.Roles(env.get("CENSUS_AUDITOR_ROLE"), env.get("CENSUS_FINANCE_ROLE")),
-                ParquetSettings.DEFAULT.withEnabled(parquet.equals("on")).withOutputDir(out),
+        return CensusRetract.execute(storage.database(env),
+                new RunSettings.Roles(env.get("CENSUS_AUDITOR_ROLE"), env.get("CENSUS_FINANCE_ROLE")), storage.parquet(env),
                 networkId, date, reason.strip(), System.getProperty("user.name"));
     }
 }

@@ -1,13 +1,11 @@
 package io.wickrcensus.cli;
 
-import io.wickrcensus.db.DatabaseSettings;
 import io.wickrcensus.job.CensusRun;
 import io.wickrcensus.job.run.ReconcileMode;
 import io.wickrcensus.job.run.ReinviteSettings;
 import io.wickrcensus.parquet.ParquetSettings;
 import io.wickrcensus.job.run.RunSettings;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -16,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -91,12 +90,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--reinvite-cooldown-days", defaultValue = "7", description = "Do not re-invite a user re-invited within this many days (default ${DEFAULT-VALUE}).")
     int reinviteCooldownDays;
 
-    @Option(names = "--parquet", defaultValue = "on", description = "Write the Parquet datasets: on or off (default ${DEFAULT-VALUE}).")
-    String parquet;
-
-    @Option(names = "--output-dir", description = "Root of the Parquet datasets (default: CENSUS_OUTPUT_DIR, else "
-            + ParquetSettings.DEFAULT_OUTPUT_DIR + ").")
-    Path outputDir;
+    @Mixin
+    StorageOptions storage = new StorageOptions();
 
     @Option(names = "--parquet-compression", defaultValue = "zstd", description = "zstd, snappy or uncompressed (default ${DEFAULT-VALUE}).")
     String parquetCompression;
@@ -104,10 +99,6 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--parquet-max-file-mb", description = "Start a new file in a partition past this size (default "
             + ParquetSettings.DEFAULT_MAX_FILE_MB + ").")
     Integer parquetMaxFileMb;
-
-    @Option(names = "--data-dir", description = "Data directory of the embedded PostgreSQL, used when CENSUS_DB_URL is not set "
-            + "(default: CENSUS_DATA_DIR, else " + DatabaseSettings.DEFAULT_DATA_DIR + ").")
-    Path dataDir;
 
     @Override
     public Integer call() {
@@ -157,7 +148,7 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         b.roles(new RunSettings.Roles(env.get("CENSUS_AUDITOR_ROLE"), env.get("CENSUS_FINANCE_ROLE")));
-        b.database(DatabaseSettings.fromEnvironment(env, DatabaseSettings.dataDir(dataDir, env)));
+        b.database(storage.database(env));
         if (maxAttempts != null) {
             b.maxAttempts(maxAttempts);
         }
@@ -220,13 +211,8 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private ParquetSettings parquetSettings(Map<String, String> env) {
-        if (!parquet.equals("on") && !parquet.equals("off")) {
-            throw new IllegalArgumentException("--parquet must be on or off, got '" + parquet + "'");
-        }
-        Path dir = outputDir != null ? outputDir
-                : Path.of(env.getOrDefault("CENSUS_OUTPUT_DIR", ParquetSettings.DEFAULT_OUTPUT_DIR));
-        long maxFile = parquetMaxFileMb != null ? (long) parquetMaxFileMb << 20 : ParquetSettings.DEFAULT.maxFileBytes();
-        return new ParquetSettings(parquet.equals("on"), dir, ParquetSettings.codec(parquetCompression), maxFile,
-                ParquetSettings.DEFAULT.rowGroupBytes());
+        ParquetSettings base = storage.parquet(env);
+        long maxFile = parquetMaxFileMb != null ? (long) parquetMaxFileMb << 20 : base.maxFileBytes();
+        return new ParquetSettings(base.enabled(), base.outputDir(), ParquetSettings.codec(parquetCompression), maxFile, base.rowGroupBytes());
     }
 }
