@@ -17,7 +17,6 @@ import io.wickrcensus.job.launch.RunningExecutions;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.springframework.batch.core.launch.JobOperator;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
@@ -156,12 +155,19 @@ public final class CensusRun {
      */
     private static Thread stopOnSigterm(ConfigurableApplicationContext ctx, CountDownLatch finished) {
         Thread hook = new Thread(() -> {
-            int asked = ctx.getBean(RunningExecutions.class).stopAll(ctx.getBean(JobOperator.class));
+            RunningExecutions running = ctx.getBean(RunningExecutions.class);
+            int asked = running.stopAll();
             log.warn("asked to exit (SIGTERM): stopping {} run{} at the next chunk boundary; run the same command again to resume",
                     asked, asked == 1 ? "" : "s");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_GRACE_SECONDS);
             try {
-                if (!finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
-                    log.warn("the runs did not stop within {} s; exiting anyway (a relaunch resumes them)", STOP_GRACE_SECONDS);
+                // steps that start while the others wind down (a partition, the next step) are stopped too
+                while (!finished.await(200, TimeUnit.MILLISECONDS)) {
+                    if (System.nanoTime() > deadline) {
+                        log.warn("the runs did not stop within {} s; exiting anyway (a relaunch resumes them)", STOP_GRACE_SECONDS);
+                        return;
+                    }
+                    running.stopAll();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
