@@ -59,10 +59,15 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
     @Override
     public void beforeStep(StepExecution step) {
         new JdbcTemplate(dataSource).update(source.deleteSql(), source.sliceValues().toArray());
-        // what the service reports is asked before the listing starts: if it fails, no thread is left paging
-        expected = source.expected().getAsLong();
         progress = new ProgressLog(log, source.description(), 10_000);
+        // paging starts at once (it is the run's critical path) while the service's count is asked
         pages = new Prefetcher<>(source.description(), source.pages().get(), 4 * batchRows);
+        try {
+            expected = source.expected().getAsLong();
+        } catch (RuntimeException e) {
+            close(); // no thread is left paging for a step that failed to start
+            throw e;
+        }
     }
 
     @Override

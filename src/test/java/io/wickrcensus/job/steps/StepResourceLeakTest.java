@@ -67,11 +67,15 @@ class StepResourceLeakTest {
             StepExecution step = stepExecution("users");
 
             assertThatThrownBy(() -> tasklet.beforeStep(step)).hasMessage("GetUsersCount failed");
-            tasklet.afterStep(step); // Batch calls it after a failed beforeStep too
+            // the failed beforeStep itself stops the thread (the listing is endless: it would page on)
+            Thread t = PrefetcherTest.thread("items of the leak test");
+            if (t != null) {
+                t.join(2000);
+                assertThat(t.isAlive()).as("the prefetch thread stopped").isFalse();
+            }
+            int pagedSoFar = served.get();
             Thread.sleep(100);
-
-            assertThat(served).as("the listing was never paged").hasValue(0);
-            assertThat(PrefetcherTest.thread("items of the leak test")).as("no prefetch thread").isNull();
+            assertThat(served).as("nothing is paged after the failure").hasValue(pagedSoFar);
             assertThat(ds.open()).isZero();
         } finally {
             workers.shutdownNow();
