@@ -445,16 +445,12 @@ class WickrAdminClientTest {
                     .hasMessageContaining("GetUsersCount");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         }
-        // the emulator is still sleeping through the abandoned attempts: let them end, or they draw the
-        // next test's faults and count in its statistics
-        sleep(500);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // the emulator is still sleeping through the abandoned attempts: wait until it has answered each
+        // of them, or they draw the next test's faults and count in its statistics
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (emulator.stats().entrySet().stream().filter(e -> e.getKey().startsWith("GetUsersCount."))
+                .mapToLong(Map.Entry::getValue).sum() < attempts.get() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
         }
     }
 

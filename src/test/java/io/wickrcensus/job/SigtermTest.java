@@ -30,12 +30,13 @@ class SigtermTest {
             String db = h.dbUrl;
             h.emulator.faults().latency(60, 0); // a run of several seconds
             Files.writeString(log, "");
+            h.emulator.resetStats(); // the reference run's pages do not count
             Process p = h.launchChild(db, "2026-11-20", null, log);
+            // staging is under way once a few pages have been served
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (!Files.readString(log).contains("starting run") && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+            while (h.emulator.stats().getOrDefault("ListUsers.200", 0L) < 5 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
             }
-            Thread.sleep(1500); // staging is under way
             p.destroy(); // SIGTERM
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String out = Files.readString(log);

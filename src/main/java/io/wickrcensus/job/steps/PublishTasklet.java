@@ -5,7 +5,6 @@ import io.wickrcensus.faults.CrashPoints;
 import io.wickrcensus.db.UserColumn;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
-import io.wickrcensus.job.run.RunStatus;
 import java.time.LocalDate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,11 +43,12 @@ public class PublishTasklet implements Tasklet {
         // publishes run one at a time (the ledger's counter row stays locked until this transaction ends),
         // and the run is read under that lock
         ledger.lockPublishing();
-        if (ledger.status(run.runId()) == RunStatus.PUBLISHED) {
+        RunLedger.Run ledgered = ledger.get(run.runId());
+        if (ledgered.published()) {
             log.info("network {}: run {} is already published", run.networkId(), run.runId());
             return RepeatStatus.FINISHED;
         }
-        LocalDate asOf = jdbc.queryForObject("SELECT as_of FROM census.run WHERE run_id = ?", LocalDate.class, run.runId());
+        LocalDate asOf = ledgered.asOf();
         // a rollback gives the number back: the sequence has no gaps
         long seq = ledger.nextPublishSeq();
         LocalDate later = ledger.latestPublished(run.networkId()).filter(d -> d.isAfter(asOf)).orElse(null);

@@ -118,7 +118,8 @@ class UnameHeadStartTest {
         headStart.close();
         headStart.offer(RUN, unames(150, 100), false);
         resolver.hold.countDown();
-        Thread.sleep(100);
+        workers.shutdown(); // every task given to the workers has ended once this returns
+        assertThat(workers.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
 
         assertThat(resolver.calls).as("only the call already under way").hasSize(1);
     }
