@@ -75,7 +75,8 @@ public final class Bench {
      */
     public static Result run(Options o, DatabaseSettings database, String mainClass, java.io.PrintStream progress) throws Exception {
         List<String> emulatorArgs = new ArrayList<>(List.of("--seed", Long.toString(o.seed()), "--users", Integer.toString(o.users()),
-                "--guests", Integer.toString(o.guests()), "--periods", String.join(",", o.periods().stream().map(YearMonth::toString).toList()),
+                "--guests", Integer.toString(o.guests()), "--guest-variation", "off",
+                "--periods", String.join(",", o.periods().stream().map(YearMonth::toString).toList()),
                 "--access-key", ACCESS_KEY, "--secret-key", SECRET, "--latency-ms", Integer.toString(o.latencyMs()),
                 "--rate-limit", Double.toString(o.rateLimit()), "--churn-rate", Double.toString(o.churnRate())));
         Files.createDirectories(o.workDir());
@@ -200,17 +201,28 @@ public final class Bench {
         return 0;
     }
 
-    /** Peak heap: the largest heap occupancy sampled by the collector, and the largest left after a collection (live data). */
+    /**
+     * Peak heap: the largest heap occupancy the collector saw, and the live set: the most heap
+     * still in use right after a full collection, sampled every {@link #LIVE_SAMPLE_MS} ms. The
+     * heap left after an ordinary (young) collection still holds the old generation's garbage, and
+     * overstated the live set several times over; a full collection every few seconds costs the
+     * run a few tens of milliseconds each at these heap sizes.
+     */
     static final class GcWatch implements AutoCloseable {
+        static final long LIVE_SAMPLE_MS = 5_000;
         private final AtomicLong afterGc = new AtomicLong();
         private final AtomicLong beforeGc = new AtomicLong();
         private final NotificationListener listener = (notification, handback) -> {
             if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
                 var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()).getGcInfo();
-                afterGc.accumulateAndGet(heap(info.getMemoryUsageAfterGc()), Math::max);
                 beforeGc.accumulateAndGet(heap(info.getMemoryUsageBeforeGc()), Math::max);
             }
         };
+        private final java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "live-heap-sampler");
+            t.setDaemon(true);
+            return t;
+        });
         private final List<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).toList();
 
@@ -218,6 +230,13 @@ public final class Bench {
             for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
                 ((NotificationEmitter) b).addNotificationListener(listener, null, null);
             }
+            sampler.scheduleWithFixedDelay(this::sampleLive, LIVE_SAMPLE_MS, LIVE_SAMPLE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        /** A full collection, then what is still in use: the live set at this moment. */
+        private void sampleLive() {
+            System.gc();
+            afterGc.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
         }
 
         private long heap(Map<String, MemoryUsage> pools) {
@@ -234,12 +253,17 @@ public final class Bench {
             return Math.max(beforeGc.get(), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
 
+        /** The largest live set sampled; sampled once more now when no sample fell inside the night. */
         long peakAfterGc() {
+            if (afterGc.get() == 0) {
+                sampleLive();
+            }
             return afterGc.get();
         }
 
         @Override
         public void close() {
+            sampler.shutdownNow();
             for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
                 try {
                     ((NotificationEmitter) b).removeNotificationListener(listener);

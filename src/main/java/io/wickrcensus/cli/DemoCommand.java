@@ -56,6 +56,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic network (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--as-of", description = "Date of the last night, YYYY-MM-DD (default: today, UTC).")
+    LocalDate asOf;
+
     @Option(names = "--wait", description = "Keep the database up after the demo, for psql, until Enter is pressed.")
     boolean waitForEnter;
 
@@ -65,7 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--nights must be between 1 and 31");
         }
         PrintStream out = System.out;
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        LocalDate today = asOf != null ? asOf : LocalDate.now(ZoneOffset.UTC);
         LocalDate first = today.minusDays(nights - 1L);
         // the emulator serves a year of billing periods: the first night captures them all (a backfill),
         // later nights the current month and the one before, as a nightly run does by default
@@ -75,32 +78,42 @@ public final class DemoCommand implements Callable<Integer> {
         }
         List<YearMonth> periods = year.subList(10, 12);
         Path parquet = dir.resolve("parquet").toAbsolutePath();
-        try (WickrEmulator emulator = WickrEmulator.start(EmulatorConfig.builder().seed(seed).users(users).guests(guests)
+        Path reports = dir.resolve("reports").toAbsolutePath();
+        io.wickrcensus.report.ReportsDirectory nightly = new io.wickrcensus.report.ReportsDirectory(reports, ReportCommand.DEFAULT_GRACE_DAYS);
+        try (WickrEmulator emulator = WickrEmulator.start(EmulatorConfig.builder().seed(seed).users(users).guests(guests).guestVariation(true)
                      .periods(year).accessKey(ACCESS_KEY).secretKey(SECRET).build());
              DatabaseLocation db = DatabaseLocation.startEmbedded(dir.resolve("postgres").toAbsolutePath())) {
             String network = emulator.networkIds().get(0);
             out.println(emulator.describe());
             int code = ExitCodes.OK;
             for (int n = 0; n < nights; n++) {
-                LocalDate asOf = first.plusDays(n);
+                LocalDate night = first.plusDays(n);
                 if (n > 0) {
                     emulator.advanceDays(network, 1);
                 }
-                RunSettings settings = RunSettings.builder().networkId(network).asOf(asOf).billingPeriodMonths(n == 0 ? year : periods)
+                // a night covers no period after its own month: the first nights of a month come after
+                // the end of the previous one
+                YearMonth month = YearMonth.from(night);
+                List<YearMonth> covered = n == 0 ? year.stream().filter(p -> !p.isAfter(month)).toList()
+                        : List.of(month.minusMonths(1), month);
+                RunSettings settings = RunSettings.builder().networkId(network).asOf(night).billingPeriodMonths(covered)
                         .endpoint(emulator.endpoint()).parallelism(1).unameConcurrency(4)
                         .database(DatabaseSettings.embedded(dir.resolve("postgres").toAbsolutePath()))
                         .reinvite(new ReinviteSettings(ReinviteSettings.Mode.DRY_RUN, null, 500, Duration.ofDays(7)))
                         .parquet(ParquetSettings.DEFAULT.withOutputDir(parquet))
                         .build();
-                int night = CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)),
-                        db, new RunMetrics());
-                out.println("night " + asOf + ": exit " + night + (night == ExitCodes.ALREADY_COMPLETE ? " (already snapshotted)" : ""));
-                if (night != ExitCodes.OK && night != ExitCodes.ALREADY_COMPLETE) {
-                    code = night;
+                int exit = CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)),
+                        db, new RunMetrics(), (ds, net, date, published) -> {
+                            try (java.sql.Connection c = ds.getConnection()) {
+                                nightly.publish(c, net, date, published); // as run --reports-dir does
+                            }
+                        });
+                out.println("night " + night + ": exit " + exit + (exit == ExitCodes.ALREADY_COMPLETE ? " (already snapshotted)" : ""));
+                if (exit != ExitCodes.OK && exit != ExitCodes.ALREADY_COMPLETE) {
+                    code = exit;
                     break;
                 }
             }
-            Path reports = dir.resolve("reports").toAbsolutePath();
             if (code == ExitCodes.OK) {
                 code = writeReports(db, network, first, today, periods, reports);
             }
@@ -109,6 +122,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  PostgreSQL (embedded): " + DatabaseLocation.redact(db.url()) + " (data in " + dir.resolve("postgres") + ")");
             out.println("  Parquet datasets:      " + parquet);
             out.println("  Reports:               " + reports + " (guest billing per period, audit; csv, json and html)");
+            out.println("  Reports index:         " + nightly.index() + " (each night's reports, as run --reports-dir writes them)");
             out.println("  Explore with psql" + (waitForEnter ? " now" : ": the demo stops its database; start it again with")
                     + (waitForEnter ? ":" : ""));
             if (!waitForEnter) {
@@ -135,10 +149,10 @@ public final class DemoCommand implements Callable<Integer> {
         int code = ExitCodes.OK;
         for (ReportFormat f : ReportFormat.values()) {
             for (YearMonth p : periods) {
-                code = ExitCodes.worst(code, ReportCommand.report(db, reports.resolve("guest-billing-" + p + "." + f.extension()),
+                code = ExitCodes.worst(code, ReportCommand.report(db, reports.resolve("guest-billing-" + p + "." + f.extension()), false,
                         c -> GuestBillingReport.load(c, p, network, ReportCommand.DEFAULT_GRACE_DAYS), r -> null, ReportWriter::write, f));
             }
-            code = ExitCodes.worst(code, ReportCommand.report(db, reports.resolve("audit-" + network + "-" + today + "." + f.extension()),
+            code = ExitCodes.worst(code, ReportCommand.report(db, reports.resolve("audit-" + network + "-" + today + "." + f.extension()), false,
                     c -> AuditReport.load(c, network, today, first), r -> null, ReportWriter::write, f));
         }
         return code;

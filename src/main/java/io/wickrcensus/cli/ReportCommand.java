@@ -15,7 +15,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -51,8 +50,12 @@ public final class ReportCommand implements Runnable {
         @Option(names = "--format", defaultValue = "csv", description = "csv, json or html (default ${DEFAULT-VALUE}).")
         String format;
 
-        @Option(names = "--out", description = "Write the report to this file (atomically) instead of standard output.")
+        @Option(names = "--out", description = "Write the report to this file (atomically) instead of standard output. "
+                + "The file's mode follows the umask; reports hold personal data (usernames).")
         Path out;
+
+        @Option(names = "--private", description = "Make the --out file readable by its owner only (mode 0600).")
+        boolean privateFile;
 
         @Option(names = "--data-dir", description = "Data directory of the embedded PostgreSQL, used when CENSUS_DB_URL is not set "
                 + "(default: CENSUS_DATA_DIR, else " + DatabaseSettings.DEFAULT_DATA_DIR + ").")
@@ -96,7 +99,7 @@ public final class ReportCommand implements Runnable {
             }
             int grace = graceDays != null ? graceDays : parseGrace(env.get("CENSUS_GRACE_DAYS"));
             ReportFormat f = ReportFormat.parse(common.format);
-            return report(DatabaseSettings.fromEnvironment(env, DatabaseSettings.dataDir(common.dataDir, env)), common.out,
+            return report(DatabaseSettings.fromEnvironment(env, DatabaseSettings.dataDir(common.dataDir, env)), common.out, common.privateFile,
                     c -> GuestBillingReport.load(c, p, networkId, grace),
                     r -> r.networks().isEmpty() ? (networkId == null ? "no network has" : "network " + networkId + " has no")
                             + " published snapshot covering billing period " + p + "; run the job for it first" : null,
@@ -141,7 +144,7 @@ public final class ReportCommand implements Runnable {
             LocalDate to = asOf == null ? LocalDate.now(ZoneOffset.UTC) : date("--as-of", asOf);
             LocalDate from = since == null ? null : date("--since", since);
             ReportFormat f = ReportFormat.parse(common.format);
-            return report(DatabaseSettings.fromEnvironment(System.getenv(), DatabaseSettings.dataDir(common.dataDir, System.getenv())), common.out,
+            return report(DatabaseSettings.fromEnvironment(System.getenv(), DatabaseSettings.dataDir(common.dataDir, System.getenv())), common.out, common.privateFile,
                     c -> AuditReport.load(c, networkId, to, from), r -> null,
                     (r, fmt, w) -> ReportWriter.write(r, fmt, w), f);
         }
@@ -159,7 +162,7 @@ public final class ReportCommand implements Runnable {
      * Opens the database (without migrating it: a report never changes anything), loads the report
      * and writes it; returns the exit code.
      */
-    static <R> int report(DatabaseSettings database, Path out, Loader<R> loader,
+    static <R> int report(DatabaseSettings database, Path out, boolean privateFile, Loader<R> loader,
                           java.util.function.Function<R, String> empty, Renderer<R> renderer, ReportFormat format) {
         // a report never creates a database: without a configured one, the job's embedded data must exist
         if (!database.configured() && !Files.exists(database.embeddedDataDir().resolve("PG_VERSION"))) {
@@ -168,7 +171,7 @@ public final class ReportCommand implements Runnable {
             return ExitCodes.BAD_CONFIGURATION;
         }
         try (DatabaseLocation db = DatabaseLocation.resolve(database)) {
-            return report(db, out, loader, empty, renderer, format);
+            return report(db, out, privateFile, loader, empty, renderer, format);
         } catch (DatabaseLocation.DatabaseInUseException e) {
             log.error("{}; run the report when the job has finished, or point CENSUS_DB_URL at a PostgreSQL server", e.getMessage());
             return ExitCodes.CONCURRENT_LAUNCH;
@@ -179,8 +182,8 @@ public final class ReportCommand implements Runnable {
     }
 
     /** Loads and writes a report from a database the caller holds open. */
-    public static <R> int report(DatabaseLocation db, Path out, Loader<R> loader, java.util.function.Function<R, String> empty,
-                                 Renderer<R> renderer, ReportFormat format) {
+    public static <R> int report(DatabaseLocation db, Path out, boolean privateFile, Loader<R> loader,
+                                 java.util.function.Function<R, String> empty, Renderer<R> renderer, ReportFormat format) {
         if (out != null) {
             Path abs = out.toAbsolutePath();
             String problem = Files.isDirectory(abs) ? "it is a directory" : FileProblems.unwritableDirectory(abs.getParent());
@@ -225,16 +228,7 @@ public final class ReportCommand implements Runnable {
                 w.flush();
             } else {
                 Path abs = out.toAbsolutePath();
-                Files.createDirectories(abs.getParent());
-                Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-                try {
-                    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                        renderer.write(report, format, w);
-                    }
-                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                io.wickrcensus.report.ReportFiles.write(abs, privateFile, w -> renderer.write(report, format, w));
                 log.info("report written to {}", abs);
             }
             return ExitCodes.OK;

@@ -44,7 +44,7 @@ public final class RetractCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--reason must say why the snapshot is retracted");
         }
         return CensusRetract.execute(storage.database(env),
-                new RunSettings.Roles(env.get("CENSUS_AUDITOR_ROLE"), env.get("CENSUS_FINANCE_ROLE")), storage.parquet(env),
+                new RunSettings.Roles(env.get("CENSUS_AUDITOR_ROLE"), env.get("CENSUS_FINANCE_ROLE")), storage.parquet(env, StorageOptions.region(null, env)),
                 networkId, date, reason.strip(), System.getProperty("user.name"));
     }
 }

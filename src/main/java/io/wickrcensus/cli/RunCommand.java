@@ -4,6 +4,8 @@ import io.wickrcensus.job.CensusRun;
 import io.wickrcensus.job.run.ReconcileMode;
 import io.wickrcensus.job.run.ReinviteSettings;
 import io.wickrcensus.parquet.ParquetSettings;
+import io.wickrcensus.report.ReportsDirectory;
+import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.job.run.RunSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -25,8 +27,18 @@ import software.amazon.awssdk.core.exception.SdkClientException;
         description = "Snapshot Wickr networks (users, guests per billing period, unames) into PostgreSQL.")
 public final class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--network-id", required = true, description = "Network to snapshot (repeatable).")
+    @Option(names = "--network-id", description = "Network to snapshot (repeatable; default: CENSUS_NETWORK_IDS, separated by "
+            + "spaces or commas). With CENSUS_SHARDS=N, only the networks of shard JOB_COMPLETION_INDEX (a Kubernetes Indexed Job's) "
+            + "are run: those whose position modulo N is the index.")
     List<String> networkIds = new ArrayList<>();
+
+    @Option(names = "--reports-dir", description = "After each published network, write its guest-billing and audit reports "
+            + "(CSV, JSON, HTML) and an index.html here: a directory or s3://BUCKET/PREFIX (default: CENSUS_REPORTS_DIR, else none).")
+    String reportsDir;
+
+    @Option(names = "--complete-is-success", description = "Exit 0 instead of 3 when every snapshot was already published "
+            + "(default: CENSUS_COMPLETE_IS_SUCCESS, else off): for schedulers that retry on any other exit code.")
+    Boolean completeIsSuccess;
 
     @Option(names = "--as-of", description = "Snapshot date YYYY-MM-DD (default: today, UTC).")
     String asOf;
@@ -102,7 +114,14 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunSettings settings = settings(System.getenv());
+        Map<String, String> env = System.getenv();
+        List<String> networks = networks(env);
+        if (networks.isEmpty()) {
+            System.err.println("shard " + env.get("JOB_COMPLETION_INDEX") + " of " + env.get("CENSUS_SHARDS") + " has no network: nothing to do");
+            return ExitCodes.OK;
+        }
+        networkIds = networks;
+        RunSettings settings = settings(env);
         AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
         try {
             credentials.resolveCredentials();
@@ -110,8 +129,87 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                     + "AWS_PROFILE, or run with a role (web identity, container or instance)");
         }
-        return CensusRun.execute(settings, credentials);
+        String reports = reportsDir != null ? reportsDir
+                : env.get("CENSUS_REPORTS_DIR") == null || env.get("CENSUS_REPORTS_DIR").isBlank() ? null : env.get("CENSUS_REPORTS_DIR").strip();
+        int code;
+        if (reports == null) {
+            code = CensusRun.execute(settings, credentials);
+        } else {
+            try (ReportsDirectory dir = reportsDirectory(reports, env, settings.region())) {
+                code = CensusRun.execute(settings, credentials, (dataSource, network, date, periods) -> {
+                    try (java.sql.Connection c = dataSource.getConnection()) {
+                        dir.publish(c, network, date, periods);
+                    }
+                });
+            }
+        }
+        boolean zero = completeIsSuccess != null ? completeIsSuccess : flag(env, "CENSUS_COMPLETE_IS_SUCCESS");
+        return code == ExitCodes.ALREADY_COMPLETE && zero ? ExitCodes.OK : code;
     }
+
+    /** The reports' directory or bucket, checked now: one line and exit 2 before any API call when it cannot take them. */
+    private static ReportsDirectory reportsDirectory(String location, Map<String, String> env, String region) {
+        ReportsDirectory dir;
+        try {
+            dir = ReportsDirectory.at(location, env, region, ReportCommand.parseGrace(env.get("CENSUS_GRACE_DAYS")));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--reports-dir " + e.getMessage());
+        }
+        String problem = dir.problem();
+        if (problem != null) {
+            dir.close();
+            throw new IllegalArgumentException("--reports-dir " + location + " cannot hold the reports: " + problem);
+        }
+        return dir;
+    }
+
+    /**
+     * The networks this process runs: the options, else CENSUS_NETWORK_IDS; with CENSUS_SHARDS=N,
+     * those at positions {@code i} with {@code i % N} equal to JOB_COMPLETION_INDEX (which a
+     * Kubernetes Indexed Job sets), so the pods of one Job share the list without a shell.
+     */
+    static List<String> networks(List<String> options, Map<String, String> env) {
+        List<String> all = new ArrayList<>(options);
+        String listed = env.get("CENSUS_NETWORK_IDS");
+        if (all.isEmpty() && listed != null) {
+            for (String id : listed.strip().split("[\\s,]+")) {
+                if (!id.isEmpty()) {
+                    all.add(id);
+                }
+            }
+        }
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("no network named: give --network-id (repeatable) or CENSUS_NETWORK_IDS");
+        }
+        String shards = env.get("CENSUS_SHARDS");
+        if (shards == null || shards.isBlank()) {
+            return all;
+        }
+        int n = (int) Math.min(Integer.MAX_VALUE, positive("CENSUS_SHARDS", shards, "whole number"));
+        String index = env.get("JOB_COMPLETION_INDEX");
+        if (index == null || index.isBlank()) {
+            throw new IllegalArgumentException("CENSUS_SHARDS is set but JOB_COMPLETION_INDEX is not: run it as a Kubernetes Indexed Job");
+        }
+        int i;
+        try {
+            i = Integer.parseInt(index.strip());
+        } catch (NumberFormatException e) {
+            i = -1;
+        }
+        if (i < 0 || i >= n) {
+            throw new IllegalArgumentException("JOB_COMPLETION_INDEX must be 0 to " + (n - 1) + " for CENSUS_SHARDS=" + n + ", got '" + index + "'");
+        }
+        List<String> mine = new ArrayList<>();
+        for (int k = i; k < all.size(); k += n) {
+            mine.add(all.get(k));
+        }
+        return mine;
+    }
+
+    private List<String> networks(Map<String, String> env) {
+        return networks(networkIds, env);
+    }
+
 
     /** The settings from the options and, where an option is not given, the environment; else the documented defaults. */
     RunSettings settings(Map<String, String> env) {
@@ -129,7 +227,7 @@ public final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--endpoint: '" + endpoint + "' is not a URL");
             }
         }
-        String r = region != null ? region : firstSet(env, "AWS_REGION", "AWS_DEFAULT_REGION");
+        String r = StorageOptions.region(region, env);
         if (r != null) {
             b.region(r);
         }
@@ -137,7 +235,7 @@ public final class RunCommand implements Callable<Integer> {
         b.dualStack(dualStack != null ? dualStack : flag(env, "AWS_USE_DUALSTACK_ENDPOINT"));
         String readTimeout = env.get("CENSUS_API_READ_TIMEOUT_MS");
         if (readTimeout != null && !readTimeout.isBlank()) {
-            b.apiReadTimeout(Duration.ofMillis(positiveMillis("CENSUS_API_READ_TIMEOUT_MS", readTimeout)));
+            b.apiReadTimeout(Duration.ofMillis(positive("CENSUS_API_READ_TIMEOUT_MS", readTimeout, "number of milliseconds")));
         }
         String pushgateway = env.get("CENSUS_PUSHGATEWAY_URL");
         if (pushgateway != null && !pushgateway.isBlank()) {
@@ -172,17 +270,7 @@ public final class RunCommand implements Callable<Integer> {
             b.copyBatchRows(copyBatchRows);
         }
         b.reinvite(new ReinviteSettings(ReinviteSettings.parseMode(reinvite), reinviteGroup, reinviteCap, Duration.ofDays(reinviteCooldownDays)));
-        return b.parquet(parquetSettings(env)).build();
-    }
-
-    private static String firstSet(Map<String, String> env, String... names) {
-        for (String n : names) {
-            String v = env.get(n);
-            if (v != null && !v.isBlank()) {
-                return v.trim();
-            }
-        }
-        return null;
+        return b.parquet(parquetSettings(env, r)).build();
     }
 
     /** A boolean environment variable as the AWS SDKs read it: true or false, unset is false. */
@@ -198,21 +286,22 @@ public final class RunCommand implements Callable<Integer> {
         };
     }
 
-    private static long positiveMillis(String name, String v) {
+    /** {@code v} as a positive whole number, else exit 2 with "NAME must be a positive WHAT". */
+    private static long positive(String name, String v, String what) {
         try {
-            long ms = Long.parseLong(v.trim());
-            if (ms > 0) {
-                return ms;
+            long n = Long.parseLong(v.strip());
+            if (n > 0) {
+                return n;
             }
         } catch (NumberFormatException e) {
             // below
         }
-        throw new IllegalArgumentException(name + " must be a positive number of milliseconds, got '" + v + "'");
+        throw new IllegalArgumentException(name + " must be a positive " + what + ", got '" + v + "'");
     }
 
-    private ParquetSettings parquetSettings(Map<String, String> env) {
-        ParquetSettings base = storage.parquet(env);
+    private ParquetSettings parquetSettings(Map<String, String> env, String jobRegion) {
+        ParquetSettings base = storage.parquet(env, jobRegion);
         long maxFile = parquetMaxFileMb != null ? (long) parquetMaxFileMb << 20 : base.maxFileBytes();
-        return new ParquetSettings(base.enabled(), base.outputDir(), ParquetSettings.codec(parquetCompression), maxFile, base.rowGroupBytes());
+        return base.withFiles(ParquetSettings.codec(parquetCompression), maxFile, base.rowGroupBytes());
     }
 }

@@ -306,15 +306,19 @@ final class ApiHandlers {
 
     // ---- counts -------------------------------------------------------------------------------
 
-    /** Pending and active users, then pending and active bots, as of the network's day (counted once per day). */
+    /**
+     * Pending and active users, then pending and active bots, as of the network's day: counted once
+     * per day from the hashes that decide them ({@link SyntheticNetwork#kind}), not by building
+     * every user.
+     */
     private long[] counts(SyntheticNetwork net) {
         int day = net.day();
         return countsByDay.computeIfAbsent(net.networkId + "|" + day, k -> {
             long[] c = new long[4];
             for (int i = 0, n = net.indexSpace(day); i < n; i++) {
-                EmulatedUser u = net.user(i, day);
-                if (u != null) {
-                    c[(u.isUser() ? 0 : 2) + (u.status() == 1 ? 0 : 1)]++;
+                int kind = net.kind(i, day);
+                if (kind != SyntheticNetwork.ABSENT) {
+                    c[kind]++;
                 }
             }
             return c;

@@ -37,7 +37,8 @@ public record EmulatorConfig(
         Clock clock,
         boolean usersCountIncludesBots,
         long clockSkewSeconds,
-        boolean ignoreClientTokens) {
+        boolean ignoreClientTokens,
+        boolean guestVariation) {
 
     /** The AWS documentation's example secret key: what the emulator accepts unless told otherwise. */
     public static final String DEFAULT_SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -119,6 +120,7 @@ public record EmulatorConfig(
         private boolean usersCountIncludesBots;
         private long clockSkewSeconds;
         private boolean ignoreClientTokens;
+        private boolean guestVariation;
 
         public Builder bindAddress(String v) { bindAddress = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -148,11 +150,18 @@ public record EmulatorConfig(
         public Builder clockSkewSeconds(long v) { clockSkewSeconds = v; return this; }
         /** Treat a repeated X-Client-Token as a new request (the model documents no replay). */
         public Builder ignoreClientTokens(boolean v) { ignoreClientTokens = v; return this; }
+        /**
+         * Vary the guests from period to period with the seed (growth, seasonality, a quiet month;
+         * some guests return after a period away); {@code guests} is then the latest period's
+         * count. Off: every period holds {@code guests}.
+         */
+        public Builder guestVariation(boolean v) { guestVariation = v; return this; }
 
         public EmulatorConfig build() {
             return new EmulatorConfig(bindAddress, port, seed, networks, networkIds, users, guests, periods, accessKey,
                     secretKey, region, latencyMs, latencyJitterMs, fail429, fail500, malformed, truncated, drop,
-                    rateLimit, churnDays, churnRate, clock, usersCountIncludesBots, clockSkewSeconds, ignoreClientTokens);
+                    rateLimit, churnDays, churnRate, clock, usersCountIncludesBots, clockSkewSeconds, ignoreClientTokens,
+                    guestVariation);
         }
     }
 }

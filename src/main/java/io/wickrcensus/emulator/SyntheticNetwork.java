@@ -50,11 +50,22 @@ final class SyntheticNetwork {
     private final int newGuestsPerDay;
     private final int guestShift;
     private final UnameCodec unames;
+    /** Per period, how many guests its window holds (before a day's new ones and the returners). */
+    private final int[] guestWindows;
+    private final boolean guestVariation;
+    private static final long[] NO_RETURNERS = new long[0];
+    /** Per period, the guests back after a period away, found once. */
+    private final Map<Integer, long[]> returners = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> reinvitedOnDay = new ConcurrentHashMap<>();
     private volatile int day;
 
     SyntheticNetwork(long seed, String networkId, int users, int guestsPerPeriod, List<YearMonth> periods,
                      double churnRate, int startDay) {
+        this(seed, networkId, users, guestsPerPeriod, periods, churnRate, startDay, false);
+    }
+
+    SyntheticNetwork(long seed, String networkId, int users, int guestsPerPeriod, List<YearMonth> periods,
+                     double churnRate, int startDay, boolean guestVariation) {
         this.networkId = networkId;
         this.key = Mix.mix(seed) ^ Mix.ofString(networkId);
         this.baseUsers = users;
@@ -66,6 +77,11 @@ final class SyntheticNetwork {
         this.joinsPerDay = churnRate == 0 ? 0 : Math.max(1, (int) Math.round(users * churnRate / 2));
         this.newGuestsPerDay = churnRate == 0 ? 0 : Math.max(1, (int) Math.round(guestsPerPeriod * churnRate * 2));
         this.guestShift = Math.max(1, guestsPerPeriod * 35 / 100);
+        this.guestWindows = new int[this.periods.size()];
+        for (int p = 0; p < guestWindows.length; p++) {
+            guestWindows[p] = guestVariation ? Math.max(guestShift, (int) Math.round(guestsPerPeriod * guestFactor(p))) : guestsPerPeriod;
+        }
+        this.guestVariation = guestVariation;
         this.unames = new UnameCodec(seed, networkId);
         this.day = startDay;
     }
@@ -92,25 +108,64 @@ final class SyntheticNetwork {
         return Mix.hash(key, a, b, salt);
     }
 
-    /** User {@code i} as of day {@code d}, or {@code null} when not a member that day. */
-    EmulatedUser user(int i, int d) {
+    /** Counts of {@link #kind}: pending users, active users, pending bots, active bots. */
+    static final int PENDING_USER = 0, ACTIVE_USER = 1, PENDING_BOT = 2, ACTIVE_BOT = 3, ABSENT = -1;
+
+    /**
+     * What user {@code i} is on day {@code d} ({@link #PENDING_USER} ... {@link #ACTIVE_BOT}, or
+     * {@link #ABSENT}), from the few hashes that decide it: what GetUsersCount and GetBotsCount
+     * count, without building the user.
+     */
+    int kind(int i, int d) {
+        if (lastChange(i, d) < 0) {
+            return ABSENT;
+        }
+        boolean bot = isBot(i);
+        boolean pending = !bot && d < activationDay(i, joinDay(i));
+        return (bot ? PENDING_BOT : PENDING_USER) + (pending ? 0 : 1);
+    }
+
+    /** The last day user {@code i}'s settings were re-rolled by day {@code d}; -1 when not a member that day. */
+    private int lastChange(int i, int d) {
         if (i < 0 || i >= indexSpace(d)) {
-            return null;
+            return -1;
         }
         int joined = joinDay(i);
         if (joined > d) {
-            return null;
+            return -1;
         }
         int lastChange = joined;
         for (int k = joined + 1; k <= d; k++) {
             if (Mix.unit(h(i, k, F_LEAVE)) < churnRate / 2) {
-                return null;
+                return -1;
             }
             if (Mix.unit(h(i, k, F_CHANGE)) < churnRate) {
                 lastChange = k;
             }
         }
-        boolean bot = Mix.unit(h(i, 0, F_BOT)) < 0.02;
+        return lastChange;
+    }
+
+    private boolean isBot(int i) {
+        return Mix.unit(h(i, 0, F_BOT)) < 0.02;
+    }
+
+    /** Base users activated before day 0 (85%) or on a day of their own; joiners within 5 days of joining. */
+    private int activationDay(int i, int joined) {
+        long act = h(i, 0, F_ACT);
+        return i < baseUsers
+                ? (Mix.unit(act) < 0.85 ? Integer.MIN_VALUE : 1 + Mix.below(Mix.mix(act), 60))
+                : joined + Mix.below(act, 6);
+    }
+
+    /** User {@code i} as of day {@code d}, or {@code null} when not a member that day. */
+    EmulatedUser user(int i, int d) {
+        int lastChange = lastChange(i, d);
+        if (lastChange < 0) {
+            return null;
+        }
+        int joined = joinDay(i);
+        boolean bot = isBot(i);
         int fn = Mix.below(h(i, 0, F_NAME), bot ? BOT_NAMES.length : FIRST.length);
         int ln = Mix.below(h(i, 0, F_LAST), LAST.length);
         String first = bot ? capitalize(BOT_NAMES[fn]) : FIRST[fn];
@@ -129,12 +184,7 @@ final class SyntheticNetwork {
             }
         }
 
-        // Base users activated before day 0 (85%) or on a day of their own; joiners within 5 days of joining.
-        long act = h(i, 0, F_ACT);
-        int activationDay = i < baseUsers
-                ? (Mix.unit(act) < 0.85 ? Integer.MIN_VALUE : 1 + Mix.below(Mix.mix(act), 60))
-                : joined + Mix.below(act, 6);
-        boolean pending = !bot && d < activationDay;
+        boolean pending = !bot && d < activationDay(i, joined);
         int invitedDay = i < baseUsers ? -Mix.below(h(i, 0, F_INVITED), 2 * INVITE_LIFETIME_DAYS) : joined;
         Integer reinvited = reinvitedOnDay.get(i);
         if (reinvited != null && reinvited <= d) {
@@ -198,15 +248,48 @@ final class SyntheticNetwork {
 
     // ---- guests -------------------------------------------------------------------------------
 
-    /** How many guests period {@code p} holds on day {@code d}. */
-    int guestCount(int p, int d) {
-        return guestsPerPeriod + (p == periods.size() - 1 ? d * newGuestsPerDay : 0);
+    /**
+     * Period {@code p}'s size against the latest's, with the seed: a growth of 3% a month, a
+     * seasonal swing of 12%, and one quiet month at half (never the latest period, which is 1).
+     */
+    private double guestFactor(int p) {
+        int last = periods.size() - 1;
+        int quiet = last == 0 ? -1 : Mix.below(Mix.mix(key ^ 0x5157), last);
+        double phase = Mix.below(Mix.mix(key ^ 0x9e37), 12);
+        java.util.function.IntToDoubleFunction raw = i -> (1 - 0.03 * (last - i))
+                * (1 + 0.12 * Math.sin(2 * Math.PI * (periods.get(i).getMonthValue() + phase) / 12));
+        return raw.applyAsDouble(p) / raw.applyAsDouble(last) * (p == quiet ? 0.5 : 1);
     }
 
-    /** The guest at offset {@code k} of period {@code p}. Guests overlap between periods (about 65% recur). */
+    /** How many guests period {@code p} holds on day {@code d}. */
+    int guestCount(int p, int d) {
+        return guestWindows[p] + (p == periods.size() - 1 ? d * newGuestsPerDay : 0) + returners(p).length;
+    }
+
+    /**
+     * The guest at offset {@code k} of period {@code p}. Guests overlap between periods (about 65%
+     * recur); with guest variation, some guests of the period before last who were not guests of
+     * the last one come back (the returners: after the window, before a day's new guests).
+     */
     GuestUser guest(int p, int k) {
-        long g = (long) p * guestShift + k;
+        long[] back = returners(p);
+        int window = guestWindows[p];
+        long g = k < window ? (long) p * guestShift + k
+                : k < window + back.length ? back[k - window]
+                : (long) p * guestShift + k - back.length; // the latest period's new guests of each day
         return new GuestUser(periods.get(p).toString(), guestUsername(g), unames.encode(UnameCodec.KIND_GUEST, g));
+    }
+
+    /** Guests of period p-2 who are not guests of p-1 and come back in p: one in ten of those, by the seed. */
+    private long[] returners(int p) {
+        if (!guestVariation || p < 2) {
+            return NO_RETURNERS; // asked for every guest of every page: no allocation
+        }
+        return returners.computeIfAbsent(p, q -> {
+            long from = (long) (q - 2) * guestShift;
+            long to = Math.min((long) (q - 1) * guestShift, from + guestWindows[q - 2]); // in q-2, before q-1's window
+            return java.util.stream.LongStream.range(from, to).filter(g -> Mix.below(h(g, 4, F_GUEST), 10) == 0).toArray();
+        });
     }
 
     private String guestUsername(long g) {

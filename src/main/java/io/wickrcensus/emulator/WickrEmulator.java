@@ -50,7 +50,7 @@ public final class WickrEmulator implements AutoCloseable {
         List<YearMonth> periods = config.effectivePeriods();
         for (String id : config.effectiveNetworkIds()) {
             networks.put(id, new SyntheticNetwork(config.seed(), id, config.users(), config.guests(), periods,
-                    config.churnRate(), config.churnDays()));
+                    config.churnRate(), config.churnDays(), config.guestVariation()));
         }
         // the service's own time: what signatures are checked against and what its Date header says
         this.serviceClock = Clock.offset(config.clock(), Duration.ofSeconds(config.clockSkewSeconds()));

@@ -5,7 +5,6 @@ import io.wickrcensus.job.launch.Retraction;
 import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.job.run.RunSettings;
 import io.wickrcensus.parquet.ParquetSettings;
-import io.wickrcensus.support.FileProblems;
 import java.time.LocalDate;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
@@ -24,12 +23,20 @@ public final class CensusRetract {
     private CensusRetract() {
     }
 
+    /** The migrations as a run applies them (see CensusRun: a script and its history row on one connection). */
+    static Flyway flyway(javax.sql.DataSource dataSource, RunSettings.Roles roles) {
+        return Flyway.configure().configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
+                .dataSource(dataSource).locations("classpath:db/migration")
+                .placeholders(Map.of("auditor_role", roles.auditor(), "finance_role", roles.finance()))
+                .load();
+    }
+
     public static int execute(DatabaseSettings database, RunSettings.Roles roles, ParquetSettings parquet, String networkId,
                               LocalDate asOf, String reason, String by) {
         if (parquet.enabled()) {
-            String problem = FileProblems.unwritableDirectory(parquet.outputDir());
+            String problem = parquet.problem();
             if (problem != null) {
-                log.error("--output-dir {} cannot be changed: {}; nothing was done", parquet.outputDir(), problem);
+                log.error("--output-dir {} cannot be changed: {}; nothing was done", parquet.location(), problem);
                 return ExitCodes.BAD_CONFIGURATION;
             }
         }
@@ -40,9 +47,7 @@ public final class CensusRetract {
                 return ExitCodes.BAD_CONFIGURATION;
             }
             try {
-                Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration")
-                        .placeholders(Map.of("auditor_role", roles.auditor(), "finance_role", roles.finance()))
-                        .load().migrate();
+                flyway(db.dataSource(), roles).migrate();
                 return new Retraction(db.dataSource(), parquet).retract(networkId, asOf, reason, by);
             } catch (Exception e) {
                 log.error("network {} {}: the retraction failed: {}; run the same command again to finish it", networkId, asOf,

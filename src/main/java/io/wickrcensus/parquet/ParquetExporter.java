@@ -12,7 +12,6 @@ import static io.wickrcensus.parquet.ParquetColumn.of;
 import io.wickrcensus.db.UserColumn;
 import io.wickrcensus.faults.CrashPoints;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -65,29 +64,23 @@ public final class ParquetExporter {
 
     /** Writes (or rewrites) every dataset partition of the run. */
     public void export(long runId, String networkId, LocalDate asOf, List<String> billingPeriods) throws SQLException, IOException {
-        Path root = settings.outputDir();
-        Path staging = root.resolve(".staging").resolve(networkId);
-        PartitionWriter.deleteTree(staging); // what a killed export left; the run lock makes this network's ours
-        PartitionWriter w = new PartitionWriter(settings, staging);
         String net = "network_id=" + networkId;
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false); // one snapshot of the data for all datasets, streamed with a cursor
-            c.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            long users = w.write(c, root.resolve("users").resolve(net).resolve("snapshot_date=" + asOf), "users", USERS,
+        try (DatasetStore store = DatasetStore.open(settings, networkId); Connection c = snapshot()) {
+            store.recover(networkDirs(networkId));
+            PartitionWriter w = new PartitionWriter(settings, store, runId, "export");
+            long users = w.write(c, "users/" + net + "/snapshot_date=" + asOf, "users", USERS,
                     "SELECT " + names(USERS) + " FROM census.roster_by_run WHERE run_id = ? ORDER BY user_id", runId);
             long guests = 0;
             for (String period : billingPeriods) {
-                guests += w.write(c, root.resolve("guest_users").resolve(net).resolve("billing_period=" + period), "guest_users",
-                        GUESTS, "SELECT " + names(GUESTS) + " FROM census.guests_by_run WHERE run_id = ? AND billing_period = ? "
-                                + "ORDER BY username_hash", runId, period);
+                guests += writeGuests(w, c, net, period, runId);
             }
-            long unames = w.write(c, root.resolve("unames").resolve(net), "unames", UNAMES,
+            long unames = w.write(c, "unames/" + net, "unames", UNAMES,
                     "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname", networkId);
-            writeRuns(w, c, root.resolve("runs").resolve(net), networkId);
+            writeRuns(w, c, net, networkId);
             c.commit();
-            log.info("network {}: Parquet datasets written to {} ({} users, {} guests, {} unames)", networkId, root, users, guests, unames);
+            log.info("network {}: Parquet datasets written to {} ({} users, {} guests, {} unames)", networkId, settings.location(),
+                    users, guests, unames);
         }
-        PartitionWriter.deleteTree(staging);
     }
 
     /**
@@ -97,32 +90,49 @@ public final class ParquetExporter {
      * network's runs dataset. Each partition changes atomically for readers; running it again
      * gives the same result, so a relaunch after a crash completes it.
      */
-    public void retract(String networkId, LocalDate asOf, List<String> billingPeriods) throws SQLException, IOException {
-        Path root = settings.outputDir();
-        Path staging = root.resolve(".staging").resolve(networkId);
-        PartitionWriter.deleteTree(staging);
-        PartitionWriter w = new PartitionWriter(settings, staging);
+    public void retract(long runId, String networkId, LocalDate asOf, List<String> billingPeriods) throws SQLException, IOException {
         String net = "network_id=" + networkId;
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            c.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            w.remove(root.resolve("users").resolve(net).resolve("snapshot_date=" + asOf));
+        try (DatasetStore store = DatasetStore.open(settings, networkId); Connection c = snapshot()) {
+            store.recover(networkDirs(networkId));
+            PartitionWriter w = new PartitionWriter(settings, store, runId, "retract");
+            w.remove("users/" + net + "/snapshot_date=" + asOf);
             for (String period : billingPeriods) {
-                Path partition = root.resolve("guest_users").resolve(net).resolve("billing_period=" + period);
                 Long latest = latestCovering(c, networkId, period);
                 if (latest == null) {
-                    w.remove(partition);
+                    w.remove("guest_users/" + net + "/billing_period=" + period);
                 } else {
-                    w.write(c, partition, "guest_users", GUESTS, "SELECT " + names(GUESTS) + " FROM census.guests_by_run "
-                            + "WHERE run_id = ? AND billing_period = ? ORDER BY username_hash", latest, period);
+                    writeGuests(w, c, net, period, latest);
                 }
                 CrashPoints.reach("retract.parquet");
             }
-            writeRuns(w, c, root.resolve("runs").resolve(net), networkId);
+            writeRuns(w, c, net, networkId);
             c.commit();
         }
-        PartitionWriter.deleteTree(staging);
         log.info("network {}: Parquet partitions of the snapshot of {} removed; guest and run datasets rewritten", networkId, asOf);
+    }
+
+    /** One snapshot of the data for all datasets, streamed with cursors. */
+    private Connection snapshot() throws SQLException {
+        Connection c = dataSource.getConnection();
+        try {
+            c.setAutoCommit(false);
+            c.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            return c;
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** Each dataset's directory of the network: what a relaunch's recovery looks through. */
+    private static List<String> networkDirs(String networkId) {
+        return Stream.of("users", "guest_users", "unames", "runs").map(d -> d + "/network_id=" + networkId).toList();
+    }
+
+    private static long writeGuests(PartitionWriter w, Connection c, String net, String period, long runId)
+            throws SQLException, IOException {
+        return w.write(c, "guest_users/" + net + "/billing_period=" + period, "guest_users", GUESTS, "SELECT " + names(GUESTS)
+                + " FROM census.guests_by_run WHERE run_id = ? AND billing_period = ? ORDER BY username_hash", runId, period);
     }
 
     /** The latest published run of the network that covered {@code period}, or null. */
@@ -137,8 +147,8 @@ public final class ParquetExporter {
         }
     }
 
-    private static long writeRuns(PartitionWriter w, Connection c, Path partition, String networkId) throws SQLException, IOException {
-        return w.write(c, partition, "runs", RUNS, RUNS_QUERY, networkId);
+    private static long writeRuns(PartitionWriter w, Connection c, String net, String networkId) throws SQLException, IOException {
+        return w.write(c, "runs/" + net, "runs", RUNS, RUNS_QUERY, networkId);
     }
 
     private static String names(List<ParquetColumn> columns) {

@@ -3,10 +3,8 @@ package io.wickrcensus.parquet;
 import io.wickrcensus.faults.CrashPoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,102 +12,87 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
 
 /**
- * Writes one partition of a dataset from a query, atomically for readers: the files are written
- * into a staging directory outside the dataset, {@code _SUCCESS} is written last, and only then
- * does the directory take the partition's place (the old one, if any, renamed away first and
- * deleted). A reader sees the old partition or the new one, never a partial file and never both.
+ * Writes partitions of a dataset from queries, each as one new version in the store: the files,
+ * then the {@code _SUCCESS} manifest that lists them, which is what makes the version the
+ * partition's for readers. File names carry the writer's tag (the run, and a token of this write),
+ * so that no write ever overwrites a file a reader may be reading.
  */
 public final class PartitionWriter {
 
     private final ParquetSettings settings;
-    private final Path stagingRoot;
+    private final DatasetStore store;
+    private final long runId;
+    private final String writtenBy;
+    private final String tag;
 
-    PartitionWriter(ParquetSettings settings, Path stagingRoot) {
+    /**
+     * @param runId     the run whose export or retraction writes
+     * @param writtenBy "export" or "retract"
+     */
+    PartitionWriter(ParquetSettings settings, DatasetStore store, long runId, String writtenBy) {
         this.settings = settings;
-        this.stagingRoot = stagingRoot;
+        this.store = store;
+        this.runId = runId;
+        this.writtenBy = writtenBy;
+        this.tag = "r" + runId + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Streams the query's rows (columns in order) into {@code partition}; returns the row count. */
-    long write(Connection c, Path partition, String dataset, List<ParquetColumn> columns, String sql, Object... args)
+    /** Streams the query's rows (columns in order) into a new version of {@code partition}; returns the row count. */
+    long write(Connection c, String partition, String dataset, List<ParquetColumn> columns, String sql, Object... args)
             throws SQLException, IOException {
-        Path staging = stagingRoot.resolve(UUID.randomUUID().toString());
-        Files.createDirectories(staging);
-        long rows = 0;
-        int fileNo = 0;
-        ParquetWriter<Object[]> writer = null;
+        DatasetStore.Write version = store.begin(partition);
+        List<DatasetStore.FileEntry> files = new ArrayList<>();
+        boolean committed = false;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
-                writer = open(staging, fileNo++, dataset, columns);
-                while (rs.next()) {
-                    if (writer.getDataSize() >= settings.maxFileBytes()) {
-                        writer.close();
-                        CrashPoints.reach("parquet.between-files");
-                        writer = open(staging, fileNo++, dataset, columns);
+                boolean more = rs.next();
+                do { // one file at least, for an empty partition too: readers see its schema
+                    String name = String.format(Locale.ROOT, "part-%05d-%s.%s.parquet", files.size(), tag,
+                            settings.compression().name().toLowerCase(Locale.ROOT));
+                    Counted file = new Counted(version.file(name));
+                    long rows = 0;
+                    try (ParquetWriter<Object[]> writer = RowParquetWriter.open(file, dataset, columns, settings.compression(),
+                            settings.rowGroupBytes())) {
+                        while (more && (rows == 0 || writer.getDataSize() < settings.maxFileBytes())) {
+                            writer.write(row(rs, columns));
+                            rows++;
+                            more = rs.next();
+                        }
                     }
-                    writer.write(row(rs, columns));
-                    rows++;
-                }
+                    files.add(new DatasetStore.FileEntry(name, rows, file.bytes));
+                    if (more) {
+                        CrashPoints.reach("parquet.between-files");
+                    }
+                } while (more);
             }
+            version.commit(new DatasetStore.Manifest(dataset, runId, writtenBy, files));
+            committed = true;
         } finally {
-            if (writer != null) {
-                writer.close();
+            if (!committed) {
+                version.abandon();
             }
         }
-        Files.createFile(staging.resolve("_SUCCESS"));
-        CrashPoints.reach("parquet.before-swap");
-        swap(staging, partition);
-        return rows;
+        return files.stream().mapToLong(DatasetStore.FileEntry::rows).sum();
     }
 
-    private ParquetWriter<Object[]> open(Path dir, int fileNo, String dataset, List<ParquetColumn> columns) throws IOException {
-        return RowParquetWriter.open(dir.resolve(String.format("part-%05d.%s.parquet", fileNo,
-                settings.compression().name().toLowerCase())), dataset, columns, settings.compression(), settings.rowGroupBytes());
-    }
-
-    /**
-     * Puts the finished {@code staging} directory in the partition's place: the old partition (if
-     * any) is renamed away first, then the new one renamed in, then the old one deleted. Each rename
-     * is atomic, so a reader sees the old partition or the new one.
-     */
-    void swap(Path staging, Path partition) throws IOException {
-        Files.createDirectories(partition.getParent());
-        Path old = stagingRoot.resolve(UUID.randomUUID() + "-replaced");
-        boolean replaced = false;
-        if (Files.exists(partition)) {
-            Files.move(partition, old, StandardCopyOption.ATOMIC_MOVE);
-            replaced = true;
-        }
-        try {
-            Files.move(staging, partition, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("another writer created " + partition + " meanwhile", e);
-        }
-        if (replaced) {
-            deleteTree(old);
-        }
-    }
-
-    /** Removes a partition whole for readers: renamed out of the dataset first, then deleted. */
-    void remove(Path partition) throws IOException {
-        if (!Files.exists(partition)) {
-            return;
-        }
-        Files.createDirectories(stagingRoot);
-        Path old = stagingRoot.resolve(UUID.randomUUID() + "-removed");
-        Files.move(partition, old, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
+    /** Removes {@code partition} whole for readers. */
+    void remove(String partition) throws IOException {
+        store.remove(partition);
     }
 
     /** Deletes a directory and everything below it; nothing when it does not exist. */
@@ -148,5 +131,70 @@ public final class PartitionWriter {
             };
         }
         return row;
+    }
+
+    /** An output file that remembers how many bytes were written to it, for the manifest. */
+    private static final class Counted implements OutputFile {
+        private final OutputFile file;
+        private long bytes;
+
+        Counted(OutputFile file) {
+            this.file = file;
+        }
+
+        @Override
+        public PositionOutputStream create(long blockSizeHint) throws IOException {
+            return counting(file.create(blockSizeHint));
+        }
+
+        @Override
+        public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+            return counting(file.createOrOverwrite(blockSizeHint));
+        }
+
+        private PositionOutputStream counting(PositionOutputStream out) {
+            return new PositionOutputStream() {
+                @Override
+                public long getPos() throws IOException {
+                    return out.getPos();
+                }
+
+                @Override
+                public void write(int b) throws IOException {
+                    out.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    out.flush();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    bytes = out.getPos();
+                    out.close();
+                }
+            };
+        }
+
+        @Override
+        public boolean supportsBlockSize() {
+            return file.supportsBlockSize();
+        }
+
+        @Override
+        public long defaultBlockSize() {
+            return file.defaultBlockSize();
+        }
+
+        @Override
+        public String getPath() {
+            return file.getPath();
+        }
     }
 }

@@ -1,7 +1,6 @@
 package io.wickrcensus.parquet;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.ParquetConfiguration;
@@ -10,11 +9,10 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
 
 /**
- * Opens Parquet files for rows. It writes through {@link LocalOutputFile} with a
+ * Opens Parquet files for rows. It writes through an {@link OutputFile} of the store with a
  * {@link PlainParquetConfiguration}, the path that never starts Hadoop's shell, native loader or
  * login: no HADOOP_HOME, no winutils, no Hadoop warnings, no {@code .crc} sidecars.
  */
@@ -23,9 +21,9 @@ final class RowParquetWriter {
     private RowParquetWriter() {
     }
 
-    static ParquetWriter<Object[]> open(Path file, String name, List<ParquetColumn> columns, CompressionCodecName codec,
+    static ParquetWriter<Object[]> open(OutputFile file, String name, List<ParquetColumn> columns, CompressionCodecName codec,
                                         long rowGroupBytes) throws IOException {
-        return new Builder(new LocalOutputFile(file), new RowWriteSupport(name, columns))
+        return new Builder(file, new RowWriteSupport(name, columns))
                 .withConf(new PlainParquetConfiguration())
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withCompressionCodec(codec)

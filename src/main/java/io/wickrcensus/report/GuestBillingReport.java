@@ -23,7 +23,31 @@ import java.util.Set;
  *
  * <p>Reads the finance views only ({@code census.guest_counts}, {@code census.guests_by_run}).
  */
-public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate finalFrom, List<Network> networks) {
+public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate finalFrom, List<Network> networks, Totals totals) {
+
+    /**
+     * The sums over the report's networks, when it covers more than one. {@code status} is final
+     * only when every network's figure is; a sum of figures some network lacks is null.
+     */
+    public record Totals(int networks, String status, long guests, Long guestsReported, Long previousGuests, long newGuests,
+                         long returningGuests, long goneGuests) {
+
+        static Totals of(List<Network> ns) {
+            if (ns.size() < 2) {
+                return null;
+            }
+            boolean allFinal = ns.stream().allMatch(n -> FINAL.equals(n.status()));
+            return new Totals(ns.size(), allFinal ? FINAL : PROVISIONAL, ns.stream().mapToLong(Network::guests).sum(),
+                    sumOrNull(ns.stream().map(Network::guestsReported).toList()),
+                    sumOrNull(ns.stream().map(Network::previousGuests).toList()),
+                    ns.stream().mapToLong(Network::newGuests).sum(), ns.stream().mapToLong(Network::returningGuests).sum(),
+                    ns.stream().mapToLong(Network::goneGuests).sum());
+        }
+
+        private static Long sumOrNull(List<Long> values) {
+            return values.contains(null) ? null : values.stream().mapToLong(Long::longValue).sum();
+        }
+    }
 
     public static final String FINAL = "final";
     public static final String PROVISIONAL = "provisional";
@@ -39,7 +63,9 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
      * @param newGuests       guests of this period who were not guests of the previous one
      * @param returningGuests guests of this period who were also guests of the previous one
      * @param goneGuests      guests of the previous period who are not guests of this one
-     * @param guestList       this period's guests (change new or returning) and then the gone ones, each by username hash
+     * @param guestList       the period's billable guests (change new or returning), by username, then username hash:
+     *                        as many as {@code guests}
+     * @param departed        the previous period's guests who are not guests of this one (change gone), in the same order
      * @param history         guest counts of the twelve periods ending with this one, as of the deciding run
      * @param retracted       snapshots that covered the period and were retracted
      * @param note            when a retracted snapshot would have decided the figure, a sentence saying so; else null
@@ -48,7 +74,7 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
      */
     public record Network(String networkId, String status, LocalDate snapshotDate, long runId, long guests, Long guestsReported,
                           Long previousGuests, long newGuests, long returningGuests, long goneGuests,
-                          List<Guest> guestList, List<PeriodCount> history, List<Retracted> retracted, String note,
+                          List<Guest> guestList, List<Guest> departed, List<PeriodCount> history, List<Retracted> retracted, String note,
                           String reconcileWarning) {
     }
 
@@ -60,8 +86,12 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
     public record Guest(String username, String usernameHash, String change) {
     }
 
-    /** Guests of one period; {@code guests} is null when no run had captured that period. */
-    public record PeriodCount(String billingPeriod, Long guests) {
+    /**
+     * Guests of one period; {@code guests} is null when no run had captured that period (no data,
+     * not zero). {@code isFinal}: the deciding snapshot was taken after that period's grace days,
+     * so its figure will not change.
+     */
+    public record PeriodCount(String billingPeriod, Long guests, boolean isFinal) {
     }
 
     /** The first snapshot date at which a run makes {@code period} final. */
@@ -79,7 +109,7 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
         for (String network : networks(c, period, networkId)) {
             networks.add(network(c, network, period, finalFrom));
         }
-        return new GuestBillingReport(period.toString(), graceDays, finalFrom, networks);
+        return new GuestBillingReport(period.toString(), graceDays, finalFrom, networks, Totals.of(networks));
     }
 
     private static List<String> networks(Connection c, YearMonth period, String networkId) throws SQLException {
@@ -132,14 +162,16 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
             returning += back ? 1 : 0;
             list.add(new Guest(g.username(), g.usernameHash(), back ? "returning" : "new"));
         }
-        long gone = 0;
+        List<Guest> departed = new ArrayList<>();
         for (Guest g : previous) {
             if (!currentHashes.contains(g.usernameHash())) {
-                gone++;
-                list.add(new Guest(g.username(), g.usernameHash(), "gone"));
+                departed.add(new Guest(g.username(), g.usernameHash(), "gone"));
             }
         }
-        List<PeriodCount> history = history(c, network, runId, snapshot, period);
+        list.sort(BY_USERNAME);
+        departed.sort(BY_USERNAME);
+        int graceDays = (int) java.time.temporal.ChronoUnit.DAYS.between(period.plusMonths(1).atDay(1), finalFrom);
+        List<PeriodCount> history = history(c, network, runId, snapshot, period, graceDays);
         Long previousGuests = history.get(history.size() - 2).guests();
         boolean isFinal = !snapshot.isBefore(finalFrom);
         List<Retracted> retracted = retracted(c, network, period);
@@ -151,8 +183,13 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
                         + r.retractedAt() + " (" + r.reason() + "); the figure is now as of the snapshot of " + snapshot + ".")
                 .reduce((a, b) -> b).orElse(null);
         return new Network(network, isFinal ? FINAL : PROVISIONAL, snapshot, runId, current.size(), reported,
-                previousGuests, current.size() - returning, returning, gone, list, history, retracted, note, reconcileWarning);
+                previousGuests, current.size() - returning, returning, departed.size(), list, departed, history, retracted, note, reconcileWarning);
     }
+
+    /** By username (guests whose username is unresolved last), then username hash. */
+    static final java.util.Comparator<Guest> BY_USERNAME = java.util.Comparator
+            .comparing(Guest::username, java.util.Comparator.nullsLast(java.util.Comparator.<String>naturalOrder()))
+            .thenComparing(Guest::usernameHash);
 
     /** The retracted snapshots of the network that covered the period, oldest first. */
     private static List<Retracted> retracted(Connection c, String network, YearMonth period) throws SQLException {
@@ -179,8 +216,8 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
     }
 
     /** Guest counts of the twelve periods up to {@code period} as of the run; null for a period no run had captured by then. */
-    private static List<PeriodCount> history(Connection c, String network, long runId, LocalDate snapshot, YearMonth period)
-            throws SQLException {
+    private static List<PeriodCount> history(Connection c, String network, long runId, LocalDate snapshot, YearMonth period,
+                                             int graceDays) throws SQLException {
         YearMonth first = period.minusMonths(11);
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT gc.billing_period,
@@ -202,7 +239,7 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
             }
             List<PeriodCount> out = new ArrayList<>(12);
             for (YearMonth p = first; !p.isAfter(period); p = p.plusMonths(1)) {
-                out.add(new PeriodCount(p.toString(), counts.get(p.toString())));
+                out.add(new PeriodCount(p.toString(), counts.get(p.toString()), !snapshot.isBefore(finalFrom(p, graceDays))));
             }
             return out;
         }

@@ -32,7 +32,10 @@ final class Html {
             svg.chart text { font: 11px system-ui, sans-serif; fill: #4a5568; }
             svg.chart .bar { fill: #2b6cb0; }
             svg.chart .bar.current { fill: #dd6b20; }
-            svg.chart .nodata { fill: #a0aec0; }
+            svg.chart .bar.provisional { fill-opacity: .45; stroke-dasharray: 4 3; stroke-width: 1.5; stroke: #2b6cb0; }
+            svg.chart .bar.current.provisional { stroke: #dd6b20; }
+            svg.chart .nodata { fill: none; stroke: #718096; stroke-width: 1; stroke-dasharray: 3 3; }
+            svg.chart text.nodata-label { fill: #718096; font-style: italic; }
             svg.chart .axis { stroke: #a0aec0; stroke-width: 1; }
             @media print {
               body { margin: 0; max-width: none; font-size: 11px; }
@@ -121,44 +124,79 @@ final class Html {
      * A bar chart of counts per label, the last bar highlighted; a null count is drawn as a grey
      * "no data" marker rather than as zero.
      */
-    Html barChart(String title, List<String> labels, List<Long> counts) {
-        int w = 760, h = 260, left = 48, right = 12, top = 24, bottom = 40;
+    /**
+     * A bar chart of counts per label; the last bar is the current one. A null count is a period
+     * no snapshot captured: an outlined "no data" mark, never a bar of zero. A bar whose figure is
+     * not final yet ({@code finals} false) is drawn lighter with a dashed outline. A legend says so.
+     */
+    Html barChart(String title, List<String> labels, List<Long> counts, List<Boolean> finals) {
+        int w = 760, h = 290, left = 48, right = 12, top = 24, bottom = 70;
         int n = labels.size();
         long max = counts.stream().filter(v -> v != null).mapToLong(Long::longValue).max().orElse(0);
         long scale = niceCeiling(Math.max(max, 1));
         double slot = (double) (w - left - right) / n;
         double barW = slot * 0.7;
         int plotH = h - top - bottom;
+        int base = top + plotH;
         b.append("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 ").append(w).append(' ').append(h)
                 .append("\" width=\"").append(w).append("\" height=\"").append(h).append("\">\n<title>").append(esc(title)).append("</title>\n");
         for (int i = 0; i <= 4; i++) {
-            double y = top + plotH - plotH * i / 4.0;
+            double y = base - plotH * i / 4.0;
             b.append(String.format(java.util.Locale.ROOT, "<line class=\"axis\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" opacity=\"%s\"/>\n",
                     left, y, w - right, y, i == 0 ? "1" : "0.35"));
             b.append(String.format(java.util.Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%d</text>\n", left - 6, y + 4,
                     scale * i / 4));
         }
+        boolean anyMissing = false;
+        boolean anyProvisional = false;
         for (int i = 0; i < n; i++) {
             double x = left + slot * i + (slot - barW) / 2;
             Long v = counts.get(i);
             String label = esc(labels.get(i));
             if (v == null) {
+                anyMissing = true;
+                double mh = plotH * 0.35;
                 b.append(String.format(java.util.Locale.ROOT,
-                        "<rect class=\"nodata\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"2\"><title>%s: no data</title></rect>\n",
-                        x, top + plotH - 2, barW, label));
+                        "<rect class=\"nodata\" data-period=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s: no data "
+                                + "(no snapshot captured this period)</title></rect>\n", label, x, base - mh, barW, mh, label));
+                b.append(String.format(java.util.Locale.ROOT,
+                        "<text class=\"nodata-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">no data</text>\n",
+                        x + barW / 2, base - mh - 4));
             } else {
+                boolean isFinal = finals.get(i);
+                anyProvisional |= !isFinal;
                 double bh = plotH * (double) v / scale;
                 b.append(String.format(java.util.Locale.ROOT,
-                        "<rect class=\"bar%s\" data-period=\"%s\" data-guests=\"%d\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>%s: %d</title></rect>\n",
-                        i == n - 1 ? " current" : "", label, v, x, top + plotH - bh, barW, bh, label, v));
+                        "<rect class=\"bar%s%s\" data-period=\"%s\" data-guests=\"%d\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
+                                + "<title>%s: %d (%s)</title></rect>\n",
+                        i == n - 1 ? " current" : "", isFinal ? "" : " provisional", label, v, x, base - bh, barW, bh, label, v,
+                        isFinal ? "final" : "provisional"));
                 b.append(String.format(java.util.Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>\n",
-                        x + barW / 2, top + plotH - bh - 4, v));
+                        x + barW / 2, base - bh - 4, v));
             }
             b.append(String.format(java.util.Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-                    x + barW / 2, h - bottom + 16, label));
+                    x + barW / 2, base + 16, label));
+        }
+        // the legend, under the period labels
+        double lx = left;
+        double ly = h - 22;
+        lx = legend(lx, ly, "bar", "final");
+        if (anyProvisional) {
+            lx = legend(lx, ly, "bar provisional", "provisional (may still change)");
+        }
+        lx = legend(lx, ly, "bar current", "this period");
+        if (anyMissing) {
+            legend(lx, ly, "nodata", "no data: no snapshot captured the period");
         }
         b.append("</svg>\n");
         return this;
+    }
+
+    private double legend(double x, double y, String cls, String text) {
+        b.append(String.format(java.util.Locale.ROOT,
+                "<g class=\"legend\"><rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"10\"/>"
+                        + "<text x=\"%.1f\" y=\"%.1f\">%s</text></g>\n", cls, x, y - 9, x + 19, y, esc(text)));
+        return x + 19 + text.length() * 6.2 + 18;
     }
 
     /** The smallest of 1, 2, 4, 6 or 8 times a power of ten that is at least {@code v} and splits into four whole ticks. */

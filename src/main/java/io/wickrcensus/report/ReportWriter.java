@@ -9,8 +9,11 @@ import java.util.Map;
 
 /**
  * Writes the reports as CSV (one table per report, a {@code record} column telling the kinds of
- * row apart), JSON (the report as one document) or a self-contained HTML page. CSV and JSON hold
- * nothing that depends on when they were written, so the same figures give the same bytes.
+ * row apart), JSON (the report as one document) or a self-contained HTML page. The CSV holds
+ * nothing that depends on when it was written, so the same figures give the same bytes; the JSON
+ * and HTML carry their {@link Provenance}: when and by which version they were made, from which
+ * runs, and the SHA-256 of the CSV of the same figures, by which anyone can check that a final
+ * period's figures are the ones signed before.
  */
 public final class ReportWriter {
 
@@ -19,28 +22,89 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
+    /**
+     * Where a report's figures come from.
+     *
+     * @param generatedAt  when the report was made, UTC
+     * @param version      the software's version
+     * @param networkIds   the networks it covers
+     * @param decidingRuns per network, the run whose snapshot its figures are as of
+     * @param csvSha256    the SHA-256 (hex) of the report's CSV, which holds the same figures
+     */
+    public record Provenance(String generatedAt, String version, List<String> networkIds, List<DecidingRun> decidingRuns,
+                             String csvSha256) {
+    }
+
+    public record DecidingRun(String networkId, long runId, java.time.LocalDate snapshotDate) {
+    }
+
     public static void write(GuestBillingReport r, ReportFormat format, Writer out) throws IOException {
         switch (format) {
-            case JSON -> json(r, out);
+            case JSON -> json(r, provenance(r), out);
             case CSV -> guestBillingCsv(r, out);
-            case HTML -> out.write(guestBillingHtml(r));
+            case HTML -> out.write(guestBillingHtml(r, provenance(r)));
         }
         out.flush();
     }
 
     public static void write(AuditReport r, ReportFormat format, Writer out) throws IOException {
         switch (format) {
-            case JSON -> json(r, out);
+            case JSON -> json(r, provenance(r), out);
             case CSV -> auditCsv(r, out);
-            case HTML -> out.write(auditHtml(r));
+            case HTML -> out.write(auditHtml(r, provenance(r)));
         }
         out.flush();
     }
 
-    private static void json(Object report, Writer out) throws IOException {
+    static Provenance provenance(GuestBillingReport r) throws IOException {
+        java.io.StringWriter csv = new java.io.StringWriter();
+        guestBillingCsv(r, csv);
+        return provenance(r.networks().stream().map(n -> new DecidingRun(n.networkId(), n.runId(), n.snapshotDate())).toList(),
+                csv.toString());
+    }
+
+    static Provenance provenance(AuditReport r) throws IOException {
+        java.io.StringWriter csv = new java.io.StringWriter();
+        auditCsv(r, csv);
+        return provenance(List.of(new DecidingRun(r.networkId(), r.runId(), r.snapshotDate())), csv.toString());
+    }
+
+    private static Provenance provenance(List<DecidingRun> runs, String csv) {
+        return new Provenance(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
+                io.wickrcensus.support.Version.current(), runs.stream().map(DecidingRun::networkId).toList(), runs, sha256(csv));
+    }
+
+    /** The SHA-256 of {@code csv}'s UTF-8 bytes, in hex: what {@code sha256sum} prints for the CSV file. */
+    static String sha256(String csv) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void json(Object report, Provenance provenance, Writer out) throws IOException {
+        tools.jackson.databind.node.ObjectNode tree = JSON.valueToTree(report);
+        tree.set("provenance", JSON.valueToTree(provenance));
         // as a string: the mapper would close the caller's writer
-        out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(tree));
         out.write('\n');
+    }
+
+    /** The report's provenance at the end of its page. */
+    private static void provenanceHtml(Html h, Provenance p) {
+        h.el("h2", null, "Provenance");
+        List<String[]> facts = new ArrayList<>();
+        facts.add(new String[] {"Generated at (UTC)", p.generatedAt()});
+        facts.add(new String[] {"Software", "wickr-census " + p.version()});
+        for (DecidingRun d : p.decidingRuns()) {
+            facts.add(new String[] {"Network " + d.networkId(), "run " + d.runId() + ", snapshot of " + d.snapshotDate()});
+        }
+        facts.add(new String[] {"SHA-256 of the CSV", p.csvSha256()});
+        h.facts(facts);
+        h.el("p", "meta", "The CSV of this report (--format csv) holds the same figures; sha256sum of that file gives the hash "
+                + "above. A final period's CSV stays byte-identical, so its hash is the one signed before.");
     }
 
     // ---- guest billing
@@ -58,6 +122,10 @@ public final class ReportWriter {
                 csv.row("guest", n.networkId(), r.billingPeriod(), n.status(), n.snapshotDate(), null, null, null, null, null, null,
                         g.usernameHash(), g.username(), g.change());
             }
+            for (GuestBillingReport.Guest g : n.departed()) {
+                csv.row("departed_guest", n.networkId(), r.billingPeriod(), n.status(), n.snapshotDate(), null, null, null, null, null,
+                        null, g.usernameHash(), g.username(), g.change());
+            }
             if (n.reconcileWarning() != null) {
                 csv.row("reconcile_warning", n.networkId(), r.billingPeriod(), n.status(), n.snapshotDate(), null, null, null, null,
                         null, null, null, null, null);
@@ -67,9 +135,14 @@ public final class ReportWriter {
                         null, null, null, null, null);
             }
         }
+        GuestBillingReport.Totals t = r.totals();
+        if (t != null) {
+            csv.row("total", null, r.billingPeriod(), t.status(), null, t.guests(), t.guestsReported(), t.previousGuests(), t.newGuests(),
+                    t.returningGuests(), t.goneGuests(), null, null, null);
+        }
     }
 
-    private static String guestBillingHtml(GuestBillingReport r) {
+    private static String guestBillingHtml(GuestBillingReport r, Provenance provenance) {
         Html h = new Html("Guest billing " + r.billingPeriod());
         h.el("h1", null, "Guest billing, " + r.billingPeriod());
         h.el("p", "meta", "A period is final once a snapshot taken on or after " + r.finalFrom() + " (" + r.graceDays()
@@ -104,76 +177,107 @@ public final class ReportWriter {
             h.el("h3", null, "Guest users per billing period");
             h.barChart("Guest users per billing period, network " + n.networkId(),
                     n.history().stream().map(GuestBillingReport.PeriodCount::billingPeriod).toList(),
-                    n.history().stream().map(GuestBillingReport.PeriodCount::guests).toList());
-            h.el("h3", null, "Guest users");
-            List<List<Object>> rows = new ArrayList<>();
-            for (GuestBillingReport.Guest g : n.guestList()) {
-                rows.add(List.of(nz(g.username()), g.usernameHash(), g.change()));
-            }
-            h.table("guests", List.of("Username", "Username hash", "Change"), rows);
+                    n.history().stream().map(GuestBillingReport.PeriodCount::guests).toList(),
+                    n.history().stream().map(GuestBillingReport.PeriodCount::isFinal).toList());
+            h.el("h3", null, "Billable guest users (" + fmt(n.guestList().size()) + ")");
+            h.table("guests", List.of("Username", "Username hash", "Change"), n.guestList().stream()
+                    .map(g -> List.<Object>of(nz(g.username()), g.usernameHash(), g.change())).toList());
+            h.el("h3", null, "Departed: guests of the previous period who are not guests of this one (" + fmt(n.departed().size())
+                    + "; not billed)");
+            h.table("departed", List.of("Username", "Username hash"), n.departed().stream()
+                    .map(g -> List.<Object>of(nz(g.username()), g.usernameHash())).toList());
             h.raw("</section>\n");
         }
+        GuestBillingReport.Totals t = r.totals();
+        if (t != null) {
+            h.el("h2", null, "All " + t.networks() + " networks");
+            h.table("totals", List.of("Period", "Status", "Distinct guest users", "Reported by the service", "Previous period", "New",
+                    "Returning", "Gone"), List.of(List.<Object>of(r.billingPeriod(), t.status(), fmt(t.guests()),
+                    t.guestsReported() == null ? "–" : fmt(t.guestsReported()),
+                    t.previousGuests() == null ? "not captured" : fmt(t.previousGuests()), fmt(t.newGuests()), fmt(t.returningGuests()),
+                    fmt(t.goneGuests()))));
+        }
+        provenanceHtml(h, provenance);
         return h.end();
     }
 
     // ---- audit
 
     static final List<String> AUDIT_CSV_HEADER = List.of("record", "network_id", "snapshot_date", "key", "kind", "username",
-            "detail", "count");
+            "before", "after", "detail", "count");
 
     private static void auditCsv(AuditReport r, Writer out) throws IOException {
         Csv csv = new Csv(out).row(AUDIT_CSV_HEADER.toArray());
         String net = r.networkId();
         for (Map.Entry<String, Long> e : summaryFacts(r.summary()).entrySet()) {
-            csv.row("summary", net, r.snapshotDate(), null, e.getKey(), null, null, e.getValue());
+            csv.row("summary", net, r.snapshotDate(), null, e.getKey(), null, null, null, null, e.getValue());
+        }
+        if (r.sinceSummary() != null) {
+            Map<String, Long> before = summaryFacts(r.sinceSummary());
+            for (Map.Entry<String, Long> e : before.entrySet()) {
+                csv.row("summary_since", net, r.sinceSnapshotDate(), null, e.getKey(), null, null, null, null, e.getValue());
+            }
+            for (Map.Entry<String, Long> e : summaryFacts(r.summary()).entrySet()) {
+                csv.row("net_change", net, r.snapshotDate(), null, e.getKey(), null, null, null, r.sinceSnapshotDate(),
+                        e.getValue() - before.get(e.getKey()));
+            }
         }
         for (Map.Entry<String, Long> e : r.changeCounts().entrySet()) {
-            csv.row("change_count", net, r.snapshotDate(), null, e.getKey(), null, r.sinceSnapshotDate(), e.getValue());
+            csv.row("event_count", net, r.snapshotDate(), null, e.getKey(), null, null, null, r.sinceSnapshotDate(), e.getValue());
         }
         for (AuditReport.Change c : r.changes()) {
-            csv.row("change", net, r.snapshotDate(), c.userId(), c.change(), c.username(), r.sinceSnapshotDate(), null);
+            csv.row("event", net, c.snapshotDate(), c.userId(), c.change(), c.username(), c.before(), c.after(), null, null);
         }
         for (AuditReport.UnresolvedUname u : r.unresolvedUnames()) {
-            csv.row("unresolved_uname", net, null, u.uname(), u.field(), null, u.reason(), null);
+            csv.row("unresolved_uname", net, r.snapshotDate(), u.uname(), u.field(), null, null, null, u.reason(), null);
         }
         for (Map.Entry<String, Long> e : r.reinvitationCounts().entrySet()) {
-            csv.row("reinvitation_count", net, r.snapshotDate(), null, e.getKey(), null, null, e.getValue());
+            csv.row("reinvitation_count", net, r.snapshotDate(), null, e.getKey(), null, null, null, null, e.getValue());
         }
         for (AuditReport.Reinvitation x : r.reinvitations()) {
-            csv.row("reinvitation", net, x.snapshotDate(), x.userId(), x.outcome(), null, detail(x), null);
+            csv.row("reinvitation", net, r.snapshotDate(), x.userId(), x.dryRun() ? "DRY_RUN" : x.outcome(), null, null, null,
+                    reinvitationDetail(x), x.sent());
         }
         for (AuditReport.ReconcileWarning x : r.reconcileWarnings()) {
-            csv.row("reconcile_warning", net, x.snapshotDate(), null, "warned", null, x.detail(), null);
+            csv.row("reconcile_warning", net, x.snapshotDate(), null, "warned", null, null, null, x.detail(), null);
         }
         for (AuditReport.Retraction x : r.retractions()) {
-            csv.row("retraction", net, x.snapshotDate(), x.retractedAt(), "retracted", x.retractedBy(), x.reason(), null);
+            csv.row("retraction", net, x.snapshotDate(), x.retractedAt(), "retracted", x.retractedBy(), null, null, x.reason(), null);
         }
     }
 
-    private static String auditHtml(AuditReport r) {
+    private static String auditHtml(AuditReport r, Provenance provenance) {
         Html h = new Html("Audit of network " + r.networkId() + " as of " + r.asOf());
         h.el("h1", null, "Audit of network " + r.networkId());
-        h.el("p", "meta", "Roster as of the snapshot of " + r.snapshotDate() + " (asked for " + r.asOf() + "); changes "
-                + (r.sinceSnapshotDate() == null ? "since the first snapshot (everyone joined)" : "since the snapshot of " + r.sinceSnapshotDate()) + ".");
+        h.el("p", "meta", "Roster as of the snapshot of " + r.snapshotDate() + " (asked for " + r.asOf() + "); every change "
+                + (r.sinceSnapshotDate() == null ? "since the first snapshot (which observed everyone joining)"
+                        : "observed by the snapshots after that of " + r.sinceSnapshotDate()) + ", each on the snapshot that first saw it.");
         h.el("h2", null, "Roster");
-        List<String[]> facts = new ArrayList<>();
-        summaryFacts(r.summary()).forEach((k, v) -> facts.add(new String[] {label(k), fmt(v)}));
-        h.facts(facts);
+        Map<String, Long> now = summaryFacts(r.summary());
+        Map<String, Long> before = r.sinceSummary() == null ? null : summaryFacts(r.sinceSummary());
+        List<List<Object>> roster = new ArrayList<>();
+        now.forEach((k, v) -> roster.add(before == null ? List.of(label(k), fmt(v))
+                : List.of(label(k), fmt(before.get(k)), fmt(v), signed(v - before.get(k)))));
+        h.table("roster", before == null ? List.of("", String.valueOf(r.snapshotDate()))
+                : List.of("", String.valueOf(r.sinceSnapshotDate()), String.valueOf(r.snapshotDate()), "Net change"), roster);
         h.el("h2", null, "Changes");
         List<String[]> counts = new ArrayList<>();
         r.changeCounts().forEach((k, v) -> counts.add(new String[] {label(k), fmt(v)}));
         h.facts(counts);
-        h.table("changes", List.of("User id", "Change", "Username"),
-                r.changes().stream().map(c -> List.<Object>of(c.userId(), label(c.change()), nz(c.username()))).toList());
-        h.el("h2", null, "Unresolved unames (latest snapshot)");
+        h.table("changes", List.of("Snapshot", "User id", "Username", "Change", "Before", "After"),
+                r.changes().stream().map(c -> List.<Object>of(c.snapshotDate(), c.userId(), nz(c.username()), label(c.change()),
+                        nz(c.before()), nz(c.after()))).toList());
+        h.el("h2", null, "Unresolved unames (as of the snapshot of " + r.snapshotDate() + ")");
         h.table("unresolved", List.of("Uname", "Field", "Last failure"),
                 r.unresolvedUnames().stream().map(u -> List.<Object>of(u.uname(), u.field(), nz(u.reason()))).toList());
         h.el("h2", null, "Re-invitations");
         List<String[]> outcomes = new ArrayList<>();
-        r.reinvitationCounts().forEach((k, v) -> outcomes.add(new String[] {k.toLowerCase(java.util.Locale.ROOT).replace('_', ' '), fmt(v)}));
+        r.reinvitationCounts().forEach((k, v) -> outcomes.add(new String[] {k.toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                + " (users, last outcome)", fmt(v)}));
         h.facts(outcomes);
-        h.table("reinvitations", List.of("Snapshot", "User id", "Outcome", "Detail"),
-                r.reinvitations().stream().map(x -> List.<Object>of(x.snapshotDate(), x.userId(), x.outcome(), nz(detail(x)))).toList());
+        h.table("reinvitations", List.of("User id", "Sent", "Snapshots", "Last outcome", "Detail"),
+                r.reinvitations().stream().map(x -> List.<Object>of(x.userId(), x.sent(), x.dates(),
+                        x.dryRun() ? "dry run (nothing sent)" : x.outcome(), nz(reinvitationDetail(x)))).toList());
         h.el("h2", null, "Snapshots published although their counts did not reconcile");
         h.table("reconcile-warnings", List.of("Snapshot", "How the counts differed"),
                 r.reconcileWarnings().stream().map(x -> List.<Object>of(x.snapshotDate(), nz(x.detail()))).toList());
@@ -181,6 +285,7 @@ public final class ReportWriter {
         h.table("retractions", List.of("Snapshot", "Retracted at", "By", "Reason"),
                 r.retractions().stream().map(x -> List.<Object>of(x.snapshotDate(), x.retractedAt(), nz(x.retractedBy()), nz(x.reason())))
                         .toList());
+        provenanceHtml(h, provenance);
         return h.end();
     }
 
@@ -196,11 +301,15 @@ public final class ReportWriter {
         return m;
     }
 
-    private static String detail(AuditReport.Reinvitation x) {
-        if (x.field() == null && x.reason() == null) {
-            return null;
-        }
-        return (x.field() == null ? "" : x.field() + ": ") + (x.reason() == null ? "" : x.reason());
+    /** The snapshot dates, and the last failure's field and reason. */
+    private static String reinvitationDetail(AuditReport.Reinvitation x) {
+        String why = x.field() == null && x.reason() == null ? ""
+                : "; " + (x.field() == null ? "" : x.field() + ": ") + (x.reason() == null ? "" : x.reason());
+        return x.dates() + why;
+    }
+
+    private static String signed(long v) {
+        return (v > 0 ? "+" : "") + fmt(v);
     }
 
     private static String label(String key) {

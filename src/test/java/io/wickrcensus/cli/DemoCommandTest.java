@@ -20,7 +20,11 @@ class DemoCommandTest {
     @Test
     void theDemoSnapshotsThreeNightsFromACleanDirectory(@TempDir Path dir) throws Exception {
         Path demo = dir.resolve("census-demo");
-        assertThat(Main.execute("demo", "--dir", demo.toString(), "--users", "800", "--guests", "40")).isEqualTo(ExitCodes.OK);
+        // three nights across a month's end (the last month's final day, the 1st, the 2nd): the
+        // first two nights of a month must not cover the new month's period before its night
+        java.time.LocalDate today = java.time.YearMonth.now(java.time.ZoneOffset.UTC).minusMonths(1).atDay(2);
+        assertThat(Main.execute("demo", "--dir", demo.toString(), "--users", "800", "--guests", "40", "--as-of", today.toString()))
+                .isEqualTo(ExitCodes.OK);
         List<String> nights = new ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); ResultSet rs = c.createStatement().executeQuery(
                 "SELECT snapshot_date::VARCHAR, count(*) FROM read_parquet('" + demo.resolve("parquet")
@@ -32,7 +36,6 @@ class DemoCommandTest {
         }
         assertThat(nights).hasSize(3);
         assertThat(Files.exists(demo.resolve("postgres").resolve("PG_VERSION"))).isTrue();
-        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
         java.time.YearMonth month = java.time.YearMonth.from(today);
         Path reports = demo.resolve("reports");
         for (String ext : List.of("csv", "json", "html")) {
@@ -46,8 +49,24 @@ class DemoCommandTest {
         // the current month cannot be final yet; the first night captured a year of periods for the chart
         assertThat(Files.readString(reports.resolve("guest-billing-" + month + ".csv"))).contains("," + month + ",provisional,");
         assertThat(Files.readString(reports.resolve("guest-billing-" + month + ".html"))).contains("data-period=\"" + month.minusMonths(11) + "\"");
-        // a second demo finds every night already snapshotted
-        assertThat(Main.execute("demo", "--dir", demo.toString(), "--users", "800", "--guests", "40")).isEqualTo(ExitCodes.OK);
+        // each night's reports, as run --reports-dir writes them, and their index, newest first
+        String index = Files.readString(reports.resolve("index.html"));
+        try (var dirs = Files.list(reports)) {
+            String network = dirs.filter(Files::isDirectory).findFirst().orElseThrow().getFileName().toString();
+            for (String night : nights) {
+                assertThat(reports.resolve(network).resolve("audit-" + night + ".csv")).isNotEmptyFile();
+                assertThat(index).contains("href=\"" + network + "/audit-" + night + ".html\"");
+            }
+            assertThat(reports.resolve(network).resolve("guest-billing-" + month.minusMonths(11) + ".json")).as("the backfill night")
+                    .isNotEmptyFile();
+            assertThat(index.indexOf("audit-" + nights.get(2))).as("newest first").isLessThan(index.indexOf("audit-" + nights.get(0)));
+            String csv = Files.readString(reports.resolve(network).resolve("guest-billing-" + month.minusMonths(1) + ".csv"));
+            // a second demo finds every night already snapshotted, and writes the reports again: the CSVs byte for byte
+            assertThat(Main.execute("demo", "--dir", demo.toString(), "--users", "800", "--guests", "40", "--as-of", today.toString()))
+                    .isEqualTo(ExitCodes.OK);
+            assertThat(Files.readString(reports.resolve(network).resolve("guest-billing-" + month.minusMonths(1) + ".csv")))
+                    .isEqualTo(csv);
+        }
 
         // after the demo, `db` starts its database again for psql, as the demo says
         Process db = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",

@@ -48,12 +48,6 @@ class RunCommandTest {
     }
 
     @Test
-    void noNetworkId() {
-        assertThat(run("run", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
-        assertThat(err).contains("--network-id");
-    }
-
-    @Test
     void aMalformedDate() {
         assertThat(run("run", "--network-id", "net00001", "--as-of", "2026-13-01", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
         assertThat(err.strip()).isEqualTo("wickr-census: --as-of: '2026-13-01' is not a date in the form YYYY-MM-DD");
@@ -120,11 +114,30 @@ class RunCommandTest {
     }
 
     @Test
-    void anS3OutputDirIsRefusedInsteadOfBecomingADirectoryNamedS3() {
-        assertThat(run("run", "--network-id", "net00001", "--endpoint", endpoint, "--output-dir", "s3://bucket/prefix"))
+    void anOutputUrlThatIsNotS3OrABucketNameThatIsNotOneIsRefusedInOneLine() {
+        assertThat(run("run", "--network-id", "net00001", "--endpoint", endpoint, "--output-dir", "https://bucket/prefix"))
                 .isEqualTo(ExitCodes.BAD_CONFIGURATION);
-        assertThat(err).contains("is a URL").contains("S3 output is not supported yet").hasLineCount(1);
-        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("s3:"))).isFalse();
+        assertThat(err).contains("is a URL").contains("s3://BUCKET/PREFIX").hasLineCount(1);
+        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("https:"))).isFalse();
+        assertThat(run("run", "--network-id", "net00001", "--endpoint", endpoint, "--output-dir", "s3://Finance_Data/census"))
+                .isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(err).contains("'Finance_Data' is not an S3 bucket name").hasLineCount(1);
+    }
+
+    @Test
+    void networksComeFromTheEnvironmentAndAnIndexedJobShardsThem() {
+        List<String> eight = List.of("net00001", "net00002", "net00003", "net00004", "net00005", "net00006", "net00007", "net00008");
+        assertThat(RunCommand.networks(List.of(), java.util.Map.of("CENSUS_NETWORK_IDS", String.join(" ", eight)))).isEqualTo(eight);
+        assertThat(RunCommand.networks(List.of("net00009"), java.util.Map.of("CENSUS_NETWORK_IDS", "net00001,net00002")))
+                .as("the options win").containsExactly("net00009");
+        var shard = java.util.Map.of("CENSUS_NETWORK_IDS", String.join(", ", eight), "CENSUS_SHARDS", "3", "JOB_COMPLETION_INDEX", "1");
+        assertThat(RunCommand.networks(List.of(), shard)).containsExactly("net00002", "net00005", "net00008");
+        assertThat(RunCommand.networks(List.of("net00001"), java.util.Map.of("CENSUS_SHARDS", "2", "JOB_COMPLETION_INDEX", "1")))
+                .as("a shard past the list").isEmpty();
+        assertThat(run("run", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(err).contains("give --network-id (repeatable) or CENSUS_NETWORK_IDS").hasLineCount(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunCommand.networks(List.of("net00001"), java.util.Map.of("CENSUS_SHARDS", "2")))
+                .hasMessageContaining("JOB_COMPLETION_INDEX is not");
     }
 
     @Test

@@ -99,6 +99,66 @@ class SyntheticNetworkTest {
     }
 
     @Test
+    void withGuestVariationTheCountsVaryByTheSeedAndSomeGuestsReturnAfterAGap() {
+        List<YearMonth> year = new ArrayList<>();
+        for (int m = 0; m < 12; m++) {
+            year.add(YearMonth.of(2025, 12).plusMonths(m));
+        }
+        SyntheticNetwork n = new SyntheticNetwork(42, "12345678", 100, 1000, year, 0.01, 0, true);
+        List<Integer> counts = new ArrayList<>();
+        List<Set<String>> guests = new ArrayList<>();
+        for (int p = 0; p < year.size(); p++) {
+            int count = n.guestCount(p, 0);
+            counts.add(count);
+            Set<String> hashes = new HashSet<>();
+            for (int k = 0; k < count; k++) {
+                hashes.add(n.guest(p, k).usernameHash());
+            }
+            assertThat(hashes).as("distinct guests of period " + p).hasSize(count);
+            guests.add(hashes);
+        }
+        assertThat(counts.get(11)).as("the latest period: --guests, and its returners").isBetween(1000, 1100);
+        assertThat(counts.stream().distinct().count()).as("counts vary").isGreaterThan(6);
+        int min = counts.stream().mapToInt(Integer::intValue).min().orElseThrow();
+        assertThat(min).as("a quiet month").isLessThan(counts.get(11) * 6 / 10);
+        int gapReturns = 0;
+        for (int p = 2; p < year.size(); p++) {
+            for (String g : guests.get(p)) {
+                gapReturns += guests.get(p - 2).contains(g) && !guests.get(p - 1).contains(g) ? 1 : 0;
+            }
+        }
+        assertThat(gapReturns).as("guests back after a period away").isGreaterThan(100);
+        SyntheticNetwork other = new SyntheticNetwork(43, "12345678", 100, 1000, year, 0.01, 0, true);
+        List<Integer> otherCounts = new ArrayList<>();
+        for (int p = 0; p < year.size(); p++) {
+            otherCounts.add(other.guestCount(p, 0));
+        }
+        assertThat(otherCounts).as("another seed, other counts").isNotEqualTo(counts);
+        SyntheticNetwork flat = network(42, 100);
+        assertThat(flat.guestCount(0, 0)).as("without variation, every period holds --guests").isEqualTo(flat.guestCount(2, 0)).isEqualTo(500);
+    }
+
+    @Test
+    void theCountsKindOfEveryUserIsWhatTheUserItselfSays() {
+        SyntheticNetwork n = new SyntheticNetwork(42, "12345678", 3000, 10, PERIODS, 0.2, 0);
+        for (int d : new int[] {0, 3, 9}) {
+            int absent = 0;
+            for (int i = 0; i < n.indexSpace(d) + 5; i++) {
+                EmulatedUser u = n.user(i, d);
+                int kind = n.kind(i, d);
+                if (u == null) {
+                    absent++;
+                    assertThat(kind).as("user %d on day %d", i, d).isEqualTo(SyntheticNetwork.ABSENT);
+                } else {
+                    assertThat(kind).as("user %d on day %d", i, d)
+                            .isEqualTo((u.isUser() ? SyntheticNetwork.PENDING_USER : SyntheticNetwork.PENDING_BOT) + (u.status() == 1 ? 0 : 1));
+                }
+            }
+            assertThat(absent).as("day %d has leavers and the indices past the end", d).isGreaterThan(d == 0 ? 4 : 100);
+        }
+    }
+
+    @Test
     void aDayOfChurnChangesAFewUsersAndLeavesTheRestAlone() {
         SyntheticNetwork n = network(42, 10_000);
         List<EmulatedUser> before = members(n, 0);

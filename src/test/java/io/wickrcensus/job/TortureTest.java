@@ -6,6 +6,7 @@ import io.wickrcensus.testing.JobHarness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wickrcensus.job.run.ExitCodes;
+import io.wickrcensus.testing.S3Proxy;
 import io.wickrcensus.testing.TestDatabases;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -77,10 +78,10 @@ class TortureTest {
     }
 
     /** Runs the command until it completes (at most {@code max} launches); returns the exit codes. */
-    static List<Integer> untilDone(String db, Map<String, String> env, Path log, int max) throws Exception {
+    static List<Integer> untilDone(String db, Map<String, String> env, Path log, int max, String... extraArgs) throws Exception {
         List<Integer> codes = new ArrayList<>();
         for (int i = 0; i < max; i++) {
-            int code = JobHarness.await(h.launchChild(db, env, AS_OF, null, log));
+            int code = JobHarness.await(h.launchChild(db, env, AS_OF, null, log, extraArgs));
             codes.add(code);
             if (code == ExitCodes.OK || code == ExitCodes.ALREADY_COMPLETE) {
                 break;
@@ -91,17 +92,38 @@ class TortureTest {
 
     @Test
     void sigkillAtRandomMomentsThenRelaunchGivesTheSameSnapshot() throws Exception {
-        int trials = Integer.getInteger("census.torture.trials", 3);
+        sigkillTrials("SIGKILL at random moments", Integer.getInteger("census.torture.trials", 3), db -> new Output(Map.of(),
+                new String[0], () -> childOutput(db)));
+    }
+
+    @Test
+    void sigkillWithTheDatasetsOnS3ThenRelaunchGivesTheSameSnapshot() throws Exception {
+        S3Proxy s3 = S3Proxy.get();
+        sigkillTrials("SIGKILL with S3 output", Integer.getInteger("census.torture.trials", 2), db -> {
+            String bucket = s3.newBucket();
+            return new Output(s3.env(), new String[] {"--output-dir", "s3://" + bucket + "/census"}, () -> {
+                assertThat(s3.openUploads(bucket, "")).as("multipart uploads left open").isEmpty();
+                return s3.download(bucket, "census", TestFiles.dir("torture-s3"));
+            });
+        });
+    }
+
+    /** Where a trial's child runs write their datasets, and how to read them back as a directory. */
+    record Output(Map<String, String> env, String[] args, java.util.concurrent.Callable<Path> readBack) {
+    }
+
+    private void sigkillTrials(String name, int trials, java.util.function.Function<String, Output> output) throws Exception {
         int killsPerTrial = Integer.getInteger("census.torture.kills", 4);
         int kills = 0;
         List<String> failures = new ArrayList<>();
         for (int t = 0; t < trials; t++) {
             String db = TestDatabases.newDatabase("torture_kill");
+            Output out = output.apply(db);
             Path log = TestFiles.log("torture-kill");
             List<Long> moments = new ArrayList<>();
             for (int k = 0; k < killsPerTrial; k++) {
                 long at = 200 + (long) (random.nextDouble() * runMillis);
-                Process p = h.launchChild(db, AS_OF, null, log);
+                Process p = h.launchChild(db, out.env(), AS_OF, null, log, out.args());
                 if (p.waitFor(at, TimeUnit.MILLISECONDS)) {
                     break; // it finished first
                 }
@@ -110,13 +132,13 @@ class TortureTest {
                 moments.add(at);
                 kills++;
             }
-            List<Integer> codes = untilDone(db, Map.of(), log, 4);
-            Map<String, String> got = digests(db, childOutput(db));
+            List<Integer> codes = untilDone(db, out.env(), log, 4, out.args());
+            Map<String, String> got = digests(db, out.readBack().call());
             if (!got.equals(expected) || codes.stream().noneMatch(c -> c == ExitCodes.OK || c == ExitCodes.ALREADY_COMPLETE)) {
                 failures.add("trial " + t + " killed at " + moments + " ms, relaunches " + codes + ": " + diff(got) + "\n" + Files.readString(log));
             }
         }
-        report.put("SIGKILL at random moments", trials + " trials, " + kills + " kills, " + failures.size() + " failures");
+        report.put(name, trials + " trials, " + kills + " kills, " + failures.size() + " failures");
         assertThat(failures).isEmpty();
         assertThat(kills).as("the moments fell inside runs").isPositive();
     }

@@ -94,11 +94,17 @@ class ParquetTest {
             assertThat(duck("SELECT column_type FROM (DESCRIBE SELECT * FROM " + glob(out, "unames") + ") WHERE column_name = 'last_resolved_at'"))
                     .containsExactly("TIMESTAMP WITH TIME ZONE");
 
-            // layout: hive partitions, a _SUCCESS marker in each, nothing left in staging
+            // layout: hive partitions, files named by the run that wrote them, a _SUCCESS manifest in each listing them
             List<Path> files = files(out);
-            assertThat(files).contains(Path.of("users", "network_id=" + h.network, "snapshot_date=2026-11-20", "_SUCCESS"),
-                    Path.of("users", "network_id=" + h.network, "snapshot_date=2026-11-20", "part-00000.zstd.parquet"),
-                    Path.of("guest_users", "network_id=" + h.network, "billing_period=2026-11", "_SUCCESS"));
+            Path users = Path.of("users", "network_id=" + h.network, "snapshot_date=2026-11-20");
+            assertThat(files).contains(users.resolve("_SUCCESS"), Path.of("guest_users", "network_id=" + h.network, "billing_period=2026-11", "_SUCCESS"));
+            List<String> parts = files.stream().filter(p -> p.startsWith(users) && !p.endsWith("_SUCCESS"))
+                    .map(p -> p.getFileName().toString()).toList();
+            assertThat(parts).hasSize(1).allMatch(n -> n.matches("part-00000-r1-[0-9a-f]{8}\\.zstd\\.parquet"));
+            String manifest = Files.readString(out.resolve(users).resolve("_SUCCESS"));
+            assertThat(manifest).contains("\"dataset\" : \"users\"", "\"run_id\" : 1", "\"written_by\" : \"export\"",
+                    "\"name\" : \"" + parts.get(0) + "\"", "\"rows\" : " + h.count("SELECT count(*) FROM census.roster_current"),
+                    "\"bytes\" : " + Files.size(out.resolve(users).resolve(parts.get(0))));
             assertThat(files).noneMatch(p -> p.startsWith(".staging")).noneMatch(p -> p.toString().endsWith(".crc"));
         }
     }
@@ -127,7 +133,7 @@ class ParquetTest {
     @Test
     void smallFilesSplitAPartitionAndReadersStillSeeEveryRow() throws Exception {
         try (JobHarness h = new JobHarness(30_000, 10)) {
-            h.parquet = new io.wickrcensus.parquet.ParquetSettings(true, h.outputDir,
+            h.parquet = new io.wickrcensus.parquet.ParquetSettings(true, h.outputDir, null,
                     org.apache.parquet.hadoop.metadata.CompressionCodecName.SNAPPY, 1L << 20, 1L << 20);
             assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
             Path part = h.outputDir.resolve("users").resolve("network_id=" + h.network).resolve("snapshot_date=2026-11-20");

@@ -100,8 +100,10 @@ class ReportTest {
         long onTheDay = h.count("SELECT guests FROM census.guest_counts WHERE billing_period = '2026-10' AND snapshot_date = '2026-11-04'");
         long later = h.count("SELECT guests FROM census.guest_counts WHERE billing_period = '2026-10' AND snapshot_date = '2026-11-05'");
         assertThat(later).as("the 11-05 run saw new guests of 2026-10").isGreaterThan(onTheDay);
-        assertThat(finalCsvLater.lines().filter(l -> l.startsWith("guest,")).count()).isEqualTo(
-                onTheDay + guestBilling(OCT, 3).networks().get(0).goneGuests());
+        assertThat(finalCsvLater.lines().filter(l -> l.startsWith("guest,")).count()).as("the billable guests: the headline")
+                .isEqualTo(onTheDay);
+        assertThat(finalCsvLater.lines().filter(l -> l.startsWith("departed_guest,")).count())
+                .isEqualTo(guestBilling(OCT, 3).networks().get(0).goneGuests());
         assertThat(finalCsvLater).endsWith("\r\n");
     }
 
@@ -141,7 +143,10 @@ class ReportTest {
             assertThat(n.goneGuests()).isEqualTo(h.count("SELECT count(*) FROM (" + cur + prev + "' EXCEPT " + cur + period + "') x"))
                     .isPositive();
             assertThat(n.previousGuests()).isEqualTo(n.returningGuests() + n.goneGuests());
-            assertThat(n.guestList()).hasSize((int) (n.guests() + n.goneGuests()));
+            assertThat(n.guestList()).as("the table lists the headline's guests").hasSize((int) n.guests())
+                    .allSatisfy(g -> assertThat(g.change()).isIn("new", "returning"))
+                    .isSortedAccordingTo(GuestBillingReport.BY_USERNAME);
+            assertThat(n.departed()).hasSize((int) n.goneGuests()).allSatisfy(g -> assertThat(g.change()).isEqualTo("gone"));
             assertThat(n.guestsReported()).isEqualTo(n.guests());
             assertThat(n.history()).hasSize(12);
             assertThat(n.history().get(11).guests()).isEqualTo(n.guests());
@@ -162,6 +167,30 @@ class ReportTest {
     }
 
     @Test
+    void jsonAndHtmlSayWhereTheirFiguresComeFromAndHashTheCsv() throws Exception {
+        GuestBillingReport r = guestBilling(OCT, 3);
+        StringWriter json = new StringWriter();
+        ReportWriter.write(r, ReportFormat.JSON, json);
+        JsonNode p = Json.MAPPER.readTree(json.toString()).get("provenance");
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        String csvHash = java.util.HexFormat.of().formatHex(sha.digest(finalCsvLater.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(p.get("csvSha256").asString()).as("the hash of the final period's CSV, the same night after night").isEqualTo(csvHash);
+        assertThat(p.get("networkIds").get(0).asString()).isEqualTo(h.network);
+        assertThat(p.get("decidingRuns").get(0).get("snapshotDate").asString()).isEqualTo("2026-11-04");
+        assertThat(p.get("decidingRuns").get(0).get("runId").asLong()).isEqualTo(r.networks().get(0).runId());
+        assertThat(java.time.Instant.parse(p.get("generatedAt").asString())).isCloseTo(java.time.Instant.now(),
+                org.assertj.core.api.Assertions.within(1, java.time.temporal.ChronoUnit.MINUTES));
+        assertThat(p.get("version").asString()).isNotBlank();
+        StringWriter html = new StringWriter();
+        ReportWriter.write(r, ReportFormat.HTML, html);
+        assertThat(html.toString()).contains("<h2>Provenance</h2>", csvHash, "run " + r.networks().get(0).runId() + ", snapshot of 2026-11-04");
+        StringWriter audit = new StringWriter();
+        ReportWriter.write(audit("2026-11-05", "2026-11-01"), ReportFormat.JSON, audit);
+        assertThat(Json.MAPPER.readTree(audit.toString()).get("provenance").get("decidingRuns").get(0).get("snapshotDate").asString())
+                .isEqualTo("2026-11-05");
+    }
+
+    @Test
     void auditFiguresEqualSqlOverTheViews() throws Exception {
         AuditReport r = audit("2026-11-05", "2026-11-01");
         assertThat(r.snapshotDate()).isEqualTo(LocalDate.parse("2026-11-05"));
@@ -175,17 +204,23 @@ class ReportTest {
         assertThat(r.summary().otpOff()).isEqualTo(h.count(roster + "NOT otp_enabled"));
         assertThat(r.summary().expiredInvitations()).isEqualTo(h.count(roster + "status = 1 AND is_invite_expired")).isPositive();
         for (Map.Entry<String, Long> e : r.changeCounts().entrySet()) {
-            assertThat(e.getValue()).as(e.getKey()).isEqualTo(h.count("SELECT count(*) FROM census.changes_between(?, '2026-11-01', "
-                    + "'2026-11-05') WHERE change = ?", h.network, e.getKey()));
+            assertThat(e.getValue()).as(e.getKey()).isEqualTo(h.count("SELECT count(*) FROM census.user_events(?, '2026-11-01', "
+                    + "'2026-11-05') WHERE kind = ?", h.network, e.getKey()));
         }
         assertThat(r.changeCounts().get("joined")).isPositive();
         assertThat(r.changes()).hasSize((int) r.changeCounts().values().stream().mapToLong(Long::longValue).sum());
         assertThat(r.unresolvedUnames()).hasSize((int) h.count("SELECT count(*) FROM census.unresolved_unames WHERE network_id = ?",
                 h.network)).isNotEmpty();
         // re-invitations after the since snapshot, up to the as-of one: the dry runs of 11-04 and 11-05
-        assertThat(r.reinvitations()).hasSize((int) h.count("SELECT count(*) FROM census.reinvitations WHERE network_id = ? "
+        // one row per user, not per night
+        assertThat(r.reinvitations()).hasSize((int) h.count("SELECT count(DISTINCT user_id) FROM census.reinvitations WHERE network_id = ? "
                 + "AND snapshot_date > '2026-11-01' AND snapshot_date <= '2026-11-05'", h.network)).isNotEmpty();
         assertThat(r.reinvitationCounts().get("DRY_RUN")).isEqualTo(r.reinvitations().size());
+        assertThat(r.reinvitations()).allSatisfy(x -> {
+            assertThat(x.dryRun()).isTrue();
+            assertThat(x.sent()).isZero();
+        }).anySatisfy(x -> assertThat(x.dates()).isEqualTo("2026-11-04 2026-11-05"));
+        assertThat(r.sinceSummary().users()).isEqualTo(h.count("SELECT count(*) FROM census.roster_as_of(?, '2026-11-01')", h.network));
     }
 
     @Test
@@ -275,9 +310,12 @@ class ReportTest {
         String dom = chromium.dumpDom(html);
         GuestBillingReport.Network n = r.networks().get(0);
         assertThat(dom).contains("<h1>Guest billing, 2026-10</h1>", "<span class=\"badge final\">final</span>");
-        assertThat(count(dom, "<rect class=\"bar")).as("a bar per period, all twelve captured").isEqualTo(12);
+        assertThat(count(dom, "data-guests=")).as("a bar per period, all twelve captured").isEqualTo(12);
+        assertThat(count(dom, "class=\"nodata\"")).isZero();
         assertThat(dom).contains("class=\"bar current\" data-period=\"2026-10\" data-guests=\"" + n.guests() + "\"");
-        assertThat(count(dom, "<tr><td>")).as("a row per guest, gone ones included").isEqualTo(n.guestList().size());
+        assertThat(count(dom, "<tr><td>")).as("a row per billable guest, then one per departed guest")
+                .isEqualTo(n.guests() + n.goneGuests());
+        assertThat(dom).contains("Billable guest users (" + String.format(java.util.Locale.ROOT, "%,d", n.guests()) + ")");
 
         Path png = artifacts.resolve("guest-billing-2026-10.png");
         chromium.screenshot(html, png);
@@ -289,6 +327,20 @@ class ReportTest {
         Path pdf = artifacts.resolve("guest-billing-2026-10.pdf");
         chromium.printToPdf(html, pdf);
         assertThat(new String(Files.readAllBytes(pdf), 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
+    }
+
+    @Test
+    void reportFilesFollowTheUmaskAndPrivateOnesAreTheOwnersOnly() throws Exception {
+        Path dir = io.wickrcensus.testing.TestFiles.dir("report-modes");
+        Path plain = Files.createFile(dir.resolve("as-any-file"));
+        assertThat(report(dir, "guest-billing", "--period", "2026-10", "--out", dir.resolve("shared.csv").toString())).isEqualTo(0);
+        assertThat(report(dir, "guest-billing", "--period", "2026-10", "--private", "--out", dir.resolve("private.csv").toString()))
+                .isEqualTo(0);
+        assertThat(Files.getPosixFilePermissions(dir.resolve("shared.csv"))).as("the umask's mode, as any new file")
+                .isEqualTo(Files.getPosixFilePermissions(plain));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("private.csv"))))
+                .isEqualTo("rw-------");
+        assertThat(Files.readString(dir.resolve("private.csv"))).isEqualTo(Files.readString(dir.resolve("shared.csv")));
     }
 
     static int count(String s, String what) {

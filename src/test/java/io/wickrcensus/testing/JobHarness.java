@@ -65,7 +65,7 @@ public final class JobHarness implements AutoCloseable {
         this.network = emulator.networkIds().get(0);
         this.dbUrl = dbUrl;
         this.outputDir = TestFiles.dir("census-parquet");
-        this.parquet = new ParquetSettings(true, outputDir, org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD,
+        this.parquet = new ParquetSettings(true, outputDir, null, org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD,
                 512L << 20, 64L << 20);
     }
 
@@ -98,14 +98,16 @@ public final class JobHarness implements AutoCloseable {
         return launchChild(db, Map.of(), asOf, crashAt, log, extraArgs);
     }
 
-    /** The same, with more environment for the child. */
+    /** The same, with more environment for the child (and {@code --output-dir} among the extra arguments, if given, instead of {@link #outputDir(String)}). */
     public Process launchChild(String db, Map<String, String> env, String asOf, String crashAt, Path log, String... extraArgs)
             throws java.io.IOException {
         List<String> args = new ArrayList<>(List.of("run",
                 "--network-id", network, "--as-of", asOf, "--billing-periods", periods.stream().map(YearMonth::toString).collect(java.util.stream.Collectors.joining(",")),
                 "--endpoint", emulator.endpoint().toString(), "--reconcile-tolerance", "0",
-                "--copy-batch-rows", "1000", "--max-attempts", "4",
-                "--output-dir", outputDir(db).toString()));
+                "--copy-batch-rows", "1000", "--max-attempts", "4"));
+        if (!List.of(extraArgs).contains("--output-dir")) {
+            args.addAll(List.of("--output-dir", outputDir(db).toString()));
+        }
         args.addAll(List.of(extraArgs));
         return launchCommand(db, env, crashAt, log, args);
     }

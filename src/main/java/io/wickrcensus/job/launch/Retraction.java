@@ -80,7 +80,7 @@ public final class Retraction {
                     return ExitCodes.OK;
                 }
                 List<String> periods = run.billingPeriods().stream().map(YearMonth::toString).toList();
-                new ParquetExporter(dataSource, parquet).retract(networkId, asOf, periods);
+                new ParquetExporter(dataSource, parquet).retract(run.runId(), networkId, asOf, periods);
                 ledger.retractionParquetDone(run.runId());
             }
             return ExitCodes.OK;

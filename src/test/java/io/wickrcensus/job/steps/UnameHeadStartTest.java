@@ -100,8 +100,8 @@ class UnameHeadStartTest {
             drained.set(true);
         });
         drainer.start();
-        Thread.sleep(100);
-        assertThat(drained).as("drain returns only when the call has been recorded").isFalse();
+        waitFor(() -> drainer.getState() == Thread.State.WAITING || drainer.getState() == Thread.State.TIMED_WAITING);
+        assertThat(drained).as("drain waits (it is blocked) until the call has been recorded").isFalse();
         resolver.hold.countDown();
         drainer.join(2000);
         assertThat(drained).isTrue();

@@ -1,0 +1,93 @@
+package io.wickrcensus.parquet;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import org.apache.parquet.io.OutputFile;
+
+/**
+ * Where one network's Parquet partitions live: a local (or mounted) directory, or S3. Partitions
+ * are named by their path below the datasets' root, with '/' ({@code users/network_id=N/snapshot_date=D}).
+ * Whatever the store, a partition changes for readers only when its {@code _SUCCESS} manifest does.
+ */
+interface DatasetStore extends Closeable {
+
+    /** The store of {@code networkId}'s partitions under the settings' root. */
+    static DatasetStore open(ParquetSettings settings, String networkId) {
+        return settings.s3() != null ? new S3Store(settings.s3(), networkId) : new LocalStore(settings.outputDir(), networkId);
+    }
+
+    /**
+     * Null when the datasets' root can take new partitions, else why not in words ("bucket x does
+     * not exist"): checked at start-up, before any API call, so that the run does not publish and
+     * then fail in the Parquet step on every relaunch.
+     */
+    static String problem(ParquetSettings settings) {
+        return settings.s3() != null ? S3Store.problem(settings.s3()) : LocalStore.problem(settings.outputDir());
+    }
+
+    /**
+     * Removes what an interrupted write of this network left under {@code networkDirs} (each
+     * dataset's {@code DATASET/network_id=N}): staging files, dangling uploads, unlisted objects.
+     */
+    void recover(List<String> networkDirs) throws IOException;
+
+    /** Starts writing a new version of {@code partition}; readers see nothing of it until {@link Write#commit}. */
+    Write begin(String partition) throws IOException;
+
+    /** Removes {@code partition} whole for readers: its manifest goes first. Nothing when it does not exist. */
+    void remove(String partition) throws IOException;
+
+    /** One new version of a partition. */
+    interface Write {
+
+        /** A new file of the partition, named {@code name}. */
+        OutputFile file(String name) throws IOException;
+
+        /** Makes the files the partition, with {@code manifest} as its {@code _SUCCESS}, and deletes the previous version's files. */
+        void commit(Manifest manifest) throws IOException;
+
+        /** Gives this version up: its files go, as far as the store allows now (a relaunch's {@link #recover} does the rest). */
+        void abandon();
+    }
+
+    /**
+     * A partition's {@code _SUCCESS}: its files with their row counts and sizes, the run that wrote
+     * them and the schema version. Written last: a reader that follows it never sees a partial
+     * partition.
+     */
+    record Manifest(String dataset, long runId, String writtenBy, List<FileEntry> files) {
+
+        /** The version of the datasets' schema (the columns in the README); it changes when a column does. */
+        static final int SCHEMA_VERSION = 1;
+        static final String NAME = "_SUCCESS";
+
+        byte[] toJson() {
+            var root = io.wickrcensus.api.Json.MAPPER.createObjectNode();
+            root.put("schema_version", SCHEMA_VERSION);
+            root.put("dataset", dataset);
+            root.put("run_id", runId);
+            root.put("written_by", writtenBy);
+            var list = root.putArray("files");
+            for (FileEntry f : files) {
+                list.addObject().put("name", f.name()).put("rows", f.rows()).put("bytes", f.bytes());
+            }
+            return io.wickrcensus.api.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        }
+
+        /** The file names a manifest lists; an empty list for an empty or unreadable one. */
+        static List<String> fileNames(byte[] json) {
+            try {
+                var files = io.wickrcensus.api.Json.MAPPER.readTree(json).path("files");
+                List<String> names = new java.util.ArrayList<>();
+                files.forEach(f -> names.add(f.path("name").asString()));
+                return names;
+            } catch (RuntimeException e) {
+                return List.of();
+            }
+        }
+    }
+
+    record FileEntry(String name, long rows, long bytes) {
+    }
+}

@@ -1,0 +1,98 @@
+package io.wickrcensus.parquet;
+
+import io.wickrcensus.faults.CrashPoints;
+import io.wickrcensus.support.FileProblems;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
+
+/**
+ * Partitions in a local (or mounted) directory. A new version is written into a staging
+ * directory outside the datasets ({@code .staging/NETWORK/}), {@code _SUCCESS} last, and only then
+ * takes the partition's place: the old directory renamed away first, the new one renamed in, the
+ * old one deleted. Each rename is atomic, so a reader sees the old partition or the new one.
+ */
+final class LocalStore implements DatasetStore {
+
+    private final Path root;
+    private final Path stagingRoot;
+
+    LocalStore(Path root, String networkId) {
+        this.root = root;
+        this.stagingRoot = root.resolve(".staging").resolve(networkId);
+    }
+
+    static String problem(Path root) {
+        return FileProblems.unwritableDirectory(root);
+    }
+
+    @Override
+    public void recover(java.util.List<String> networkDirs) {
+        PartitionWriter.deleteTree(stagingRoot); // what a killed write left; the run lock makes this network's ours
+    }
+
+    @Override
+    public Write begin(String partition) throws IOException {
+        Path staging = Files.createDirectories(stagingRoot.resolve(UUID.randomUUID().toString()));
+        Path target = root.resolve(partition);
+        return new Write() {
+            @Override
+            public OutputFile file(String name) {
+                return new LocalOutputFile(staging.resolve(name));
+            }
+
+            @Override
+            public void commit(Manifest manifest) throws IOException {
+                Files.write(staging.resolve(Manifest.NAME), manifest.toJson());
+                CrashPoints.reach("parquet.before-swap");
+                swap(staging, target);
+            }
+
+            @Override
+            public void abandon() {
+                PartitionWriter.deleteTree(staging);
+            }
+        };
+    }
+
+    /** Puts the finished {@code staging} directory in the partition's place (see the class comment). */
+    void swap(Path staging, Path partition) throws IOException {
+        Files.createDirectories(partition.getParent());
+        Path old = stagingRoot.resolve(UUID.randomUUID() + "-replaced");
+        boolean replaced = false;
+        if (Files.exists(partition)) {
+            Files.move(partition, old, StandardCopyOption.ATOMIC_MOVE);
+            replaced = true;
+        }
+        try {
+            Files.move(staging, partition, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("another writer created " + partition + " meanwhile", e);
+        }
+        if (replaced) {
+            PartitionWriter.deleteTree(old);
+        }
+    }
+
+    @Override
+    public void remove(String partition) throws IOException {
+        Path dir = root.resolve(partition);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Files.createDirectories(stagingRoot);
+        Path old = stagingRoot.resolve(UUID.randomUUID() + "-removed");
+        Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+        PartitionWriter.deleteTree(old);
+    }
+
+    @Override
+    public void close() {
+        PartitionWriter.deleteTree(stagingRoot);
+    }
+}

@@ -1,0 +1,169 @@
+package io.wickrcensus.testing;
+
+import io.wickrcensus.parquet.S3Target;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A real S3-compatible server for the tests: S3Proxy ({@code org.gaul:s3proxy}, copied to
+ * {@code target/s3proxy} by the build) in a child JVM, with SigV4 authentication and its
+ * filesystem backend under {@code target/test-files}. One per test JVM, started on first use; it
+ * takes the same access key and secret as the Wickr emulator of {@link JobHarness}, so a child run
+ * signs both with the one default credentials chain, as in production.
+ */
+public final class S3Proxy {
+
+    private static S3Proxy instance;
+
+    public final URI endpoint;
+    private final Process process;
+
+    private S3Proxy(URI endpoint, Process process) {
+        this.endpoint = endpoint;
+        this.process = process;
+    }
+
+    /**
+     * The server, started if it is not running yet. S3Proxy 2.6 does not take the SDK's default
+     * trailing checksums (gaul/s3proxy#795), so this JVM's S3 clients send checksums only where S3
+     * requires them: the SDK's own setting, which an operator of an S3-compatible store sets the
+     * same way (the README says so); {@link #env} gives a child run the same.
+     */
+    public static synchronized S3Proxy get() {
+        if (instance == null) {
+            System.setProperty("aws.requestChecksumCalculation", "when_required");
+            System.setProperty("aws.responseChecksumValidation", "when_required");
+            try {
+                instance = start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> instance.process.destroy()));
+        }
+        return instance;
+    }
+
+    private static S3Proxy start() throws IOException, InterruptedException {
+        Path jar = Path.of("target", "s3proxy", "s3proxy.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: the build copies it (mvn generate-test-resources)");
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path dir = TestFiles.dir("s3proxy");
+        Path blobs = Files.createDirectories(dir.resolve("blobs"));
+        Path properties = dir.resolve("s3proxy.properties");
+        Files.writeString(properties, String.join("\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + JobHarness.ACCESS_KEY,
+                "s3proxy.credential=" + JobHarness.SECRET,
+                // DeleteObjects carries the SDK's x-amz-checksum-crc32 (S3 requires a checksum there), which 2.6 does not know
+                "s3proxy.ignore-unknown-headers=true",
+                "jclouds.provider=filesystem",
+                "jclouds.filesystem.basedir=" + blobs, ""));
+        Path log = dir.resolve("s3proxy.log");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-Djava.io.tmpdir=" + TestFiles.root(), "-jar", jar.toString(), "--properties", properties.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("S3Proxy exited with " + p.exitValue() + ": " + Files.readString(log));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return new S3Proxy(URI.create("http://127.0.0.1:" + port), p);
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("S3Proxy did not listen on " + port + " within 60 s: " + Files.readString(log));
+    }
+
+    public static AwsCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(JobHarness.ACCESS_KEY, JobHarness.SECRET));
+    }
+
+    public S3Client client() {
+        return S3Client.builder().region(Region.US_EAST_1).credentialsProvider(credentials()).endpointOverride(endpoint)
+                .forcePathStyle(true).httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    /** A new, empty bucket. */
+    public String newBucket() {
+        String bucket = "census-" + UUID.randomUUID().toString().substring(0, 13);
+        try (S3Client s3 = client()) {
+            s3.createBucket(r -> r.bucket(bucket));
+        }
+        return bucket;
+    }
+
+    /** Where an in-process run writes: {@code s3://bucket/prefix} on this server. */
+    public S3Target target(String bucket, String prefix) {
+        return S3Target.parse("s3://" + bucket + "/" + prefix, Map.of(), "us-east-1").withEndpoint(endpoint, credentials());
+    }
+
+    /** The environment a child run needs to write to this server, besides the credentials JobHarness gives it. */
+    public Map<String, String> env() {
+        return Map.of("AWS_ENDPOINT_URL_S3", endpoint.toString(), "CENSUS_S3_PATH_STYLE", "true",
+                "AWS_REQUEST_CHECKSUM_CALCULATION", "when_required", "AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required");
+    }
+
+    /** Every key under {@code prefix}, sorted. */
+    public List<String> keys(String bucket, String prefix) {
+        try (S3Client s3 = client()) {
+            List<String> keys = new ArrayList<>();
+            s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents().stream()
+                    .filter(o -> !o.key().endsWith("/")).forEach(o -> keys.add(o.key())); // the filesystem backend lists its directories
+            return keys.stream().sorted().toList();
+        }
+    }
+
+    /** The multipart uploads still open under {@code prefix}. */
+    public List<String> openUploads(String bucket, String prefix) {
+        try (S3Client s3 = client()) {
+            List<String> keys = new ArrayList<>();
+            s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(prefix)).uploads().forEach(u -> keys.add(u.key()));
+            return keys;
+        }
+    }
+
+    /** Copies every object under {@code prefix} into {@code dir}, keeping the key below the prefix as the path. */
+    public Path download(String bucket, String prefix, Path dir) throws IOException {
+        try (S3Client s3 = client()) {
+            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + "/")).contents()) {
+                if (o.key().endsWith("/")) {
+                    continue;
+                }
+                Path file = dir.resolve(o.key().substring(prefix.length() + 1));
+                Files.createDirectories(file.getParent());
+                Files.write(file, s3.getObjectAsBytes(r -> r.bucket(bucket).key(o.key())).asByteArray());
+            }
+        }
+        return dir;
+    }
+}
