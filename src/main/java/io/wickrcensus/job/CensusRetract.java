@@ -24,7 +24,7 @@ public final class CensusRetract {
     }
 
     /** The migrations as a run applies them (see CensusRun: a script and its history row on one connection). */
-    static Flyway flyway(javax.sql.DataSource dataSource, RunSettings.Roles roles) {
+    public static Flyway flyway(javax.sql.DataSource dataSource, RunSettings.Roles roles) {
         return Flyway.configure().configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
                 .dataSource(dataSource).locations("classpath:db/migration")
                 .placeholders(Map.of("auditor_role", roles.auditor(), "finance_role", roles.finance()))

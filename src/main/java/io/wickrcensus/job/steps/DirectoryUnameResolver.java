@@ -28,13 +28,30 @@ public final class DirectoryUnameResolver implements UnameResolver {
 
     static final int CHUNK = WickrAdminClient.MAX_BATCH_ITEMS;
 
-    /** "The uname {@code :u} is not known yet" (see the class comment), over named parameters. */
+    /**
+     * "The uname {@code %1$s} is not known yet" (see the class comment), over named parameters;
+     * {@code %2$s} is {@link #PROBE} or empty. Over a whole snapshot (the uname step's one query)
+     * the planner's anti-joins are right: one pass over the directory. See {@link #PROBE}.
+     */
     static final String UNKNOWN = """
             NOT EXISTS (SELECT 1 FROM census.uname_directory d
-                        WHERE d.network_id = :network AND d.uname = %1$s AND d.last_resolved_at > now() - make_interval(secs => :fresh))
+                        WHERE d.network_id = :network AND d.uname = %1$s AND d.last_resolved_at > now() - make_interval(secs => :fresh)%2$s)
             AND NOT EXISTS (SELECT 1 FROM census.uname_lookup_failure f JOIN census.run r ON r.run_id = f.run_id
                             WHERE f.uname = %1$s AND r.network_id = :network
-                              AND (f.run_id = :run OR f.failed_at > now() - make_interval(secs => :fresh)))""";
+                              AND (f.run_id = :run OR f.failed_at > now() - make_interval(secs => :fresh))%2$s)""";
+
+    /**
+     * Keeps each NOT EXISTS a per-candidate probe of the primary key and the failure index: PostgreSQL
+     * does not turn an EXISTS with an OFFSET into a join. Without it, a batch of 1,000 candidates was
+     * planned as a hash (or nested-loop) anti-join over the network's whole directory, from statistics
+     * taken while the directory was still small, and its cost grew with the directory: 0.33 s to 5.0 s
+     * a batch over a 1M-user first night, until the head start fell behind paging (issue #14).
+     */
+    static final String PROBE = " OFFSET 0";
+
+    /** The filter of {@link #unknown}: which of a batch of candidates ({@code :candidates}) are not known yet. */
+    static final String UNKNOWN_AMONG = "SELECT DISTINCT u FROM unnest(CAST(:candidates AS text[])) AS u WHERE "
+            + UNKNOWN.formatted("u", PROBE);
 
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -63,8 +80,7 @@ public final class DirectoryUnameResolver implements UnameResolver {
 
     @Override
     public List<String> unknown(RunContext run, List<String> candidates) {
-        return named.queryForList("SELECT DISTINCT u FROM unnest(CAST(:candidates AS text[])) AS u WHERE " + UNKNOWN.formatted("u"),
-                unknownParameters(run).addValue("candidates", PgCopy.arrayLiteral(candidates)), String.class);
+        return named.queryForList(UNKNOWN_AMONG, unknownParameters(run).addValue("candidates", PgCopy.arrayLiteral(candidates)), String.class);
     }
 
     @Override
@@ -105,29 +121,53 @@ public final class DirectoryUnameResolver implements UnameResolver {
      * and reason) in the caller's transaction; a call that failed after its retries is rethrown.
      */
     private void record(RunContext run, List<Future<BatchLookupUserUnameResponse>> calls) throws Exception {
-        List<Object[]> resolved = new ArrayList<>();
-        List<Object[]> failed = new ArrayList<>();
+        List<String> unames = new ArrayList<>();
+        List<String> usernames = new ArrayList<>();
+        List<String> failedUnames = new ArrayList<>();
+        List<String> fields = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
         try {
             for (Future<BatchLookupUserUnameResponse> f : calls) {
                 BatchLookupUserUnameResponse r = f.get();
-                r.successful().forEach(s -> resolved.add(new Object[] {run.networkId(), s.uname(), s.username(), run.runId()}));
-                r.failed().forEach(x -> failed.add(new Object[] {run.runId(), x.uname(), x.field(), x.reason()}));
+                r.successful().forEach(s -> {
+                    unames.add(s.uname());
+                    usernames.add(s.username());
+                });
+                r.failed().forEach(x -> {
+                    failedUnames.add(x.uname());
+                    fields.add(x.field());
+                    reasons.add(x.reason());
+                });
             }
         } catch (ExecutionException e) {
             calls.forEach(f -> f.cancel(true));
             throw e.getCause() instanceof Exception ex ? ex : e;
         }
-        jdbc.batchUpdate("""
-                INSERT INTO census.uname_directory (network_id, uname, username, first_resolved_at, last_resolved_at, last_run_id)
-                VALUES (?, ?, ?, now(), now(), ?)
-                ON CONFLICT (network_id, uname) DO UPDATE
-                   SET username = EXCLUDED.username, last_resolved_at = EXCLUDED.last_resolved_at, last_run_id = EXCLUDED.last_run_id""",
-                resolved);
-        jdbc.batchUpdate("""
-                INSERT INTO census.uname_lookup_failure (run_id, uname, field, reason) VALUES (?, ?, ?, ?)
-                ON CONFLICT (run_id, uname) DO UPDATE SET field = EXCLUDED.field, reason = EXCLUDED.reason, failed_at = now()""",
-                failed);
-        metrics.rows("uname_directory", resolved.size());
-        metrics.rows("uname_lookup_failure", failed.size());
+        // one statement each for the whole round, the answers passed as arrays; DISTINCT ON, because
+        // ON CONFLICT DO UPDATE refuses to touch one row twice in a statement
+        MapSqlParameterSource p = new MapSqlParameterSource().addValue("network", run.networkId()).addValue("run", run.runId());
+        if (!unames.isEmpty()) {
+            named.update("""
+                    INSERT INTO census.uname_directory (network_id, uname, username, first_resolved_at, last_resolved_at, last_run_id)
+                    SELECT DISTINCT ON (a.uname) :network, a.uname, a.username, now(), now(), :run
+                    FROM unnest(CAST(:unames AS text[]), CAST(:usernames AS text[])) WITH ORDINALITY AS a(uname, username, i)
+                    ORDER BY a.uname, a.i DESC
+                    ON CONFLICT (network_id, uname) DO UPDATE
+                       SET username = EXCLUDED.username, last_resolved_at = EXCLUDED.last_resolved_at, last_run_id = EXCLUDED.last_run_id""",
+                    p.addValue("unames", PgCopy.arrayLiteral(unames)).addValue("usernames", PgCopy.arrayLiteral(usernames)));
+        }
+        if (!failedUnames.isEmpty()) {
+            named.update("""
+                    INSERT INTO census.uname_lookup_failure (run_id, uname, field, reason)
+                    SELECT DISTINCT ON (a.uname) :run, a.uname, a.field, a.reason
+                    FROM unnest(CAST(:unames AS text[]), CAST(:fields AS text[]), CAST(:reasons AS text[])) WITH ORDINALITY
+                         AS a(uname, field, reason, i)
+                    ORDER BY a.uname, a.i DESC
+                    ON CONFLICT (run_id, uname) DO UPDATE SET field = EXCLUDED.field, reason = EXCLUDED.reason, failed_at = now()""",
+                    p.addValue("unames", PgCopy.arrayLiteral(failedUnames)).addValue("fields", PgCopy.arrayLiteral(fields))
+                            .addValue("reasons", PgCopy.arrayLiteral(reasons)));
+        }
+        metrics.rows("uname_directory", unames.size());
+        metrics.rows("uname_lookup_failure", failedUnames.size());
     }
 }

@@ -41,7 +41,7 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
                 UNION
                 SELECT username_hash FROM census.stage_guest WHERE run_id = :run
             ) s
-            WHERE""" + " " + DirectoryUnameResolver.UNKNOWN.formatted("s.u");
+            WHERE""" + " " + DirectoryUnameResolver.UNKNOWN.formatted("s.u", "");
 
     private final RunContext run;
     private final DataSource dataSource;
@@ -69,6 +69,10 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
         progress = new ProgressLog(log, "unames of network " + run.networkId(), 10_000);
         candidates = cursor();
         try {
+            // the staging steps and the head start have just filled these tables: the one query over
+            // the whole snapshot is planned from what they hold now, not from when they were small
+            new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+                    .execute("ANALYZE census.uname_directory, census.stage_user, census.stage_guest");
             candidates.open(new ExecutionContext());
         } catch (RuntimeException e) {
             close(); // its connection must not outlive a failed query (a database restart, the case a resume retries)

@@ -1,0 +1,90 @@
+package io.wickrcensus.job.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import io.wickrcensus.db.PgCopy;
+import io.wickrcensus.job.CensusRetract;
+import io.wickrcensus.job.run.RunContext;
+import io.wickrcensus.job.run.RunMetrics;
+import io.wickrcensus.job.run.RunSettings;
+import io.wickrcensus.testing.TestDatabases;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * The head start's filter ("which of these 1,000 candidates are not known yet") costs what the
+ * candidates cost, not what the directory holds: it probes the directory's key once per candidate,
+ * even when the planner's statistics were taken while the directory was empty, as they are during a
+ * first night that fills it. Planned as a join, it read the whole directory per batch.
+ */
+class UnameFilterPlanTest {
+
+    private static final String NET = "net00001";
+    private static final int DIRECTORY = 100_000;
+
+    private static SingleConnectionDataSource ds;
+    private static JdbcTemplate jdbc;
+
+    @BeforeAll
+    static void directoryFilledAfterItsStatistics() {
+        String url = TestDatabases.newDatabase("unamefilter");
+        ds = new SingleConnectionDataSource(url, "postgres", "", true);
+        CensusRetract.flyway(ds, new RunSettings.Roles(null, null)).migrate();
+        jdbc = new JdbcTemplate(ds);
+        jdbc.execute("ANALYZE census.uname_directory, census.uname_lookup_failure"); // statistics of an empty directory
+        jdbc.update("INSERT INTO census.uname_directory (network_id, uname, username, first_resolved_at, last_resolved_at, last_run_id) "
+                + "SELECT ?, 'u' || i, 'user' || i, now(), now(), 1 FROM generate_series(1, ?) i", NET, DIRECTORY);
+    }
+
+    @AfterAll
+    static void close() {
+        ds.destroy();
+    }
+
+    /** 1,000 candidates: the odd ones are in the directory, the even ones (beyond it) are not. */
+    private static List<String> candidates() {
+        List<String> c = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            c.add(i % 2 == 1 ? "u" + (50_000 + i) : "new" + i);
+        }
+        return c;
+    }
+
+    @Test
+    void theFilterReturnsExactlyTheUnknownCandidates() {
+        DirectoryUnameResolver resolver = new DirectoryUnameResolver(ds, null, null, null, Duration.ofDays(7), new RunMetrics());
+        List<String> unknown = resolver.unknown(new RunContext(1, NET), candidates());
+        assertThat(unknown).hasSize(500).allMatch(u -> u.startsWith("new"));
+    }
+
+    @Test
+    void theFilterReadsOneDirectoryRowPerCandidateAtMost() throws Exception {
+        DirectoryUnameResolver resolver = new DirectoryUnameResolver(ds, null, null, null, Duration.ofDays(7), new RunMetrics());
+        String plan = new NamedParameterJdbcTemplate(jdbc).queryForObject("EXPLAIN (ANALYZE, FORMAT JSON) " + DirectoryUnameResolver.UNKNOWN_AMONG,
+                resolver.unknownParameters(new RunContext(1, NET)).addValue("candidates", PgCopy.arrayLiteral(candidates())), String.class);
+        long[] read = new long[1];
+        walk(new ObjectMapper().readTree(plan).get(0).get("Plan"), read);
+        assertThat(read[0]).as("directory rows read for 1,000 candidates, of %,d (plan: %s)", DIRECTORY, plan).isLessThanOrEqualTo(1000);
+    }
+
+    /** Adds up the rows that the plan's scans of the directory read: returned plus filtered out, over all loops. */
+    private static void walk(JsonNode node, long[] read) {
+        if ("uname_directory".equals(node.path("Relation Name").asText())) {
+            long loops = node.path("Actual Loops").asLong(1);
+            read[0] += (node.path("Actual Rows").asLong() + node.path("Rows Removed by Filter").asLong()
+                    + node.path("Rows Removed by Index Recheck").asLong()) * loops;
+        }
+        for (JsonNode child : node.path("Plans")) {
+            walk(child, read);
+        }
+    }
+}
