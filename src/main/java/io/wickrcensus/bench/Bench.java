@@ -57,10 +57,36 @@ public final class Bench {
      * pages x L, successful calls / R): no run can take less.
      */
     public record Night(int night, LocalDate asOf, int exitCode, double wallSeconds, double usersPerSecond,
-                        List<Step> steps, Map<String, Long> calls, long retries, long throttled,
+                        Phases phases, List<Step> steps, Map<String, Long> calls, long retries, long throttled,
                         long userPages, long maxGuestPages, long successfulCalls, double lowerBoundSeconds, double ratio,
                         long peakHeapMb, long peakHeapAfterGcMb, long peakRssMb,
                         long newUnames, long lookupCalls, long lookupCallsNeeded) {
+    }
+
+    /**
+     * Where a night's wall time went: start-up (from the launch to the first step: the Spring
+     * context, migrations, the lease, the ledger), the API-bound phase (from the first step's start
+     * to the end of the last of users, guests and unames), the tail after it (reconcile, re-invite,
+     * publish, Parquet), and the close after the last step.
+     */
+    public record Phases(double startupSeconds, double apiSeconds, double tailSeconds, double closeSeconds) {
+
+        static final java.util.Set<String> API_STEPS = java.util.Set.of("users", "guestPeriod", "unames");
+
+        static Phases of(java.time.Instant launched, java.time.Instant ended, Map<String, RunMetrics.Span> spans) {
+            if (spans.isEmpty()) {
+                return new Phases(seconds(launched, ended), 0, 0, 0);
+            }
+            java.time.Instant first = spans.values().stream().map(RunMetrics.Span::start).min(java.util.Comparator.naturalOrder()).orElseThrow();
+            java.time.Instant last = spans.values().stream().map(RunMetrics.Span::end).max(java.util.Comparator.naturalOrder()).orElseThrow();
+            java.time.Instant apiEnd = spans.entrySet().stream().filter(e -> API_STEPS.contains(e.getKey())).map(e -> e.getValue().end())
+                    .max(java.util.Comparator.naturalOrder()).orElse(first);
+            return new Phases(seconds(launched, first), seconds(first, apiEnd), seconds(apiEnd, last), seconds(last, ended));
+        }
+
+        private static double seconds(java.time.Instant from, java.time.Instant to) {
+            return Math.max(0, java.time.Duration.between(from, to).toNanos() / 1e9);
+        }
     }
 
     public record Result(Options options, List<Night> nights) {
@@ -102,10 +128,12 @@ public final class Bench {
                 gc.reset();
                 resetPeakRss();
                 long start = System.nanoTime();
+                java.time.Instant launched = java.time.Instant.now();
                 int code = CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)),
                         db, metrics);
                 double wall = (System.nanoTime() - start) / 1e9;
-                nights.add(night(n, asOf, code, wall, metrics, gc, db, emulator.networkId, o));
+                Phases phases = Phases.of(launched, java.time.Instant.now(), metrics.stepSpans());
+                nights.add(night(n, asOf, code, wall, phases, metrics, gc, db, emulator.networkId, o));
                 progress.println("night " + n + " (" + asOf + "): exit " + code + " in " + String.format(java.util.Locale.ROOT, "%.1f s", wall));
                 if (code != 0) {
                     break;
@@ -117,7 +145,7 @@ public final class Bench {
         return new Result(o, nights);
     }
 
-    private static Night night(int n, LocalDate asOf, int code, double wall, RunMetrics m, GcWatch gc, DatabaseLocation db,
+    private static Night night(int n, LocalDate asOf, int code, double wall, Phases phases, RunMetrics m, GcWatch gc, DatabaseLocation db,
                                String network, Options o) throws SQLException {
         Map<String, Long> rows = m.rows();
         Map<String, Double> seconds = m.stepSeconds();
@@ -166,7 +194,7 @@ public final class Bench {
         long successful = ok.values().stream().mapToLong(Long::longValue).sum();
         double lb = Math.max(Math.max(userPages * o.latencyMs() / 1000.0, maxGuestPages * o.latencyMs() / 1000.0),
                 o.rateLimit() > 0 ? successful / o.rateLimit() : 0);
-        return new Night(n, asOf, code, wall, users / wall, steps, m.calls(), m.retries(), m.throttled(), userPages, maxGuestPages,
+        return new Night(n, asOf, code, wall, users / wall, phases, steps, m.calls(), m.retries(), m.throttled(), userPages, maxGuestPages,
                 successful, lb, lb > 0 ? wall / lb : 0, gc.peakUsed() >> 20, gc.peakAfterGc() >> 20, peakRss() >> 20,
                 newUnames, ok.getOrDefault("BatchLookupUserUname", 0L), (newUnames + 49) / 50);
     }

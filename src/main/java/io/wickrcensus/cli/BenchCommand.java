@@ -116,6 +116,10 @@ public final class BenchCommand implements Callable<Integer> {
                 b.append(String.format(Locale.ROOT, "  ratio         %8.2f     (target 1.2 x lower bound + 10 s = %.1f s: %s)%n", n.ratio(),
                         1.2 * n.lowerBoundSeconds() + 10, n.wallSeconds() <= 1.2 * n.lowerBoundSeconds() + 10 ? "met" : "missed"));
             }
+            Bench.Phases ph = n.phases();
+            b.append(String.format(Locale.ROOT, "  phases        start-up %.1f s, API-bound %.1f s (users, guests, unames), tail %.1f s "
+                    + "(reconcile, re-invite, publish, Parquet), close %.1f s%n", ph.startupSeconds(), ph.apiSeconds(), ph.tailSeconds(),
+                    ph.closeSeconds()));
             b.append(String.format(Locale.ROOT, "  %-12s %9s %12s %12s%n", "step", "seconds", "rows", "rows/s"));
             for (Bench.Step s : n.steps()) {
                 b.append(String.format(Locale.ROOT, "  %-12s %9.1f %,12d %,12.0f%n", s.step(), s.seconds(), s.rows(), s.rowsPerSecond()));

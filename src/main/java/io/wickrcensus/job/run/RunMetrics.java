@@ -79,12 +79,29 @@ public final class RunMetrics implements ApiCallListener, StepExecutionListener 
             java.time.LocalDateTime end = step.getEndTime() != null ? step.getEndTime() : java.time.LocalDateTime.now();
             String name = step.getStepName();
             int partition = name.indexOf(':');
+            String stepName = partition < 0 ? name : name.substring(0, partition);
             Timer.builder("census.step.duration").description("Duration of each job step")
-                    .tag("step", partition < 0 ? name : name.substring(0, partition))
+                    .tag("step", stepName)
                     .tag("status", step.getStatus().name())
                     .register(registry).record(Duration.between(step.getStartTime(), end));
+            java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+            spans.merge(stepName, new Span(step.getStartTime().atZone(zone).toInstant(), end.atZone(zone).toInstant()), Span::union);
         }
         return null;
+    }
+
+    /** When a step (all its partitions and executions together) first started and last ended. */
+    public record Span(java.time.Instant start, java.time.Instant end) {
+        Span union(Span o) {
+            return new Span(start.isBefore(o.start) ? start : o.start, end.isAfter(o.end) ? end : o.end);
+        }
+    }
+
+    private final Map<String, Span> spans = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Each step's span in time, by step name. */
+    public Map<String, Span> stepSpans() {
+        return new TreeMap<>(spans);
     }
 
     /** A run published although its counts did not reconcile ({@code --reconcile=warn}). */
