@@ -50,6 +50,7 @@ final class LocalStore implements DatasetStore {
             public void commit(Manifest manifest) throws IOException {
                 Files.write(staging.resolve(Manifest.NAME), manifest.toJson());
                 CrashPoints.reach("parquet.before-swap");
+                CrashPoints.reach("parquet.before-swap." + manifest.dataset()); // one dataset's, whatever the others' order
                 swap(staging, target);
             }
 

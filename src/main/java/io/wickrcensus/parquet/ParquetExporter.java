@@ -16,6 +16,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -62,24 +67,88 @@ public final class ParquetExporter {
         this.settings = settings;
     }
 
-    /** Writes (or rewrites) every dataset partition of the run. */
+    /**
+     * Writes (or rewrites) every dataset partition of the run. The uname directory, as large as the
+     * roster, is written on a second thread and connection while this one writes the users, the
+     * guests and the runs: both read one snapshot of the database (exported by the first
+     * transaction, imported by the second), as one connection would.
+     */
     public void export(long runId, String networkId, LocalDate asOf, List<String> billingPeriods) throws SQLException, IOException {
         String net = "network_id=" + networkId;
         try (DatasetStore store = DatasetStore.open(settings, networkId); Connection c = snapshot()) {
             store.recover(networkDirs(networkId));
-            PartitionWriter w = new PartitionWriter(settings, store, runId, "export");
-            long users = w.write(c, "users/" + net + "/snapshot_date=" + asOf, "users", USERS,
-                    "SELECT " + names(USERS) + " FROM census.roster_by_run WHERE run_id = ? ORDER BY user_id", runId);
-            long guests = 0;
-            for (String period : billingPeriods) {
-                guests += writeGuests(w, c, net, period, runId);
+            String snapshotId;
+            try (var rs = c.createStatement().executeQuery("SELECT pg_export_snapshot()")) {
+                rs.next();
+                snapshotId = rs.getString(1);
             }
-            long unames = w.write(c, "unames/" + net, "unames", UNAMES,
-                    "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname", networkId);
-            writeRuns(w, c, net, networkId);
+            long users;
+            long guests = 0;
+            long unames;
+            ExecutorService second = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "parquet-unames-" + networkId);
+                t.setDaemon(true);
+                return t;
+            });
+            try (Connection c2 = snapshot(snapshotId)) {
+                Future<Long> unameRows = second.submit(() -> new PartitionWriter(settings, store, runId, "export").write(c2,
+                        "unames/" + net, "unames", UNAMES,
+                        "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname", networkId));
+                try {
+                    PartitionWriter w = new PartitionWriter(settings, store, runId, "export");
+                    users = w.write(c, "users/" + net + "/snapshot_date=" + asOf, "users", USERS,
+                            "SELECT " + names(USERS) + " FROM census.roster_by_run WHERE run_id = ? ORDER BY user_id", runId);
+                    for (String period : billingPeriods) {
+                        guests += writeGuests(w, c, net, period, runId);
+                    }
+                    writeRuns(w, c, net, networkId);
+                } catch (SQLException | IOException | RuntimeException e) {
+                    unameRows.cancel(true);
+                    throw e;
+                }
+                unames = awaitUnames(unameRows);
+                c2.commit();
+            } finally {
+                second.shutdownNow(); // a failed write: its connection is closed by now, so its query ends too
+                awaitQuietly(second);
+            }
             c.commit();
             log.info("network {}: Parquet datasets written to {} ({} users, {} guests, {} unames)", networkId, settings.location(),
                     users, guests, unames);
+        }
+    }
+
+    /** The uname dataset's row count, or the failure of its write as this thread's. */
+    private static long awaitUnames(Future<Long> rows) throws SQLException, IOException {
+        try {
+            return rows.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            rows.cancel(true);
+            throw new IOException("interrupted while the uname dataset was written", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException s) {
+                throw s;
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -113,10 +182,20 @@ public final class ParquetExporter {
 
     /** One snapshot of the data for all datasets, streamed with cursors. */
     private Connection snapshot() throws SQLException {
+        return snapshot(null);
+    }
+
+    /** A read-only transaction in a new snapshot, or in the one another transaction exported ({@code pg_export_snapshot}). */
+    private Connection snapshot(String exported) throws SQLException {
         Connection c = dataSource.getConnection();
         try {
             c.setAutoCommit(false);
-            c.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            try (var st = c.createStatement()) {
+                st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                if (exported != null) {
+                    st.execute("SET TRANSACTION SNAPSHOT '" + exported.replace("'", "''") + "'");
+                }
+            }
             return c;
         } catch (SQLException e) {
             c.close();

@@ -192,6 +192,7 @@ final class S3Store implements DatasetStore {
             @Override
             public void commit(Manifest manifest) throws IOException {
                 CrashPoints.reach("parquet.before-swap");
+                CrashPoints.reach("parquet.before-swap." + manifest.dataset()); // one dataset's, whatever the others' order
                 try {
                     s3.putObject(r -> r.bucket(target.bucket()).key(prefix + Manifest.NAME), RequestBody.fromBytes(manifest.toJson()));
                     CrashPoints.reach("parquet.after-manifest");
