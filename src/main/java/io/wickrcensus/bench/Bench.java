@@ -45,8 +45,17 @@ public final class Bench {
     private static final String ACCESS_KEY = "AKIDBENCH";
     private static final String SECRET = "bench-secret";
 
+    /** {@code peerScript}: the shell peer to run before the nights (see {@link Peer}), or null. */
     public record Options(int users, int guests, List<YearMonth> periods, int latencyMs, double rateLimit, int concurrency,
-                          int nights, double churnRate, long seed, boolean parquet, Path workDir) {
+                          int nights, double churnRate, long seed, boolean parquet, Path workDir, Path peerScript) {
+    }
+
+    /**
+     * The README's comparison: a plain script (curl with its own SigV4, jq, psql) doing what the
+     * job does, one call after another, against the same emulator before the first night; its wall
+     * time, and its own line of what it loaded.
+     */
+    public record Peer(double wallSeconds, String loaded) {
     }
 
     public record Step(String step, double seconds, long rows, double rowsPerSecond) {
@@ -89,7 +98,7 @@ public final class Bench {
         }
     }
 
-    public record Result(Options options, List<Night> nights) {
+    public record Result(Options options, Peer peer, List<Night> nights) {
     }
 
     private Bench() {
@@ -108,9 +117,11 @@ public final class Bench {
         Files.createDirectories(o.workDir());
         List<Night> nights = new ArrayList<>();
         GcWatch gc = new GcWatch();
+        Peer peer = null;
         try (EmulatorProcess emulator = EmulatorProcess.start(mainClass, emulatorArgs);
              DatabaseLocation db = DatabaseLocation.resolve(database)) {
             progress.println("emulator (own process) at " + emulator.endpoint + ", network " + emulator.networkId);
+            peer = o.peerScript() == null ? null : peer(o, emulator, db, progress);
             // the nights end today: a snapshot date after tomorrow is refused
             LocalDate first = LocalDate.now(java.time.ZoneOffset.UTC).minusDays(o.nights() - 1L);
             for (int n = 1; n <= o.nights(); n++) {
@@ -142,7 +153,51 @@ public final class Bench {
         } finally {
             gc.close();
         }
-        return new Result(o, nights);
+        return new Result(o, peer, nights);
+    }
+
+    /** The shell peer's process: the script, with the emulator, the credentials and the database (libpq's terms) in its environment. */
+    static ProcessBuilder peerProcess(Path script, java.net.URI endpoint, String network, List<YearMonth> periods, DatabaseLocation db,
+                                      String accessKey, String secret) {
+        String jdbc = db.url();
+        java.util.regex.Matcher user = java.util.regex.Pattern.compile("[?&]user=([^&]*)").matcher(jdbc);
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("PEER_ENDPOINT", endpoint.toString());
+        env.put("PEER_REGION", "us-east-1");
+        env.put("PEER_NETWORK", network);
+        env.put("PEER_PERIODS", String.join(",", periods.stream().map(YearMonth::toString).toList()));
+        env.put("PEER_PSQL", jdbc.replaceFirst("^jdbc:", "").replaceFirst("\\?.*$", "")); // libpq takes none of JDBC's parameters
+        env.put("AWS_ACCESS_KEY_ID", accessKey);
+        env.put("AWS_SECRET_ACCESS_KEY", secret);
+        if (db.user() != null || user.find()) {
+            env.put("PGUSER", db.user() != null ? db.user() : user.group(1));
+        }
+        if (db.password() != null) {
+            env.put("PGPASSWORD", db.password());
+        }
+        return pb;
+    }
+
+    /** Runs the shell peer against the emulator, into the schema {@code peer} of the job's database. */
+    private static Peer peer(Options o, EmulatorProcess emulator, DatabaseLocation db, java.io.PrintStream progress)
+            throws IOException, InterruptedException {
+        if (!Files.isRegularFile(o.peerScript())) {
+            throw new IllegalArgumentException("--peer " + o.peerScript() + " is not a file (the script is src/test/resources/peer/census-peer.sh)");
+        }
+        ProcessBuilder pb = peerProcess(o.peerScript(), emulator.endpoint, emulator.networkId, o.periods(), db, ACCESS_KEY, SECRET);
+        progress.println("peer script " + o.peerScript() + " ...");
+        long start = System.nanoTime();
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        int code = p.waitFor();
+        double wall = (System.nanoTime() - start) / 1e9;
+        if (code != 0) {
+            throw new IllegalStateException("the peer script failed (exit " + code + "): " + output);
+        }
+        String loaded = output.lines().reduce((a, b) -> b).orElse("");
+        progress.println("peer script: " + loaded + " in " + String.format(java.util.Locale.ROOT, "%.1f s", wall));
+        return new Peer(wall, loaded);
     }
 
     private static Night night(int n, LocalDate asOf, int code, double wall, Phases phases, RunMetrics m, GcWatch gc, DatabaseLocation db,

@@ -57,6 +57,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Where the embedded PostgreSQL and the datasets go (default: a new temporary directory, deleted after).")
     Path workDir;
 
+    @Option(names = "--peer", arity = "0..1", fallbackValue = "src/test/resources/peer/census-peer.sh",
+            description = "Before the nights, run the shell peer (curl, jq, psql, one call after another) against the same emulator "
+                    + "and compare its wall time with the first night's (default script: ${FALLBACK-VALUE}, from the repository).")
+    Path peer;
+
     @Option(names = "--json", description = "Print the figures as JSON instead of a table.")
     boolean json;
 
@@ -81,7 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("wickr-census-bench") : workDir;
         Bench.Options o = new Bench.Options(users, guests, ps, latencyMs, rateLimit, concurrency, nights, churnRate, s,
-                parquet.equals("on"), dir);
+                parquet.equals("on"), dir, peer);
         PrintStream out = System.out;
         Bench.Result r;
         try {
@@ -107,6 +112,12 @@ public final class BenchCommand implements Callable<Integer> {
                         + "%d CPUs, max heap %,d MB%n", o.users(), o.guests(), o.periods().size(), o.latencyMs(),
                 o.rateLimit() > 0 ? String.format(Locale.ROOT, "%.0f/s", o.rateLimit()) : "none", o.concurrency(), o.seed(),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20));
+        if (r.peer() != null && !r.nights().isEmpty()) {
+            double job = r.nights().get(0).wallSeconds();
+            b.append(String.format(Locale.ROOT, "%npeer script     %8.1f s   (%s; curl, jq and psql, one call after another)%n",
+                    r.peer().wallSeconds(), r.peer().loaded()));
+            b.append(String.format(Locale.ROOT, "  the job's first night is %.1f x faster (%.1f s)%n", r.peer().wallSeconds() / job, job));
+        }
         for (Bench.Night n : r.nights()) {
             b.append(String.format(Locale.ROOT, "%nnight %d (%s): exit %d%n", n.night(), n.asOf(), n.exitCode()));
             b.append(String.format(Locale.ROOT, "  wall time     %8.1f s   (%,.0f users/s through the whole job)%n", n.wallSeconds(), n.usersPerSecond()));
