@@ -55,6 +55,10 @@ public final class PgCopy {
     }
 
     private void escape(String s) {
+        if (s.indexOf('\\') < 0 && s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            sb.append(s); // nothing to escape, the common case: copied whole
+            return;
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -80,12 +84,16 @@ public final class PgCopy {
             } else {
                 a.append('"');
                 String s = o.toString();
-                for (int k = 0; k < s.length(); k++) {
-                    char c = s.charAt(k);
-                    if (c == '"' || c == '\\') {
-                        a.append('\\');
+                if (s.indexOf('"') < 0 && s.indexOf('\\') < 0) {
+                    a.append(s); // the common case, copied whole: a char at a time was a tenth of a 1M-user run's CPU
+                } else {
+                    for (int k = 0; k < s.length(); k++) {
+                        char c = s.charAt(k);
+                        if (c == '"' || c == '\\') {
+                            a.append('\\');
+                        }
+                        a.append(c);
                     }
-                    a.append(c);
                 }
                 a.append('"');
             }
