@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import org.postgresql.PGConnection;
 
@@ -15,17 +16,24 @@ import org.postgresql.PGConnection;
  */
 public final class PgCopy {
 
-    private final StringBuilder sb = new StringBuilder(1 << 16);
+    private static final byte[] NULL = {'\\', 'N'};
+
+    /**
+     * The rows as the UTF-8 bytes COPY reads, encoded value by value: no string of the whole batch
+     * (which one name outside Latin-1 turned into UTF-16 for all of it) and no second copy to bytes.
+     */
+    private byte[] buf = new byte[1 << 16];
+    private int len;
     private boolean rowStarted;
     private int rows;
 
     public PgCopy value(Object v) {
         if (rowStarted) {
-            sb.append('\t');
+            put((byte) '\t');
         }
         rowStarted = true;
         if (v == null) {
-            sb.append("\\N");
+            put(NULL);
         } else if (v instanceof List<?> list) {
             escape(arrayLiteral(list));
         } else {
@@ -35,7 +43,7 @@ public final class PgCopy {
     }
 
     public PgCopy endRow() {
-        sb.append('\n');
+        put((byte) '\n');
         rowStarted = false;
         rows++;
         return this;
@@ -48,27 +56,45 @@ public final class PgCopy {
         }
         try {
             return connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + tableAndColumns + " FROM STDIN",
-                    new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)));
+                    new ByteArrayInputStream(buf, 0, len));
         } catch (IOException e) {
             throw new SQLException("COPY into " + tableAndColumns + " failed: " + e.getMessage(), e);
         }
     }
 
+    private void put(byte b) {
+        if (len == buf.length) {
+            buf = Arrays.copyOf(buf, buf.length * 2);
+        }
+        buf[len++] = b;
+    }
+
+    private void put(byte[] b) {
+        if (len + b.length > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + b.length));
+        }
+        System.arraycopy(b, 0, buf, len, b.length);
+        len += b.length;
+    }
+
+    /** A value as COPY's text format escapes it; one with nothing to escape (the common case) is encoded whole. */
     private void escape(String s) {
         if (s.indexOf('\\') < 0 && s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
-            sb.append(s); // nothing to escape, the common case: copied whole
+            put(s.getBytes(StandardCharsets.UTF_8));
             return;
         }
+        StringBuilder e = new StringBuilder(s.length() + 8);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '\t' -> sb.append("\\t");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                default -> sb.append(c);
+                case '\\' -> e.append("\\\\");
+                case '\t' -> e.append("\\t");
+                case '\n' -> e.append("\\n");
+                case '\r' -> e.append("\\r");
+                default -> e.append(c);
             }
         }
+        put(e.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A PostgreSQL array literal of the list's strings ({@code {"a","b",NULL}}), for COPY or a {@code CAST(? AS text[])}. */
