@@ -85,11 +85,30 @@ public final class DirectoryUnameResolver implements UnameResolver {
 
     @Override
     public void resolve(RunContext run, List<String> unames) throws Exception {
+        record(run, submit(run, unames));
+    }
+
+    /** Lookups under way: the calls of a list of unames, sent and not yet recorded. */
+    public record Calls(List<Future<BatchLookupUserUnameResponse>> futures, int unames) {
+
+        /** Gives the calls up (the step failed or stopped): their answers will not be recorded. */
+        public void cancel() {
+            futures.forEach(f -> f.cancel(true));
+        }
+    }
+
+    /** Sends the unames' calls, 50 a call, on the callers' threads under the budget; {@link #record} waits for them. */
+    public Calls submit(RunContext run, List<String> unames) {
         List<Future<BatchLookupUserUnameResponse>> calls = new ArrayList<>();
         for (List<String> chunk : chunks(unames)) {
             calls.add(callers.submit(() -> call(run, chunk)));
         }
-        record(run, calls);
+        return new Calls(calls, unames.size());
+    }
+
+    /** Waits for the calls and records their answers in the caller's transaction; see {@link #record(RunContext, List)}. */
+    public void record(RunContext run, Calls calls) throws Exception {
+        record(run, calls.futures());
     }
 
     @Override

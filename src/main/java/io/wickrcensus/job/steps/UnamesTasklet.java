@@ -27,9 +27,9 @@ import org.springframework.jdbc.core.namedparam.ParsedSql;
  * {@link UnameHeadStart} (most unames were looked up while staging paged), then streams the unames
  * the staged snapshot holds (users' {@code uname}, guests' {@code usernameHash}) that are still
  * unknown from a cursor, and resolves them in rounds, 50 per BatchLookupUserUname call, several
- * calls at once under one shared rate budget. Each round's answers are written in the step's
- * transaction, so a relaunch resumes with what is left; a call that still fails after its retries
- * fails the step.
+ * calls at once under one shared rate budget, the next round's calls sent before the previous
+ * round's answers are written. Each round's answers are written in a chunk's transaction, so a
+ * relaunch resumes with what is left; a call that still fails after its retries fails the step.
  */
 public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoCloseable {
 
@@ -52,6 +52,8 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
 
     private JdbcCursorItemReader<String> candidates;
     private ProgressLog progress;
+    /** The round whose calls are under way, recorded by the next chunk. */
+    private DirectoryUnameResolver.Calls inFlight;
 
     public UnamesTasklet(RunContext run, DataSource dataSource, DirectoryUnameResolver resolver, UnameHeadStart headStart,
                          RunLedger ledger, int concurrency) {
@@ -99,18 +101,26 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
         return reader;
     }
 
+    /**
+     * Each chunk sends the next round's calls, then records the previous round's answers in its
+     * transaction, so calls stay in flight while answers are written and the budget has no gap
+     * between rounds. A crash loses only the answers of the round under way: their unames are still
+     * unknown, and the relaunch looks them up again.
+     */
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         List<String> round = new ArrayList<>(roundSize);
         for (String u; round.size() < roundSize && (u = candidates.read()) != null; ) {
             round.add(u);
         }
-        if (round.isEmpty()) {
-            return RepeatStatus.FINISHED;
+        DirectoryUnameResolver.Calls previous = inFlight;
+        inFlight = round.isEmpty() ? null : resolver.submit(run, round);
+        if (previous == null) {
+            return inFlight == null ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
         }
-        resolver.resolve(run, round);
-        contribution.incrementWriteCount(round.size());
-        progress.add(round.size(), -1);
+        resolver.record(run, previous);
+        contribution.incrementWriteCount(previous.unames());
+        progress.add(previous.unames(), -1);
         CrashPoints.reach("unames.round");
         return RepeatStatus.CONTINUABLE;
     }
@@ -128,6 +138,10 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
     /** Closes the cursor and gives back its connection; also called when the step scope ends. */
     @Override
     public void close() {
+        if (inFlight != null) {
+            inFlight.cancel(); // a step that failed or stopped: what was sent is looked up again on relaunch
+            inFlight = null;
+        }
         if (candidates != null) {
             try {
                 candidates.close();
