@@ -78,7 +78,7 @@ public final class ParquetExporter {
         try (DatasetStore store = DatasetStore.open(settings, networkId); Connection c = snapshot()) {
             store.recover(networkDirs(networkId));
             String snapshotId;
-            try (var rs = c.createStatement().executeQuery("SELECT pg_export_snapshot()")) {
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT pg_export_snapshot()")) {
                 rs.next();
                 snapshotId = rs.getString(1);
             }
@@ -103,13 +103,14 @@ public final class ParquetExporter {
                     }
                     writeRuns(w, c, net, networkId);
                 } catch (SQLException | IOException | RuntimeException e) {
-                    unameRows.cancel(true);
+                    second.shutdownNow(); // the uname write is interrupted, and ends before its connection closes
+                    awaitQuietly(second);
                     throw e;
                 }
                 unames = awaitUnames(unameRows);
                 c2.commit();
             } finally {
-                second.shutdownNow(); // a failed write: its connection is closed by now, so its query ends too
+                second.shutdownNow(); // its one task has ended by now, or c2's closing ends it
                 awaitQuietly(second);
             }
             c.commit();

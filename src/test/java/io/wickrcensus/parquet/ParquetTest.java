@@ -164,4 +164,27 @@ class ParquetTest {
                     .containsExactly("guest_users", "runs", "unames", "users");
         }
     }
+
+    /**
+     * The users and the uname directory are written side by side: when the users' write fails, the
+     * export fails with it, the uname write's thread is gone before its connection closes, and the
+     * relaunch's recovery leaves no staging behind.
+     */
+    @Test
+    void aFailedUsersWriteEndsTheUnameWriteBesideItAndLeavesNoStaging() throws Exception {
+        try (JobHarness h = new JobHarness(3000, 50)) {
+            h.parquet = h.parquet.withEnabled(false);
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            Path out = TestFiles.dir("parquet-failed-users");
+            Files.createDirectories(out.resolve("users"));
+            Files.writeString(out.resolve("users/network_id=" + h.network), "a file where the users' partitions go");
+            try (io.wickrcensus.db.DatabaseLocation db = io.wickrcensus.db.DatabaseLocation.resolve(JobHarness.database(h.dbUrl))) {
+                ParquetExporter exporter = new ParquetExporter(db.dataSource(), h.parquet.withEnabled(true).withOutputDir(out));
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> exporter.export(1, h.network,
+                        java.time.LocalDate.parse("2026-11-20"), List.of("2026-10", "2026-11"))).isInstanceOf(java.io.IOException.class);
+            }
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("parquet-unames-"));
+            assertThat(files(out)).noneMatch(p -> p.startsWith(".staging"));
+        }
+    }
 }
