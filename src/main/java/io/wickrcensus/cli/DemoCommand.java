@@ -103,11 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
                         .parquet(ParquetSettings.DEFAULT.withOutputDir(parquet))
                         .build();
                 int exit = CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)),
-                        db, new RunMetrics(), (ds, net, date, published) -> {
-                            try (java.sql.Connection c = ds.getConnection()) {
-                                nightly.publish(c, net, date, published); // as run --reports-dir does
-                            }
-                        });
+                        db, new RunMetrics(), nightly); // the reports of each night, as run --reports-dir writes them
                 out.println("night " + night + ": exit " + exit + (exit == ExitCodes.ALREADY_COMPLETE ? " (already snapshotted)" : ""));
                 if (exit != ExitCodes.OK && exit != ExitCodes.ALREADY_COMPLETE) {
                     code = exit;

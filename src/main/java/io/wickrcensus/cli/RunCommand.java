@@ -115,7 +115,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, String> env = System.getenv();
-        List<String> networks = networks(env);
+        List<String> networks = networks(networkIds, env);
         if (networks.isEmpty()) {
             System.err.println("shard " + env.get("JOB_COMPLETION_INDEX") + " of " + env.get("CENSUS_SHARDS") + " has no network: nothing to do");
             return ExitCodes.OK;
@@ -129,18 +129,13 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                     + "AWS_PROFILE, or run with a role (web identity, container or instance)");
         }
-        String reports = reportsDir != null ? reportsDir
-                : env.get("CENSUS_REPORTS_DIR") == null || env.get("CENSUS_REPORTS_DIR").isBlank() ? null : env.get("CENSUS_REPORTS_DIR").strip();
+        String reports = reportsDir != null ? reportsDir : env.getOrDefault("CENSUS_REPORTS_DIR", "").strip();
         int code;
-        if (reports == null) {
+        if (reports.isEmpty()) {
             code = CensusRun.execute(settings, credentials);
         } else {
             try (ReportsDirectory dir = reportsDirectory(reports, env, settings.region())) {
-                code = CensusRun.execute(settings, credentials, (dataSource, network, date, periods) -> {
-                    try (java.sql.Connection c = dataSource.getConnection()) {
-                        dir.publish(c, network, date, periods);
-                    }
-                });
+                code = CensusRun.execute(settings, credentials, dir);
             }
         }
         boolean zero = completeIsSuccess != null ? completeIsSuccess : flag(env, "CENSUS_COMPLETE_IS_SUCCESS");
@@ -204,10 +199,6 @@ public final class RunCommand implements Callable<Integer> {
             mine.add(all.get(k));
         }
         return mine;
-    }
-
-    private List<String> networks(Map<String, String> env) {
-        return networks(networkIds, env);
     }
 
 

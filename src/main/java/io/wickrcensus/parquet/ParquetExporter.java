@@ -85,12 +85,12 @@ public final class ParquetExporter {
             long users;
             long guests = 0;
             long unames;
-            ExecutorService second = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "parquet-unames-" + networkId);
-                t.setDaemon(true);
-                return t;
-            });
             try (Connection c2 = snapshot(snapshotId)) {
+                ExecutorService second = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "parquet-unames-" + networkId);
+                    t.setDaemon(true);
+                    return t;
+                });
                 Future<Long> unameRows = second.submit(() -> new PartitionWriter(settings, store, runId, "export").write(c2,
                         "unames/" + net, "unames", UNAMES,
                         "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname", networkId));
@@ -102,16 +102,13 @@ public final class ParquetExporter {
                         guests += writeGuests(w, c, net, period, runId);
                     }
                     writeRuns(w, c, net, networkId);
-                } catch (SQLException | IOException | RuntimeException e) {
-                    second.shutdownNow(); // the uname write is interrupted, and ends before its connection closes
+                    unames = awaitUnames(unameRows);
+                } finally {
+                    // ended by now, unless this thread failed: then interrupted, and ended before its connection closes
+                    second.shutdownNow();
                     awaitQuietly(second);
-                    throw e;
                 }
-                unames = awaitUnames(unameRows);
                 c2.commit();
-            } finally {
-                second.shutdownNow(); // its one task has ended by now, or c2's closing ends it
-                awaitQuietly(second);
             }
             c.commit();
             log.info("network {}: Parquet datasets written to {} ({} users, {} guests, {} unames)", networkId, settings.location(),

@@ -62,8 +62,7 @@ public final class PartitionWriter {
             try (ResultSet rs = ps.executeQuery()) {
                 boolean more = rs.next();
                 do { // one file at least, for an empty partition too: readers see its schema
-                    String name = String.format(Locale.ROOT, "part-%05d-%s.%s.parquet", files.size(), tag,
-                            settings.compression().name().toLowerCase(Locale.ROOT));
+                    String name = fileName(files.size(), tag, settings.compression());
                     Counted file = new Counted(version.file(name));
                     long rows = 0;
                     try (ParquetWriter<Object[]> writer = RowParquetWriter.open(file, dataset, columns, settings.compression(),
@@ -88,6 +87,19 @@ public final class PartitionWriter {
             }
         }
         return files.stream().mapToLong(DatasetStore.FileEntry::rows).sum();
+    }
+
+    /** A data file's name: {@code part-NNNNN-TAG.codec.parquet}, the tag being {@code rRUN-TOKEN} of one write. */
+    static String fileName(int n, String tag, org.apache.parquet.hadoop.metadata.CompressionCodecName codec) {
+        return String.format(Locale.ROOT, "part-%05d-%s.%s.parquet", n, tag, codec.name().toLowerCase(Locale.ROOT));
+    }
+
+    private static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile("part-\\d+-(r\\d+-[0-9a-f]+)\\.[a-z]+\\.parquet");
+
+    /** The write a data file's name says it belongs to (its tag, see {@link #fileName}), or null for another name. */
+    static String writeTag(String name) {
+        java.util.regex.Matcher m = FILE_NAME.matcher(name);
+        return m.matches() ? m.group(1) : null;
     }
 
     /** Removes {@code partition} whole for readers. */

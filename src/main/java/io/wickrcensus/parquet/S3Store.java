@@ -132,8 +132,8 @@ final class S3Store implements DatasetStore {
             return keys.size();
         }
         List<String> files = keys.stream().filter(k -> !k.equals(manifestKey)).toList();
-        if (files.stream().map(k -> writeTag(k.substring(partitionPrefix.length()))).distinct().count() == 1
-                && writeTag(files.get(0).substring(partitionPrefix.length())) != null) {
+        if (files.stream().map(k -> PartitionWriter.writeTag(k.substring(partitionPrefix.length()))).distinct().count() == 1
+                && PartitionWriter.writeTag(files.get(0).substring(partitionPrefix.length())) != null) {
             return 0;
         }
         byte[] manifest = s3.getObjectAsBytes(r -> r.bucket(target.bucket()).key(manifestKey)).asByteArray();
@@ -148,14 +148,6 @@ final class S3Store implements DatasetStore {
         delete(doomed);
         return doomed.size();
     }
-
-    /** The write a file's name says it belongs to ({@code rRUN-TOKEN} of {@code part-NNNNN-rRUN-TOKEN.codec.parquet}), or null. */
-    static String writeTag(String name) {
-        java.util.regex.Matcher m = PART_NAME.matcher(name);
-        return m.matches() ? m.group(1) : null;
-    }
-
-    private static final java.util.regex.Pattern PART_NAME = java.util.regex.Pattern.compile("part-\\d+-(r\\d+-[0-9a-f]+)\\.[a-z]+\\.parquet");
 
     /** The objects under {@code prefix}, without "folder" markers (keys ending in '/', as the S3 console and some stores make). */
     private List<S3Object> list(String prefix) {

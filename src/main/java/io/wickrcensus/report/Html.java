@@ -121,10 +121,6 @@ final class Html {
     }
 
     /**
-     * A bar chart of counts per label, the last bar highlighted; a null count is drawn as a grey
-     * "no data" marker rather than as zero.
-     */
-    /**
      * A bar chart of counts per label; the last bar is the current one. A null count is a period
      * no snapshot captured: an outlined "no data" mark, never a bar of zero. A bar whose figure is
      * not final yet ({@code finals} false) is drawn lighter with a dashed outline. A legend says so.

@@ -56,17 +56,55 @@ public final class ReportWriter {
         out.flush();
     }
 
+    /**
+     * The report in every format, its CSV rendered once: the JSON and the HTML carry that CSV's
+     * SHA-256 and one generated-at time.
+     */
+    public static Map<ReportFormat, String> renderAll(GuestBillingReport r) throws IOException {
+        String csv = render(w -> guestBillingCsv(r, w));
+        Provenance p = provenance(decidingRuns(r), csv);
+        return formats(csv, render(w -> json(r, p, w)), guestBillingHtml(r, p));
+    }
+
+    /** The same for an audit report. */
+    public static Map<ReportFormat, String> renderAll(AuditReport r) throws IOException {
+        String csv = render(w -> auditCsv(r, w));
+        Provenance p = provenance(decidingRuns(r), csv);
+        return formats(csv, render(w -> json(r, p, w)), auditHtml(r, p));
+    }
+
+    private static Map<ReportFormat, String> formats(String csv, String json, String html) {
+        Map<ReportFormat, String> m = new java.util.EnumMap<>(ReportFormat.class);
+        m.put(ReportFormat.CSV, csv);
+        m.put(ReportFormat.JSON, json);
+        m.put(ReportFormat.HTML, html);
+        return m;
+    }
+
+    private interface Rendering {
+        void to(Writer w) throws IOException;
+    }
+
+    private static String render(Rendering r) throws IOException {
+        java.io.StringWriter w = new java.io.StringWriter();
+        r.to(w);
+        return w.toString();
+    }
+
+    private static List<DecidingRun> decidingRuns(GuestBillingReport r) {
+        return r.networks().stream().map(n -> new DecidingRun(n.networkId(), n.runId(), n.snapshotDate())).toList();
+    }
+
+    private static List<DecidingRun> decidingRuns(AuditReport r) {
+        return List.of(new DecidingRun(r.networkId(), r.runId(), r.snapshotDate()));
+    }
+
     static Provenance provenance(GuestBillingReport r) throws IOException {
-        java.io.StringWriter csv = new java.io.StringWriter();
-        guestBillingCsv(r, csv);
-        return provenance(r.networks().stream().map(n -> new DecidingRun(n.networkId(), n.runId(), n.snapshotDate())).toList(),
-                csv.toString());
+        return provenance(decidingRuns(r), render(w -> guestBillingCsv(r, w)));
     }
 
     static Provenance provenance(AuditReport r) throws IOException {
-        java.io.StringWriter csv = new java.io.StringWriter();
-        auditCsv(r, csv);
-        return provenance(List.of(new DecidingRun(r.networkId(), r.runId(), r.snapshotDate())), csv.toString());
+        return provenance(decidingRuns(r), render(w -> auditCsv(r, w)));
     }
 
     private static Provenance provenance(List<DecidingRun> runs, String csv) {

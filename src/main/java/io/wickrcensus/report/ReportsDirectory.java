@@ -1,8 +1,8 @@
 package io.wickrcensus.report;
 
+import io.wickrcensus.job.AfterPublish;
 import io.wickrcensus.parquet.S3Target;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -35,7 +36,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Every file is replaced atomically (a rename in a directory, a PUT on S3). A relaunch writes them
  * again: the CSVs byte for byte, the JSON and HTML differing only in their generated-at time.
  */
-public final class ReportsDirectory implements AutoCloseable {
+public final class ReportsDirectory implements AfterPublish, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReportsDirectory.class);
     private static final Pattern GUEST_BILLING = Pattern.compile("([A-Za-z0-9_-]{8})/guest-billing-(\\d{4}-\\d{2})\\.html");
@@ -183,32 +184,34 @@ public final class ReportsDirectory implements AutoCloseable {
         return sink.describe("index.html");
     }
 
-    /** Writes the network's reports of the snapshot of {@code asOf}, then the index. */
-    public void publish(Connection c, String networkId, LocalDate asOf, List<YearMonth> billingPeriods) throws SQLException, IOException {
+    /**
+     * After a network's snapshot is published (or found published by a relaunch): writes its
+     * reports of the snapshot of {@code asOf}, then the index.
+     */
+    @Override
+    public void published(DataSource dataSource, String networkId, LocalDate asOf, List<YearMonth> billingPeriods)
+            throws SQLException, IOException {
         int files = 0;
-        for (YearMonth period : billingPeriods) {
-            GuestBillingReport r = GuestBillingReport.load(c, period, networkId, graceDays);
-            if (r.networks().isEmpty()) {
-                continue;
+        try (Connection c = dataSource.getConnection()) {
+            for (YearMonth period : billingPeriods) {
+                GuestBillingReport r = GuestBillingReport.load(c, period, networkId, graceDays);
+                if (!r.networks().isEmpty()) {
+                    files += write(networkId + "/guest-billing-" + period, ReportWriter.renderAll(r));
+                }
             }
-            for (ReportFormat f : ReportFormat.values()) {
-                sink.write(networkId + "/guest-billing-" + period + "." + f.extension(), render(w -> ReportWriter.write(r, f, w)));
-                files++;
-            }
-        }
-        AuditReport audit = AuditReport.load(c, networkId, asOf, null);
-        for (ReportFormat f : ReportFormat.values()) {
-            sink.write(networkId + "/audit-" + audit.snapshotDate() + "." + f.extension(), render(w -> ReportWriter.write(audit, f, w)));
-            files++;
+            AuditReport audit = AuditReport.load(c, networkId, asOf, null);
+            files += write(networkId + "/audit-" + audit.snapshotDate(), ReportWriter.renderAll(audit));
         }
         writeIndex();
         log.info("network {}: {} reports written to {}; index {}", networkId, files, sink.describe(networkId), index());
     }
 
-    private static String render(ReportFiles.Content content) throws IOException {
-        StringWriter w = new StringWriter();
-        content.write(w);
-        return w.toString();
+    /** One report in each format, as {@code base.EXTENSION}; returns the number of files. */
+    private int write(String base, Map<ReportFormat, String> formats) throws IOException {
+        for (Map.Entry<ReportFormat, String> f : formats.entrySet()) {
+            sink.write(base + "." + f.getKey().extension(), f.getValue());
+        }
+        return formats.size();
     }
 
     /** The index of every report under the root, by network, newest first. Networks run side by side, so one at a time. */

@@ -133,8 +133,8 @@ class S3OutputTest {
         assertThat(s3.keys(bucket, "p/")).containsExactlyInAnyOrder(
                 otherNetwork + "_SUCCESS", otherNetwork + a, otherNetwork + b,
                 mixed + "_SUCCESS", mixed + a, clean + "_SUCCESS", clean + a);
-        assertThat(S3Store.writeTag(a)).isEqualTo("r1-aaaaaaaa");
-        assertThat(S3Store.writeTag("part-00000.zstd.parquet")).isNull();
+        assertThat(PartitionWriter.writeTag(a)).isEqualTo("r1-aaaaaaaa");
+        assertThat(PartitionWriter.writeTag("part-00000.zstd.parquet")).isNull();
     }
 
     @Test

@@ -30,8 +30,8 @@ public final class DirectoryUnameResolver implements UnameResolver {
 
     /**
      * "The uname {@code %1$s} is not known yet" (see the class comment), over named parameters;
-     * {@code %2$s} is {@link #PROBE} or empty. Over a whole snapshot (the uname step's one query)
-     * the planner's anti-joins are right: one pass over the directory. See {@link #PROBE}.
+     * {@code %2$s} is {@link #PROBE} (a batch of candidates) or empty: over a whole snapshot (the
+     * uname step's one query) the planner's anti-joins are right, one pass over the directory.
      */
     static final String UNKNOWN = """
             NOT EXISTS (SELECT 1 FROM census.uname_directory d
