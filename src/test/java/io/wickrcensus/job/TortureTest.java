@@ -1,6 +1,7 @@
 package io.wickrcensus.job;
 
 import io.wickrcensus.testing.TestFiles;
+import io.wickrcensus.testing.Await;
 import io.wickrcensus.testing.JobHarness;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,6 +12,7 @@ import io.wickrcensus.testing.TestDatabases;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,13 +162,11 @@ class TortureTest {
             try {
                 Process p = h.launchChild(db, AS_OF, null, log);
                 // restart once the run has started, at a random moment of it
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!Files.readString(log).contains("starting run") && p.isAlive() && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                Thread.sleep(random.nextInt(400));
+                Await.until(Duration.ofSeconds(60), () -> Files.readString(log).contains("starting run") || !p.isAlive());
+                Thread.sleep(random.nextInt(400)); // the random moment
                 pg.close();
-                Thread.sleep(1000);
+                // down until the job has seen the connection lost (or ended: the run may have finished first)
+                Await.until(Duration.ofSeconds(30), () -> Files.readString(log).contains("the database connection was lost") || !p.isAlive());
                 pg = start(data, port);
                 int first = JobHarness.await(p);
                 List<Integer> codes = new ArrayList<>(List.of(first));

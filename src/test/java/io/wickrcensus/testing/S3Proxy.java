@@ -88,17 +88,20 @@ public final class S3Proxy {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-Djava.io.tmpdir=" + TestFiles.root(), "-jar", jar.toString(), "--properties", properties.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
+        boolean listening = Await.until(java.time.Duration.ofSeconds(60), () -> {
             if (!p.isAlive()) {
-                throw new IllegalStateException("S3Proxy exited with " + p.exitValue() + ": " + Files.readString(log));
+                return true; // said below
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return new S3Proxy(URI.create("http://127.0.0.1:" + port), p);
-            } catch (IOException e) {
-                Thread.sleep(100);
+                return true;
             }
+        });
+        if (!p.isAlive()) {
+            throw new IllegalStateException("S3Proxy exited with " + p.exitValue() + ": " + Files.readString(log));
+        }
+        if (listening) {
+            return new S3Proxy(URI.create("http://127.0.0.1:" + port), p);
         }
         p.destroyForcibly();
         throw new IllegalStateException("S3Proxy did not listen on " + port + " within 60 s: " + Files.readString(log));

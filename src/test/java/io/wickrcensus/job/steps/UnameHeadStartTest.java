@@ -125,10 +125,7 @@ class UnameHeadStartTest {
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(condition.getAsBoolean()).as("condition reached within 5 s").isTrue();
+        assertThat(io.wickrcensus.testing.Await.until(java.time.Duration.ofSeconds(5), condition::getAsBoolean))
+                .as("condition reached within 5 s").isTrue();
     }
 }
