@@ -42,16 +42,12 @@ public final class DirectoryUnameResolver implements UnameResolver {
 
     /**
      * Keeps each NOT EXISTS a per-candidate probe of the primary key and the failure index: PostgreSQL
-     * does not turn an EXISTS with an OFFSET into a join. Without it, a batch of 1,000 candidates was
+     * does not turn an EXISTS with an OFFSET into a join. Without it, a batch of candidates was
      * planned as a hash (or nested-loop) anti-join over the network's whole directory, from statistics
      * taken while the directory was still small, and its cost grew with the directory (#14 measured
      * 0.33 s to 5.0 s a batch over a 1M-user first night, until the head start fell behind paging).
      */
     static final String PROBE = " OFFSET 0";
-
-    /** The filter of {@link #unknown}: which of a batch of candidates ({@code :candidates}) are not known yet. */
-    static final String UNKNOWN_AMONG = "SELECT DISTINCT u FROM unnest(CAST(:candidates AS text[])) AS u WHERE "
-            + UNKNOWN.formatted("u", PROBE);
 
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -78,9 +74,14 @@ public final class DirectoryUnameResolver implements UnameResolver {
                 .addValue("fresh", (double) freshness.toSeconds());
     }
 
+    /** The filter of {@link #unknown}: which unames of staged rows are not known yet, one probe per row. */
+    static String unknownAmong(StagedRows rows) {
+        return rows.unamesWhere(u -> UNKNOWN.formatted(u, PROBE));
+    }
+
     @Override
-    public List<String> unknown(RunContext run, List<String> candidates) {
-        return named.queryForList(UNKNOWN_AMONG, unknownParameters(run).addValue("candidates", PgCopy.arrayLiteral(candidates)), String.class);
+    public List<String> unknown(RunContext run, StagedRows rows) {
+        return named.queryForList(unknownAmong(rows), rows.addParameters(unknownParameters(run)), String.class);
     }
 
     @Override

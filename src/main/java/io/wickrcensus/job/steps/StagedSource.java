@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * @param sliceColumns the columns naming this step's slice of the table (the run, the billing period)
  * @param sliceValues  their values
  * @param columns      the item's columns, after {@code seq}
- * @param uname        the uname an item holds (null if none), offered to the head start of lookups
+ * @param unameColumn  the column holding an item's uname (may be null), offered to the head start of lookups
  * @param unamesRecur  whether those unames can repeat across the run's slices (guests of several periods)
  * @param pages        opens the listing (called once, after {@code expected})
  * @param expected     how many items the listing should hold, or -1
@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * @param <T>          the item type of the listing
  */
 public record StagedSource<T>(String description, String table, List<String> sliceColumns, List<Object> sliceValues,
-                              List<Column<T>> columns, Function<T, String> uname, boolean unamesRecur,
+                              List<Column<T>> columns, String unameColumn, boolean unamesRecur,
                               Supplier<Iterable<T>> pages, LongSupplier expected, String crashPoint) {
 
     /** One column of an item: its name in the staging table and its value. */
@@ -40,7 +40,7 @@ public record StagedSource<T>(String description, String table, List<String> sli
     /** Step 1: every user of the network, 100 per ListUsers page, into {@code census.stage_user}. */
     public static StagedSource<User> users(WickrAdminClient client, RunContext run) {
         return new StagedSource<>("users of network " + run.networkId(), "census.stage_user", List.of("run_id"), List.of(run.runId()),
-                UserColumn.ALL.stream().map(c -> new Column<User>(c.column(), c::valueOf)).toList(), User::uname, false,
+                UserColumn.ALL.stream().map(c -> new Column<User>(c.column(), c::valueOf)).toList(), UserColumn.UNAME.column(), false,
                 () -> client.listAllUsers(ListUsersRequest.builder(run.networkId()).maxResults(WickrAdminClient.MAX_PAGE_SIZE).build()),
                 () -> client.getUsersCount(run.networkId()).total(), "users.batch");
     }
@@ -53,10 +53,15 @@ public record StagedSource<T>(String description, String table, List<String> sli
         return new StagedSource<>("guests of network " + run.networkId() + " in " + billingPeriod, "census.stage_guest",
                 List.of("run_id", "billing_period"), List.of(run.runId(), billingPeriod),
                 List.of(new Column<>("username", GuestUser::username), new Column<>("username_hash", GuestUser::usernameHash)),
-                GuestUser::usernameHash, true,
+                "username_hash", true,
                 () -> client.listAllGuestUsers(ListGuestUsersRequest.builder(run.networkId())
                         .maxResults(WickrAdminClient.MAX_PAGE_SIZE).billingPeriod(billingPeriod).build()),
                 () -> -1, "guests.batch");
+    }
+
+    /** The slice's committed rows {@code seq} in {@code [from, to)}, for the head start of lookups. */
+    StagedRows rows(long from, long to) {
+        return new StagedRows(table, unameColumn, sliceColumns, sliceValues, from, to, unamesRecur);
     }
 
     /** {@code DELETE} of this slice. */

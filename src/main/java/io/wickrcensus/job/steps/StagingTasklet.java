@@ -5,7 +5,6 @@ import io.wickrcensus.faults.CrashPoints;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunMetrics;
 import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -19,14 +18,16 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Pages a {@link StagedSource} into its staging slice; one instance per step execution (step
  * scope). Each execution starts its slice afresh (a nextToken is never trusted across a restart)
  * and streams pages through a prefetching thread, so API calls overlap with COPY; each
  * {@code execute} writes one batch of rows in the step's own transaction and asks to be called
- * again until the listing ends. The unames of each copied batch are offered to the run's
- * {@link UnameHeadStart}.
+ * again until the listing ends. The rows of each batch are offered to the run's
+ * {@link UnameHeadStart} once they are committed (it reads their unames back).
  *
  * @param <T> the item type of the listing
  */
@@ -75,7 +76,7 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
         List<T> items = pages.next(batchRows);
         if (!items.isEmpty()) {
             PgCopy copy = new PgCopy();
-            List<String> unames = new ArrayList<>(items.size());
+            long from = seq;
             for (T item : items) {
                 for (Object v : source.sliceValues()) {
                     copy.value(v);
@@ -85,7 +86,6 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
                     copy.value(c.value().apply(item));
                 }
                 copy.endRow();
-                unames.add(source.uname().apply(item));
             }
             Connection c = DataSourceUtils.getConnection(dataSource);
             try {
@@ -95,11 +95,26 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
             }
             contribution.incrementWriteCount(items.size());
             metrics.rows(source.tableName(), items.size());
-            headStart.offer(run, unames, source.unamesRecur());
+            StagedRows rows = source.rows(from, seq);
+            afterCommit(() -> headStart.offer(run, rows));
             progress.add(items.size(), expected);
             CrashPoints.reach(source.crashPoint());
         }
         return pages.ended() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+    }
+
+    /** Runs {@code r} once the step's transaction has committed (the rows are visible to other connections). */
+    private static void afterCommit(Runnable r) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            r.run(); // no transaction around the tasklet: what it wrote is committed already
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                r.run();
+            }
+        });
     }
 
     @Override

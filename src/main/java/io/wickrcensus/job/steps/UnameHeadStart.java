@@ -14,16 +14,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The head start of uname lookups while staging pages; one per job execution (job scope). The
- * staging steps offer the unames of each batch they copy, and these are looked up at once, a few
- * calls at a time under the budget the paging leaves, so that lookups overlap with paging instead
- * of following it. It is only a head start: the uname step that follows {@link #drain drains} it
- * and looks up whatever is still unknown (offers turned away when the queue is full, calls that
- * failed, lookups a crash cut short), so nothing here needs to be restartable.
+ * staging steps offer the rows of each batch they commit ({@link StagedRows}, a range of a slice),
+ * and their unames are read back, filtered against what is known and looked up at once, a few calls
+ * at a time under the budget the paging leaves, so that lookups overlap with paging instead of
+ * following it. Paging may run far ahead (a million users at no latency): what waits then is a
+ * range per slice, so no offer is ever turned away and memory stays flat. It is only a head start:
+ * the uname step that follows {@link #drain drains} it and looks up whatever is still unknown (rows
+ * not reached yet, calls that failed, lookups a crash cut short), so nothing here needs to be
+ * restartable.
  */
 public class UnameHeadStart implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UnameHeadStart.class);
-    /** Unames waiting to be looked up per run, at most; beyond it offers are left to the uname step. */
+    /** Unknown unames waiting for a call, at most; beyond it the staged rows wait to be read. */
     static final int MAX_QUEUED = 20_000;
     /** Guest hashes recur across billing periods staged at once; remembered to ask once (bounded). */
     static final int MAX_REMEMBERED = 200_000;
@@ -33,18 +36,17 @@ public class UnameHeadStart implements AutoCloseable {
     private final int concurrency;
     private RunQueue queue;
 
-    /** Raw unames are filtered against what is known this many at a time. */
-    static final int FILTER_BATCH = 1000;
+    /** Staged rows are read and filtered against what is known this many at a time. */
+    static final int FILTER_BATCH = 2000;
 
     private static final class RunQueue {
         final RunContext run;
-        final Deque<String> offered = new ArrayDeque<>();
+        final Deque<StagedRows> offered = new ArrayDeque<>();
         final Deque<String> unknown = new ArrayDeque<>();
         final Set<String> seen = new HashSet<>();
         boolean filtering;
         int inFlight;
         boolean closed;
-        long dropped;
         long failures;
         long calls;
 
@@ -64,12 +66,11 @@ public class UnameHeadStart implements AutoCloseable {
     }
 
     /**
-     * Queues unames a staging step just copied; never blocks the caller. {@code recurring} says
-     * they may have been offered before (guest hashes recur across billing periods): only those
-     * are remembered, so the memory stays small for a million users, whose unames are unique.
+     * Queues rows a staging step has just committed; never blocks the caller. Rows continuing the
+     * last ones queued of the same slice join them, so the queue holds about one entry per slice.
      */
-    public void offer(RunContext run, List<String> unames, boolean recurring) {
-        if (unames.isEmpty()) {
+    public void offer(RunContext run, StagedRows rows) {
+        if (rows.count() <= 0) {
             return;
         }
         RunQueue q = queue(run);
@@ -77,15 +78,12 @@ public class UnameHeadStart implements AutoCloseable {
             if (q.closed) {
                 return;
             }
-            for (String u : unames) {
-                if (u == null || (recurring && (q.seen.size() < MAX_REMEMBERED ? !q.seen.add(u) : q.seen.contains(u)))) {
-                    continue;
-                }
-                if (q.offered.size() >= MAX_QUEUED) {
-                    q.dropped++;
-                } else {
-                    q.offered.add(u);
-                }
+            StagedRows last = q.offered.peekLast();
+            if (last != null && last.continuedBy(rows)) {
+                q.offered.pollLast();
+                q.offered.add(last.withTo(rows.to()));
+            } else {
+                q.offered.add(rows);
             }
             pump(q);
         }
@@ -99,21 +97,32 @@ public class UnameHeadStart implements AutoCloseable {
     }
 
     /**
-     * Filters offered unames against what is known (one query at a time) and sends the unknown ones
-     * in full calls of 50 only: a remainder waits for more, or for the uname step, which packs it
-     * with the rest, so the early lookups never add a call. Holds q's lock.
+     * Reads and filters offered rows (one query at a time) and sends the unknown unames in full calls
+     * of 50 only: a remainder waits for more, or for the uname step, which packs it with the rest, so
+     * the early lookups never add a call. Holds q's lock.
      */
     private void pump(RunQueue q) {
         if (q.closed) {
             return;
         }
         if (!q.filtering && !q.offered.isEmpty() && q.unknown.size() < MAX_QUEUED) {
-            List<String> batch = take(q.offered, FILTER_BATCH);
+            StagedRows head = q.offered.poll();
+            StagedRows batch = head;
+            if (head.count() > FILTER_BATCH) {
+                batch = head.withTo(head.from() + FILTER_BATCH);
+                q.offered.addFirst(head.withFrom(batch.to()));
+            }
+            StagedRows rows = batch;
             q.filtering = true;
             workers.execute(() -> work(q, () -> {
-                List<String> unknown = resolver.unknown(q.run, batch);
+                List<String> unknown = resolver.unknown(q.run, rows);
                 synchronized (q) {
-                    q.unknown.addAll(unknown);
+                    for (String u : unknown) {
+                        // guest hashes recur across the periods staged side by side: each is asked once
+                        if (!rows.recurring() || (q.seen.size() < MAX_REMEMBERED ? q.seen.add(u) : !q.seen.contains(u))) {
+                            q.unknown.add(u);
+                        }
+                    }
                 }
             }, true));
         }
@@ -165,6 +174,20 @@ public class UnameHeadStart implements AutoCloseable {
         }
     }
 
+    /** Ranges of staged rows waiting to be read (for tests). */
+    int queuedRanges() {
+        RunQueue q;
+        synchronized (this) {
+            q = queue;
+        }
+        if (q == null) {
+            return 0;
+        }
+        synchronized (q) {
+            return q.offered.size();
+        }
+    }
+
     /** Stops the early lookups and waits for those under way; what is still queued is left to the uname step. */
     public void drain() {
         RunQueue q;
@@ -176,7 +199,8 @@ public class UnameHeadStart implements AutoCloseable {
         }
         synchronized (q) {
             q.closed = true;
-            int left = q.offered.size() + q.unknown.size();
+            long rows = q.offered.stream().mapToLong(StagedRows::count).sum();
+            int unknown = q.unknown.size();
             q.offered.clear();
             q.unknown.clear();
             while (q.busy()) {
@@ -187,8 +211,8 @@ public class UnameHeadStart implements AutoCloseable {
                     return;
                 }
             }
-            log.info("network {}: {} lookup calls while staging; {} unames queued and {} turned away are left to the uname step"
-                    + (q.failures > 0 ? " ({} calls or queries failed)" : ""), q.run.networkId(), q.calls, left, q.dropped, q.failures);
+            log.info("network {}: {} lookup calls while staging; {} staged rows not read yet and {} unknown unames are left to the uname step"
+                    + (q.failures > 0 ? " ({} calls or queries failed)" : ""), q.run.networkId(), q.calls, rows, unknown, q.failures);
         }
     }
 

@@ -9,8 +9,8 @@ import java.util.List;
  */
 public interface UnameResolver {
 
-    /** The unames of {@code candidates} that are not known yet, without duplicates. */
-    List<String> unknown(RunContext run, List<String> candidates);
+    /** The unames of committed staged rows that are not known yet, without duplicates. */
+    List<String> unknown(RunContext run, StagedRows rows);
 
     /**
      * Looks the unames up, 50 per call, several calls at once under the shared budget, and records

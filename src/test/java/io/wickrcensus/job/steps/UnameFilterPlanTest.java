@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-import io.wickrcensus.db.PgCopy;
 import io.wickrcensus.job.CensusRetract;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunMetrics;
@@ -21,15 +20,18 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
- * The head start's filter ("which of these 1,000 candidates are not known yet") costs what the
- * candidates cost, not what the directory holds: it probes the directory's key once per candidate,
- * even when the planner's statistics were taken while the directory was empty, as they are during a
- * first night that fills it. Planned as a join, it read the whole directory per batch.
+ * The head start's filter ("which unames of these 1,000 staged rows are not known yet") costs what
+ * the rows cost, not what the directory or the staged snapshot holds: it reads the rows by their
+ * sequence number and probes the directory's key once per uname, even when the planner's statistics
+ * were taken while both tables were empty, as they are during a first night that fills them.
+ * Planned as a join, it read the whole directory per batch.
  */
 class UnameFilterPlanTest {
 
     private static final String NET = "net00001";
     private static final int DIRECTORY = 100_000;
+    /** Rows staged for the run: the 1,000 candidates first, then the rest of a large snapshot. */
+    private static final int STAGED = 100_000;
 
     private static SingleConnectionDataSource ds;
     private static JdbcTemplate jdbc;
@@ -40,10 +42,23 @@ class UnameFilterPlanTest {
         ds = new SingleConnectionDataSource(url, "postgres", "", true);
         CensusRetract.flyway(ds, new RunSettings.Roles(null, null)).migrate();
         jdbc = new JdbcTemplate(ds);
-        jdbc.execute("ANALYZE census.uname_directory, census.uname_lookup_failure"); // statistics of an empty directory
+        // statistics of an empty directory and an empty staging table
+        jdbc.execute("ANALYZE census.uname_directory, census.uname_lookup_failure, census.stage_user");
         jdbc.update("INSERT INTO census.uname_directory (network_id, uname, username, first_resolved_at, last_resolved_at, last_run_id) "
                 + "SELECT ?, 'u' || i, 'user' || i, now(), now(), 1 FROM generate_series(1, ?) i", NET, DIRECTORY);
+        List<String> candidates = candidates();
+        jdbc.batchUpdate("INSERT INTO census.stage_user (run_id, seq, user_id, uname) VALUES (1, ?, ?, ?)", candidates, 1000,
+                (ps, u) -> {
+                    int seq = candidates.indexOf(u);
+                    ps.setLong(1, seq);
+                    ps.setString(2, "id" + seq);
+                    ps.setString(3, u);
+                });
+        jdbc.update("INSERT INTO census.stage_user (run_id, seq, user_id, uname) SELECT 1, i, 'id' || i, 'later' || i "
+                + "FROM generate_series(1000, ?) i", STAGED - 1);
     }
+
+    private static final StagedRows CANDIDATES = new StagedRows("census.stage_user", "uname", List.of("run_id"), List.of(1L), 0, 1000, false);
 
     @AfterAll
     static void close() {
@@ -62,29 +77,34 @@ class UnameFilterPlanTest {
     @Test
     void theFilterReturnsExactlyTheUnknownCandidates() {
         DirectoryUnameResolver resolver = new DirectoryUnameResolver(ds, null, null, null, Duration.ofDays(7), new RunMetrics());
-        List<String> unknown = resolver.unknown(new RunContext(1, NET), candidates());
+        List<String> unknown = resolver.unknown(new RunContext(1, NET), CANDIDATES);
         assertThat(unknown).hasSize(500).allMatch(u -> u.startsWith("new"));
     }
 
     @Test
-    void theFilterReadsOneDirectoryRowPerCandidateAtMost() throws Exception {
+    void theFilterReadsOneDirectoryRowPerCandidateAndOnlyTheStagedRowsItNames() throws Exception {
         DirectoryUnameResolver resolver = new DirectoryUnameResolver(ds, null, null, null, Duration.ofDays(7), new RunMetrics());
-        String plan = new NamedParameterJdbcTemplate(jdbc).queryForObject("EXPLAIN (ANALYZE, FORMAT JSON) " + DirectoryUnameResolver.UNKNOWN_AMONG,
-                resolver.unknownParameters(new RunContext(1, NET)).addValue("candidates", PgCopy.arrayLiteral(candidates())), String.class);
-        long[] read = new long[1];
-        walk(new ObjectMapper().readTree(plan).get(0).get("Plan"), read);
-        assertThat(read[0]).as("directory rows read for 1,000 candidates, of %,d (plan: %s)", DIRECTORY, plan).isLessThanOrEqualTo(1000);
+        String plan = new NamedParameterJdbcTemplate(jdbc).queryForObject("EXPLAIN (ANALYZE, FORMAT JSON) "
+                + DirectoryUnameResolver.unknownAmong(CANDIDATES), CANDIDATES.addParameters(resolver.unknownParameters(new RunContext(1, NET))),
+                String.class);
+        JsonNode root = new ObjectMapper().readTree(plan).get(0).get("Plan");
+        long[] directory = new long[1];
+        walk(root, "uname_directory", directory);
+        assertThat(directory[0]).as("directory rows read for 1,000 candidates, of %,d (plan: %s)", DIRECTORY, plan).isLessThanOrEqualTo(1000);
+        long[] staged = new long[1];
+        walk(root, "stage_user", staged);
+        assertThat(staged[0]).as("staged rows read for 1,000 candidates, of %,d (plan: %s)", STAGED, plan).isLessThanOrEqualTo(1000);
     }
 
-    /** Adds up the rows that the plan's scans of the directory read: returned plus filtered out, over all loops. */
-    private static void walk(JsonNode node, long[] read) {
-        if ("uname_directory".equals(node.path("Relation Name").asText())) {
+    /** Adds up the rows that the plan's scans of a table read: returned plus filtered out, over all loops. */
+    private static void walk(JsonNode node, String table, long[] read) {
+        if (table.equals(node.path("Relation Name").asText())) {
             long loops = node.path("Actual Loops").asLong(1);
             read[0] += (node.path("Actual Rows").asLong() + node.path("Rows Removed by Filter").asLong()
                     + node.path("Rows Removed by Index Recheck").asLong()) * loops;
         }
         for (JsonNode child : node.path("Plans")) {
-            walk(child, read);
+            walk(child, table, read);
         }
     }
 }

@@ -20,17 +20,20 @@ class UnameHeadStartTest {
 
     private final ExecutorService workers = Executors.newFixedThreadPool(4);
 
-    /** Every candidate is unknown; each resolve is recorded, and may be held back by a latch. */
+    /**
+     * The staged row with seq {@code i} holds uname {@code "u" + i} in every slice, and every uname is
+     * unknown; each resolve is recorded, and may be held back by a latch.
+     */
     private static final class FakeResolver implements UnameResolver {
         final List<List<String>> calls = new CopyOnWriteArrayList<>();
-        final List<List<String>> filtered = new CopyOnWriteArrayList<>();
+        final List<StagedRows> filtered = new CopyOnWriteArrayList<>();
         volatile CountDownLatch hold;
         final CountDownLatch entered = new CountDownLatch(1);
 
         @Override
-        public List<String> unknown(RunContext run, List<String> candidates) {
-            filtered.add(candidates);
-            return candidates.stream().distinct().toList();
+        public List<String> unknown(RunContext run, StagedRows rows) {
+            filtered.add(rows);
+            return unames((int) rows.from(), (int) rows.count());
         }
 
         @Override
@@ -58,12 +61,21 @@ class UnameHeadStartTest {
         return IntStream.range(from, from + n).mapToObj(i -> "u" + i).toList();
     }
 
+    private static StagedRows users(long from, long n) {
+        return new StagedRows("census.stage_user", "uname", List.of("run_id"), List.of(RUN.runId()), from, from + n, false);
+    }
+
+    private static StagedRows guests(String period, long from, long n) {
+        return new StagedRows("census.stage_guest", "username_hash", List.of("run_id", "billing_period"), List.of(RUN.runId(), period),
+                from, from + n, true);
+    }
+
     @Test
     void onlyFullCallsOfFiftyAreSentAndTheRemainderIsLeftToTheUnameStep() throws Exception {
         FakeResolver resolver = new FakeResolver();
         UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
-        headStart.offer(RUN, unames(0, 70), false);
-        headStart.offer(RUN, unames(70, 50), false);
+        headStart.offer(RUN, users(0, 70));
+        headStart.offer(RUN, users(70, 50));
         waitFor(() -> resolver.calls.size() == 2);
         headStart.drain();
 
@@ -72,18 +84,39 @@ class UnameHeadStartTest {
     }
 
     @Test
-    void recurringUnamesAreAskedOnceAndNullsNever() throws Exception {
+    void recurringUnamesAreAskedOnce() throws Exception {
         FakeResolver resolver = new FakeResolver();
         UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
-        List<String> guests = new java.util.ArrayList<>(unames(0, 50));
-        guests.add(null);
-        headStart.offer(RUN, guests, true);
-        headStart.offer(RUN, unames(0, 50), true); // the same guests in the next billing period
+        headStart.offer(RUN, guests("2026-10", 0, 50));
+        headStart.offer(RUN, guests("2026-11", 0, 50)); // the same guests in the next billing period
+        waitFor(() -> resolver.filtered.size() == 2);
         waitFor(() -> resolver.calls.size() == 1);
         headStart.drain();
 
         assertThat(resolver.calls).hasSize(1);
-        assertThat(resolver.filtered.stream().flatMap(List::stream)).doesNotContainNull().hasSize(50);
+    }
+
+    /**
+     * Paging far ahead of the lookups (a million users at no latency) queues ranges, never unames:
+     * once the lookups catch up, every staged row has been read, in reads of bounded size.
+     */
+    @Test
+    void noOfferIsTurnedAwayHoweverFarPagingRunsAhead() throws Exception {
+        FakeResolver resolver = new FakeResolver();
+        resolver.hold = new CountDownLatch(1);
+        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
+        int rows = 10 * UnameHeadStart.MAX_QUEUED;
+        for (int from = 0; from < rows; from += 100) {
+            headStart.offer(RUN, users(from, 100)); // 100 rows a page, committed one after the other
+        }
+        assertThat(headStart.queuedRanges()).as("consecutive rows of one slice wait as one range").isLessThanOrEqualTo(1);
+        resolver.hold.countDown();
+        waitFor(() -> resolver.calls.size() == rows / DirectoryUnameResolver.CHUNK);
+        headStart.drain();
+
+        assertThat(resolver.calls.stream().flatMap(List::stream).distinct().count()).isEqualTo(rows);
+        assertThat(resolver.filtered).allSatisfy(r -> assertThat(r.count()).isLessThanOrEqualTo(UnameHeadStart.FILTER_BATCH));
+        assertThat(resolver.filtered.stream().mapToLong(StagedRows::count).sum()).isEqualTo(rows);
     }
 
     @Test
@@ -91,7 +124,7 @@ class UnameHeadStartTest {
         FakeResolver resolver = new FakeResolver();
         resolver.hold = new CountDownLatch(1);
         UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
-        headStart.offer(RUN, unames(0, 50), false);
+        headStart.offer(RUN, users(0, 50));
         assertThat(resolver.entered.await(5, TimeUnit.SECONDS)).as("the call is under way, held by the latch").isTrue();
 
         AtomicBoolean drained = new AtomicBoolean();
@@ -113,10 +146,10 @@ class UnameHeadStartTest {
         FakeResolver resolver = new FakeResolver();
         resolver.hold = new CountDownLatch(1);
         UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 1);
-        headStart.offer(RUN, unames(0, 150), false); // one call under way (held), two full calls queued
+        headStart.offer(RUN, users(0, 150)); // one call under way (held), two full calls queued
         assertThat(resolver.entered.await(5, TimeUnit.SECONDS)).isTrue();
         headStart.close();
-        headStart.offer(RUN, unames(150, 100), false);
+        headStart.offer(RUN, users(150, 100));
         resolver.hold.countDown();
         workers.shutdown(); // every task given to the workers has ended once this returns
         assertThat(workers.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
