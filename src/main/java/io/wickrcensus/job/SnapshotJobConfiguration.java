@@ -19,6 +19,7 @@ import io.wickrcensus.job.steps.ReconcileTasklet;
 import io.wickrcensus.job.steps.ReinviteTasklet;
 import io.wickrcensus.job.steps.StagedSource;
 import io.wickrcensus.job.steps.StagingTasklet;
+import io.wickrcensus.job.steps.ParquetHeadStart;
 import io.wickrcensus.job.steps.UnameHeadStart;
 import io.wickrcensus.job.steps.UnamesTasklet;
 import io.wickrcensus.parquet.ParquetExporter;
@@ -229,8 +230,22 @@ public class SnapshotJobConfiguration {
     }
 
     @Bean
-    Step unamesStep(JobRepository repo, PlatformTransactionManager tx, UnamesTasklet unamesTasklet, RunMetrics metrics) {
+    ParquetExporter parquetExporter(DataSource ds, RunSettings s) {
+        return new ParquetExporter(ds, s.parquet());
+    }
+
+    /** One per job execution: started by the uname step, taken by the Parquet step, dropped at the scope's end if not. */
+    @Bean
+    @JobScope
+    ParquetHeadStart parquetHeadStart(ParquetExporter parquetExporter, RunLedger ledger, RunSettings s) {
+        return new ParquetHeadStart(parquetExporter, ledger, s.parquet().enabled());
+    }
+
+    @Bean
+    Step unamesStep(JobRepository repo, PlatformTransactionManager tx, UnamesTasklet unamesTasklet, ParquetHeadStart parquetHeadStart,
+                    RunMetrics metrics) {
         return new StepBuilder("unames", repo).tasklet(unamesTasklet, tx).listener(unamesTasklet)
+                .listener((StepExecutionListener) parquetHeadStart)
                 .listener((StepExecutionListener) metrics).build();
     }
 
@@ -258,10 +273,10 @@ public class SnapshotJobConfiguration {
     }
 
     @Bean
-    Step parquetStep(JobRepository repo, PlatformTransactionManager tx, RunLedger ledger, DataSource ds, RunSettings s,
-                     RunMetrics metrics) {
+    Step parquetStep(JobRepository repo, PlatformTransactionManager tx, RunLedger ledger, ParquetExporter parquetExporter,
+                     ParquetHeadStart parquetHeadStart, RunSettings s, RunMetrics metrics) {
         return new StepBuilder("parquet", repo)
-                .tasklet(new ParquetTasklet(ledger, new ParquetExporter(ds, s.parquet()), s.parquet().enabled()), tx)
+                .tasklet(new ParquetTasklet(ledger, parquetExporter, parquetHeadStart, s.parquet().enabled()), tx)
                 .listener(crashAfterCommit("parquet.after-commit"))
                 .listener((StepExecutionListener) metrics)
                 .build();

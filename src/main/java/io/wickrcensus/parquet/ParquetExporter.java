@@ -68,15 +68,114 @@ public final class ParquetExporter {
     }
 
     /**
-     * Writes (or rewrites) every dataset partition of the run. The uname directory, as large as the
-     * roster, is written on a second thread and connection while this one writes the users, the
-     * guests and the runs: both read one snapshot of the database (exported by the first
-     * transaction, imported by the second), as one connection would.
+     * Partitions of a run written before the run is published, for {@link #export} to make the
+     * partitions' once it is: the users partition from the staged snapshot ({@link #prepare}, while
+     * the uname lookups, the reconciliation and the publish run), and the uname directory once the
+     * lookups are done ({@link #prepareUnames}, while reconciliation and publish run). The two
+     * largest datasets are then written beside the steps before, instead of after them. They live
+     * in memory only; if the process dies, the relaunch's export writes them from what PostgreSQL
+     * holds, as always.
      */
-    public void export(long runId, String networkId, LocalDate asOf, List<String> billingPeriods) throws SQLException, IOException {
-        String net = "network_id=" + networkId;
-        try (DatasetStore store = DatasetStore.open(settings, networkId); Connection c = snapshot()) {
+    public static final class Prepared implements AutoCloseable {
+        private final long runId;
+        private final DatasetStore store;
+        private final PartitionWriter.Pending users;
+        private volatile PartitionWriter.Pending unames;
+
+        private Prepared(long runId, DatasetStore store, PartitionWriter.Pending users) {
+            this.runId = runId;
+            this.store = store;
+            this.users = users;
+        }
+
+        /** Gives the partitions up (the run was not published, or exported another way). */
+        @Override
+        public void close() {
+            users.abandon();
+            PartitionWriter.Pending u = unames;
+            if (u != null) {
+                u.abandon();
+            }
+            closeQuietly(store);
+        }
+    }
+
+    /**
+     * The users rows of the run's staged snapshot, as the publish will record them: the last row
+     * staged for each user (publish makes exactly these the roster of the run).
+     */
+    private static final String STAGED_USERS = "SELECT DISTINCT ON (user_id) " + names(USERS)
+            + " FROM census.stage_user WHERE run_id = ? ORDER BY user_id, seq DESC";
+
+    private static final String UNAMES_QUERY = "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname";
+
+    /**
+     * Writes the run's users partition from its staged snapshot (staging complete, not published
+     * yet), for {@link #export} to make the partition's after the publish; see {@link Prepared}.
+     * What an interrupted write of the network left is recovered first, as {@link #export} would.
+     */
+    public Prepared prepare(long runId, String networkId, LocalDate asOf) throws SQLException, IOException {
+        DatasetStore store = DatasetStore.open(settings, networkId);
+        boolean prepared = false;
+        try (Connection c = snapshot()) {
             store.recover(networkDirs(networkId));
+            PartitionWriter.Pending users = new PartitionWriter(settings, store, runId, "export")
+                    .prepare(c, usersPartition(networkId, asOf), "users", USERS, STAGED_USERS, runId);
+            c.commit();
+            prepared = true;
+            return new Prepared(runId, store, users);
+        } finally {
+            if (!prepared) {
+                closeQuietly(store);
+            }
+        }
+    }
+
+    /** Writes the network's uname partition into {@code prepared}, once the run's lookups are done (the directory is final). */
+    public void prepareUnames(Prepared prepared, String networkId) throws SQLException, IOException {
+        try (Connection c = snapshot()) {
+            prepared.unames = new PartitionWriter(settings, prepared.store, prepared.runId, "export")
+                    .prepare(c, "unames/network_id=" + networkId, "unames", UNAMES, UNAMES_QUERY, networkId);
+            c.commit();
+        }
+    }
+
+    private static String usersPartition(String networkId, LocalDate asOf) {
+        return "users/network_id=" + networkId + "/snapshot_date=" + asOf;
+    }
+
+    private static void closeQuietly(DatasetStore store) {
+        try {
+            store.close();
+        } catch (IOException | RuntimeException e) {
+            log.debug("closing the dataset store: {}", e.getMessage());
+        }
+    }
+
+    /** Writes (or rewrites) every dataset partition of the run; see {@link #export(long, String, LocalDate, List, Prepared)}. */
+    public void export(long runId, String networkId, LocalDate asOf, List<String> billingPeriods) throws SQLException, IOException {
+        export(runId, networkId, asOf, billingPeriods, null);
+    }
+
+    /**
+     * Writes (or rewrites) every dataset partition of the run, once it is published. The uname
+     * directory, as large as the roster, is written on a second thread and connection while this
+     * one writes the users, the guests and the runs: both read one snapshot of the database
+     * (exported by the first transaction, imported by the second), as one connection would. The
+     * partitions {@code prepared} for this run, if any, are made the partitions' instead of being
+     * written again; the store they were written to is used, and closed.
+     */
+    public void export(long runId, String networkId, LocalDate asOf, List<String> billingPeriods, Prepared prepared)
+            throws SQLException, IOException {
+        String net = "network_id=" + networkId;
+        boolean usePrepared = prepared != null && prepared.runId == runId;
+        if (prepared != null && !usePrepared) {
+            prepared.close();
+        }
+        try (DatasetStore store = usePrepared ? prepared.store : DatasetStore.open(settings, networkId); Connection c = snapshot()) {
+            if (!usePrepared) {
+                store.recover(networkDirs(networkId)); // a prepared partition's store was recovered before it was written
+            }
             String snapshotId;
             try (var st = c.createStatement(); var rs = st.executeQuery("SELECT pg_export_snapshot()")) {
                 rs.next();
@@ -91,12 +190,13 @@ public final class ParquetExporter {
                     t.setDaemon(true);
                     return t;
                 });
-                Future<Long> unameRows = second.submit(() -> new PartitionWriter(settings, store, runId, "export").write(c2,
-                        "unames/" + net, "unames", UNAMES,
-                        "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname", networkId));
+                PartitionWriter.Pending preparedUnames = usePrepared ? prepared.unames : null;
+                Future<Long> unameRows = second.submit(() -> preparedUnames != null ? preparedUnames.commit()
+                        : new PartitionWriter(settings, store, runId, "export").write(c2, "unames/" + net, "unames", UNAMES, UNAMES_QUERY,
+                                networkId));
                 try {
                     PartitionWriter w = new PartitionWriter(settings, store, runId, "export");
-                    users = w.write(c, "users/" + net + "/snapshot_date=" + asOf, "users", USERS,
+                    users = usePrepared ? prepared.users.commit() : w.write(c, usersPartition(networkId, asOf), "users", USERS,
                             "SELECT " + names(USERS) + " FROM census.roster_by_run WHERE run_id = ? ORDER BY user_id", runId);
                     for (String period : billingPeriods) {
                         guests += writeGuests(w, c, net, period, runId);
@@ -111,8 +211,9 @@ public final class ParquetExporter {
                 c2.commit();
             }
             c.commit();
-            log.info("network {}: Parquet datasets written to {} ({} users, {} guests, {} unames)", networkId, settings.location(),
-                    users, guests, unames);
+            log.info("network {}: Parquet datasets written to {} ({} users, {} guests, {} unames{})", networkId, settings.location(),
+                    users, guests, unames, !usePrepared ? "" : prepared.unames != null ? "; users and unames written before the publish"
+                            : "; users written before the publish");
         }
     }
 

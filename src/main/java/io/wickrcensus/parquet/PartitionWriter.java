@@ -51,9 +51,19 @@ public final class PartitionWriter {
     /** Streams the query's rows (columns in order) into a new version of {@code partition}; returns the row count. */
     long write(Connection c, String partition, String dataset, List<ParquetColumn> columns, String sql, Object... args)
             throws SQLException, IOException {
+        return prepare(c, partition, dataset, columns, sql, args).commit();
+    }
+
+    /**
+     * Writes the files of a new version of {@code partition} from the query's rows, and leaves the
+     * version for {@link Pending#commit} to make the partition's (readers see nothing of it until
+     * then) or {@link Pending#abandon} to give up.
+     */
+    Pending prepare(Connection c, String partition, String dataset, List<ParquetColumn> columns, String sql, Object... args)
+            throws SQLException, IOException {
         DatasetStore.Write version = store.begin(partition);
         List<DatasetStore.FileEntry> files = new ArrayList<>();
-        boolean committed = false;
+        boolean written = false;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
@@ -68,6 +78,9 @@ public final class PartitionWriter {
                     try (ParquetWriter<Object[]> writer = RowParquetWriter.open(file, dataset, columns, settings.compression(),
                             settings.rowGroupBytes())) {
                         while (more && (rows == 0 || writer.getDataSize() < settings.maxFileBytes())) {
+                            if (Thread.currentThread().isInterrupted()) {
+                                throw new java.io.InterruptedIOException("the write of " + partition + " was interrupted");
+                            }
                             writer.write(row(rs, columns));
                             rows++;
                             more = rs.next();
@@ -79,14 +92,46 @@ public final class PartitionWriter {
                     }
                 } while (more);
             }
-            version.commit(new DatasetStore.Manifest(dataset, runId, writtenBy, files));
-            committed = true;
+            written = true;
         } finally {
-            if (!committed) {
+            if (!written) {
                 version.abandon();
             }
         }
-        return files.stream().mapToLong(DatasetStore.FileEntry::rows).sum();
+        return new Pending(version, new DatasetStore.Manifest(dataset, runId, writtenBy, files));
+    }
+
+    /** A partition's new version whose files are written, not yet the partition's. */
+    static final class Pending {
+        private final DatasetStore.Write version;
+        private final DatasetStore.Manifest manifest;
+
+        private Pending(DatasetStore.Write version, DatasetStore.Manifest manifest) {
+            this.version = version;
+            this.manifest = manifest;
+        }
+
+        /** Makes the version the partition's (see {@link DatasetStore.Write#commit}); returns its row count. */
+        long commit() throws IOException {
+            boolean committed = false;
+            try {
+                version.commit(manifest);
+                committed = true;
+            } finally {
+                if (!committed) {
+                    version.abandon();
+                }
+            }
+            return rows();
+        }
+
+        void abandon() {
+            version.abandon();
+        }
+
+        long rows() {
+            return manifest.files().stream().mapToLong(DatasetStore.FileEntry::rows).sum();
+        }
     }
 
     /** A data file's name: {@code part-NNNNN-TAG.codec.parquet}, the tag being {@code rRUN-TOKEN} of one write. */

@@ -109,6 +109,54 @@ class ParquetTest {
         }
     }
 
+    /**
+     * The users partition is written from staging while the run is still being looked up and
+     * published, and the uname partition once the lookups are done (the Parquet head start): they
+     * hold what ones written from the published history hold, on a night of changes too.
+     */
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void thePartitionsWrittenBeforeThePublishEqualOnesWrittenFromTheHistory(org.springframework.boot.test.system.CapturedOutput output)
+            throws Exception {
+        try (JobHarness h = new JobHarness(1500, 50)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            h.emulator.advanceDays(h.network, 1);
+            assertThat(h.run("2026-11-21")).isEqualTo(ExitCodes.OK);
+            assertThat(output.getAll().lines()).as("both nights used the partitions written ahead")
+                    .filteredOn(m -> m.endsWith("; users and unames written before the publish)")).hasSize(2);
+            assertThat(h.count("SELECT count(*) FROM census.user_version WHERE valid_to IS NOT NULL"))
+                    .as("the second night changed users").isPositive();
+            Path again = TestFiles.dir("census-parquet-again");
+            try {
+                long run = h.count("SELECT run_id FROM census.run WHERE as_of = '2026-11-21'");
+                new ParquetExporter(new org.springframework.jdbc.datasource.DriverManagerDataSource(h.dbUrl, "postgres", ""),
+                        h.parquet.withOutputDir(again)).export(run, h.network, java.time.LocalDate.parse("2026-11-21"),
+                        List.of("2026-10", "2026-11"));
+                String users = "SELECT * EXCLUDE (network_id) FROM %s WHERE snapshot_date = '2026-11-21' ORDER BY user_id";
+                List<String> ahead = duck(users.formatted(glob(h.outputDir, "users")));
+                assertThat(ahead).hasSize((int) h.count("SELECT count(*) FROM census.roster_current"));
+                assertThat(ahead).isEqualTo(duck(users.formatted(glob(again, "users"))));
+                String unames = "SELECT * FROM %s ORDER BY uname";
+                List<String> unamesAhead = duck(unames.formatted(glob(h.outputDir, "unames")));
+                assertThat(unamesAhead).hasSize((int) h.count("SELECT count(*) FROM census.uname_directory")).isNotEmpty();
+                assertThat(unamesAhead).isEqualTo(duck(unames.formatted(glob(again, "unames"))));
+            } finally {
+                PartitionWriter.deleteTree(again);
+            }
+        }
+    }
+
+    /** A run that is not published leaves nothing of the users partition written ahead for it. */
+    @Test
+    void aRunThatFailsBeforePublishingLeavesNoPartitionWrittenAhead() throws Exception {
+        try (JobHarness h = new JobHarness(800, 20)) {
+            h.emulator.faults().usersCountOffset(40); // the counts do not reconcile: the run fails before publish
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.FAILED);
+            assertThat(h.count("SELECT count(*) FROM census.published_runs")).isZero();
+            assertThat(files(h.outputDir)).as("no partition, no staging left").isEmpty();
+        }
+    }
+
     @Test
     void rerunsAndLaterNightsReplacePartitionsAndNeverDuplicateThem() throws Exception {
         try (JobHarness h = new JobHarness(600, 50)) {

@@ -146,7 +146,7 @@ public class RunLauncher {
         var run = ledger.find(networkId, settings.asOf());
         if (run.isPresent() && run.get().published() && !run.get().parquetExported() && settings.parquet().enabled()) {
             try {
-                ParquetTasklet.export(ledger, new ParquetExporter(dataSource, settings.parquet()), run.get());
+                ParquetTasklet.export(ledger, new ParquetExporter(dataSource, settings.parquet()), run.get(), null);
                 return ExitCodes.OK;
             } catch (SQLException | java.io.IOException e) {
                 log.error("{}: writing the Parquet datasets failed: {}", name(networkId), e.getMessage());

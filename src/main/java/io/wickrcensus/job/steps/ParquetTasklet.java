@@ -11,30 +11,42 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
-/** Step 7, parquet: writes the published run's Parquet datasets, then records that it did. */
+/**
+ * Step 7, parquet: writes the published run's Parquet datasets, then records that it did. The
+ * users partition the {@link ParquetHeadStart} wrote during the steps before is used when there is
+ * one.
+ */
 public class ParquetTasklet implements Tasklet {
 
     private final RunLedger ledger;
     private final ParquetExporter exporter;
+    private final ParquetHeadStart headStart;
     private final boolean enabled;
 
-    public ParquetTasklet(RunLedger ledger, ParquetExporter exporter, boolean enabled) {
+    public ParquetTasklet(RunLedger ledger, ParquetExporter exporter, ParquetHeadStart headStart, boolean enabled) {
         this.ledger = ledger;
         this.exporter = exporter;
+        this.headStart = headStart;
         this.enabled = enabled;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         if (enabled) {
-            export(ledger, exporter, ledger.get(RunContext.of(contribution.getStepExecution()).runId()));
+            RunLedger.Run run = ledger.get(RunContext.of(contribution.getStepExecution()).runId());
+            export(ledger, exporter, run, headStart.take(run.runId()));
         }
         return RepeatStatus.FINISHED;
     }
 
-    /** Writes a run's datasets and records it in the ledger: the step's work, also done for a run completed without them. */
-    public static void export(RunLedger ledger, ParquetExporter exporter, RunLedger.Run run) throws SQLException, IOException {
-        exporter.export(run.runId(), run.networkId(), run.asOf(), run.billingPeriods().stream().map(YearMonth::toString).toList());
+    /**
+     * Writes a run's datasets and records it in the ledger: the step's work, also done (with
+     * nothing prepared) for a run completed without them.
+     */
+    public static void export(RunLedger ledger, ParquetExporter exporter, RunLedger.Run run, ParquetExporter.Prepared prepared)
+            throws SQLException, IOException {
+        exporter.export(run.runId(), run.networkId(), run.asOf(), run.billingPeriods().stream().map(YearMonth::toString).toList(),
+                prepared);
         ledger.parquetExported(run.runId());
     }
 }
