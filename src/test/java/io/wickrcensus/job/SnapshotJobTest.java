@@ -25,9 +25,12 @@ import io.wickrcensus.testing.TestDatabases;
 class SnapshotJobTest {
 
     @Test
-    void aFullRunStoresExactlyWhatTheEmulatorServes() throws Exception {
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aFullRunStoresExactlyWhatTheEmulatorServes(org.springframework.boot.test.system.CapturedOutput output) throws Exception {
         try (JobHarness h = new JobHarness(1234, 150)) {
             assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            assertThat(output.getAll()).as("the uname step took what the head start left, not the whole snapshot again")
+                    .contains("the head start read every staged row");
 
             List<User> served = h.servedUsers();
             List<Map<String, Object>> roster = h.query("SELECT * FROM census.roster_current WHERE network_id = ? ORDER BY user_id", h.network);

@@ -3,8 +3,11 @@ package io.wickrcensus.job.steps;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import io.wickrcensus.faults.CrashPoints;
@@ -21,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * range per slice, so no offer is ever turned away and memory stays flat. It is only a head start:
  * the uname step that follows {@link #drain drains} it and looks up whatever is still unknown (rows
  * not reached yet, calls that failed, lookups a crash cut short), so nothing here needs to be
- * restartable.
+ * restartable. When the head start has provably read every staged row ({@link Leftover#covers}),
+ * the uname step looks up only what it hands over instead of reading the whole snapshot again.
  */
 public class UnameHeadStart implements AutoCloseable {
 
@@ -39,8 +43,32 @@ public class UnameHeadStart implements AutoCloseable {
     /** Staged rows are read and filtered against what is known this many at a time. */
     static final int FILTER_BATCH = 2000;
 
+    /** A staging slice: its table and the values of its slice columns (the run, the billing period). */
+    public record Slice(String table, List<Object> values) {
+    }
+
+    /**
+     * What a drain leaves the uname step: the unknown unames read and not looked up yet, the slices
+     * offered with the seq each one's offers reached, and whether that is all there is: no query
+     * or call failed, every offered row was read, and every slice's offers ran from seq 0 without a
+     * gap (a staging step of this job execution, which stages its slice afresh, offered each of its
+     * commits).
+     */
+    public record Leftover(List<String> unknown, Map<Slice, Long> offeredTo, boolean complete) {
+        /**
+         * Whether every row of the staged slices given (each one's last seq + 1) was read and
+         * filtered here, so that {@link #unknown} is all the snapshot still has to look up.
+         */
+        public boolean covers(Map<Slice, Long> staged) {
+            return complete && offeredTo.equals(staged);
+        }
+    }
+
     private static final class RunQueue {
         final RunContext run;
+        /** Per slice, the seq its offers reached (contiguous from 0, else {@link #gap}). */
+        final Map<Slice, Long> offeredTo = new HashMap<>();
+        boolean gap;
         final Deque<StagedRows> offered = new ArrayDeque<>();
         final Deque<String> unknown = new ArrayDeque<>();
         final Set<String> seen = new HashSet<>();
@@ -78,6 +106,11 @@ public class UnameHeadStart implements AutoCloseable {
             if (q.closed) {
                 return;
             }
+            Slice slice = new Slice(rows.table(), rows.sliceValues());
+            Long reached = q.offeredTo.put(slice, rows.to());
+            if (rows.from() != (reached == null ? 0 : reached)) {
+                q.gap = true; // rows the head start never saw: the uname step reads the whole snapshot
+            }
             StagedRows last = q.offered.peekLast();
             if (last != null && last.continuedBy(rows)) {
                 q.offered.pollLast();
@@ -106,25 +139,9 @@ public class UnameHeadStart implements AutoCloseable {
             return;
         }
         if (!q.filtering && !q.offered.isEmpty() && q.unknown.size() < MAX_QUEUED) {
-            StagedRows head = q.offered.poll();
-            StagedRows batch = head;
-            if (head.count() > FILTER_BATCH) {
-                batch = head.withTo(head.from() + FILTER_BATCH);
-                q.offered.addFirst(head.withFrom(batch.to()));
-            }
-            StagedRows rows = batch;
+            StagedRows rows = nextBatch(q);
             q.filtering = true;
-            workers.execute(() -> work(q, () -> {
-                List<String> unknown = resolver.unknown(q.run, rows);
-                synchronized (q) {
-                    for (String u : unknown) {
-                        // guest hashes recur across the periods staged side by side: each is asked once
-                        if (!rows.recurring() || (q.seen.size() < MAX_REMEMBERED ? q.seen.add(u) : !q.seen.contains(u))) {
-                            q.unknown.add(u);
-                        }
-                    }
-                }
-            }, true));
+            workers.execute(() -> work(q, () -> queueUnknown(q, rows, resolver.unknown(q.run, rows)), true));
         }
         while (q.inFlight < concurrency && q.unknown.size() >= DirectoryUnameResolver.CHUNK) {
             List<String> chunk = take(q.unknown, DirectoryUnameResolver.CHUNK);
@@ -134,6 +151,29 @@ public class UnameHeadStart implements AutoCloseable {
                 resolver.resolveOnThisThread(q.run, chunk);
                 CrashPoints.reach("unames.early");
             }, false));
+        }
+    }
+
+    /** The next offered rows to read, at most {@link #FILTER_BATCH}. Holds q's lock. */
+    private static StagedRows nextBatch(RunQueue q) {
+        StagedRows head = q.offered.poll();
+        if (head.count() <= FILTER_BATCH) {
+            return head;
+        }
+        StagedRows batch = head.withTo(head.from() + FILTER_BATCH);
+        q.offered.addFirst(head.withFrom(batch.to()));
+        return batch;
+    }
+
+    /** Queues the unknown unames read from {@code rows} for a call. */
+    private static void queueUnknown(RunQueue q, StagedRows rows, List<String> unknown) {
+        synchronized (q) {
+            for (String u : unknown) {
+                // guest hashes recur across the periods staged side by side: each is asked once
+                if (!rows.recurring() || (q.seen.size() < MAX_REMEMBERED ? q.seen.add(u) : !q.seen.contains(u))) {
+                    q.unknown.add(u);
+                }
+            }
         }
     }
 
@@ -188,31 +228,47 @@ public class UnameHeadStart implements AutoCloseable {
         }
     }
 
-    /** Stops the early lookups and waits for those under way; what is still queued is left to the uname step. */
-    public void drain() {
+    /**
+     * Stops the early lookups and waits for those under way; what is still queued is left to the
+     * uname step, which {@link Leftover#covers} tells whether to read the whole snapshot again.
+     */
+    public Leftover drain() {
         RunQueue q;
         synchronized (this) {
             q = queue;
         }
         if (q == null) {
-            return;
+            return new Leftover(List.of(), Map.of(), true); // nothing was offered
         }
         synchronized (q) {
-            q.closed = true;
-            long rows = q.offered.stream().mapToLong(StagedRows::count).sum();
-            int unknown = q.unknown.size();
-            q.offered.clear();
-            q.unknown.clear();
+            q.closed = true; // no new query or call starts; the ones under way finish
             while (q.busy()) {
                 try {
                     q.wait();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return new Leftover(List.of(), Map.of(), false);
                 }
             }
+            // the rows not read yet are read now (no calls are sent any more), as long as what is left
+            // to look up stays small enough to hand over; beyond that the uname step reads the snapshot
+            while (!q.offered.isEmpty() && q.unknown.size() < MAX_QUEUED) {
+                StagedRows batch = nextBatch(q);
+                try {
+                    queueUnknown(q, batch, resolver.unknown(q.run, batch));
+                } catch (Exception e) {
+                    q.failures++;
+                    log.debug("reading staged unames failed, left to the uname step: {}", e.getMessage());
+                    break;
+                }
+            }
+            long rows = q.offered.stream().mapToLong(StagedRows::count).sum();
+            List<String> unknown = List.copyOf(new LinkedHashSet<>(q.unknown));
+            q.offered.clear();
+            q.unknown.clear();
             log.info("network {}: {} lookup calls while staging; {} staged rows not read yet and {} unknown unames are left to the uname step"
-                    + (q.failures > 0 ? " ({} calls or queries failed)" : ""), q.run.networkId(), q.calls, rows, unknown, q.failures);
+                    + (q.failures > 0 ? " ({} calls or queries failed)" : ""), q.run.networkId(), q.calls, rows, unknown.size(), q.failures);
+            return new Leftover(unknown, Map.copyOf(q.offeredTo), q.failures == 0 && rows == 0 && !q.gap);
         }
     }
 

@@ -4,7 +4,9 @@ import io.wickrcensus.faults.CrashPoints;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,9 +17,12 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemReader;
 import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
+import org.springframework.batch.infrastructure.item.support.ListItemReader;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterUtils;
 import org.springframework.jdbc.core.namedparam.ParsedSql;
@@ -26,7 +31,8 @@ import org.springframework.jdbc.core.namedparam.ParsedSql;
  * Step 3, unames; one instance per step execution (step scope). Drains the run's
  * {@link UnameHeadStart} (most unames were looked up while staging paged), then streams the unames
  * the staged snapshot holds (users' {@code uname}, guests' {@code usernameHash}) that are still
- * unknown from a cursor, and resolves them in rounds, 50 per BatchLookupUserUname call, several
+ * unknown from a cursor (or, when the head start read every staged row, takes the ones it had not
+ * looked up yet from it), and resolves them in rounds, 50 per BatchLookupUserUname call, several
  * calls at once under one shared rate budget, the next round's calls sent before the previous
  * round's answers are written. Each round's answers are written in a chunk's transaction, so a
  * relaunch resumes with what is left; a call that still fails after its retries fails the step.
@@ -43,6 +49,12 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
             ) s
             WHERE""" + " " + DirectoryUnameResolver.UNKNOWN.formatted("s.u", "");
 
+    /** Each staged slice of the run and its last seq (a slice's seqs run from 0: the index on (run, slice, seq) answers). */
+    private static final String STAGED_SLICES = """
+            SELECT 'census.stage_user', NULL, max(seq) FROM census.stage_user WHERE run_id = ? HAVING count(*) > 0
+            UNION ALL
+            SELECT 'census.stage_guest', billing_period, max(seq) FROM census.stage_guest WHERE run_id = ? GROUP BY billing_period""";
+
     private final RunContext run;
     private final DataSource dataSource;
     private final DirectoryUnameResolver resolver;
@@ -50,7 +62,8 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
     private final RunLedger ledger;
     private final int roundSize;
 
-    private JdbcCursorItemReader<String> candidates;
+    private ItemReader<String> candidates;
+    private JdbcCursorItemReader<String> cursor;
     private ProgressLog progress;
     /** The round whose calls are under way, recorded by the next chunk. */
     private DirectoryUnameResolver.Calls inFlight;
@@ -67,15 +80,24 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
 
     @Override
     public void beforeStep(StepExecution step) {
-        headStart.drain(); // what the lookups during staging resolved is known before the rest is listed
+        // what the lookups during staging resolved is known before the rest is listed
+        UnameHeadStart.Leftover left = headStart.drain();
         progress = new ProgressLog(log, "unames of network " + run.networkId(), 10_000);
-        candidates = cursor();
         try {
+            if (left.covers(stagedSlices())) {
+                log.info("network {}: the head start read every staged row; {} unames are left to look up", run.networkId(),
+                        left.unknown().size());
+                candidates = new ListItemReader<>(left.unknown());
+                return;
+            }
+            log.info("network {}: the head start did not read every staged row, or a lookup of it failed; the whole snapshot is"
+                    + " read for unknown unames", run.networkId());
             // the staging steps and the head start have just filled these tables: the one query over
             // the whole snapshot is planned from what they hold now, not from when they were small
-            new org.springframework.jdbc.core.JdbcTemplate(dataSource)
-                    .execute("ANALYZE census.uname_directory, census.stage_user, census.stage_guest");
-            candidates.open(new ExecutionContext());
+            new JdbcTemplate(dataSource).execute("ANALYZE census.uname_directory, census.stage_user, census.stage_guest");
+            cursor = cursor();
+            candidates = cursor;
+            cursor.open(new ExecutionContext());
         } catch (RuntimeException e) {
             close(); // its connection must not outlive a failed query (a database restart, the case a resume retries)
             Throwable root = e;
@@ -84,6 +106,17 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
             }
             throw new IllegalStateException("could not list the unames to resolve: " + root.getMessage(), e);
         }
+    }
+
+    /** The run's staged slices, as {@link UnameHeadStart.Leftover#covers} takes them: each one's last seq + 1. */
+    private Map<UnameHeadStart.Slice, Long> stagedSlices() {
+        Map<UnameHeadStart.Slice, Long> staged = new HashMap<>();
+        new JdbcTemplate(dataSource).query(STAGED_SLICES, rs -> {
+            String period = rs.getString(2);
+            staged.put(new UnameHeadStart.Slice(rs.getString(1), period == null ? List.of(run.runId()) : List.of(run.runId(), period)),
+                    rs.getLong(3) + 1);
+        }, run.runId(), run.runId());
+        return staged;
     }
 
     /** A server-side cursor (no autocommit, so PostgreSQL streams it) over the unames still unknown. */
@@ -142,13 +175,14 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
             inFlight.cancel(); // a step that failed or stopped: what was sent is looked up again on relaunch
             inFlight = null;
         }
-        if (candidates != null) {
+        candidates = null;
+        if (cursor != null) {
             try {
-                candidates.close();
+                cursor.close();
             } catch (RuntimeException e) {
                 log.debug("closing the uname cursor: {}", e.getMessage());
             }
-            candidates = null;
+            cursor = null;
         }
     }
 }

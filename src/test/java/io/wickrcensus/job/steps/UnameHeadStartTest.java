@@ -28,10 +28,25 @@ class UnameHeadStartTest {
         final List<List<String>> calls = new CopyOnWriteArrayList<>();
         final List<StagedRows> filtered = new CopyOnWriteArrayList<>();
         volatile CountDownLatch hold;
+        /** Holds back the reads of staged rows while it is not counted down. */
+        volatile CountDownLatch holdReads;
+        /** The read of staged rows from this seq fails. */
+        volatile long failReadFrom = -1;
         final CountDownLatch entered = new CountDownLatch(1);
 
         @Override
         public List<String> unknown(RunContext run, StagedRows rows) {
+            CountDownLatch h = holdReads;
+            if (h != null) {
+                try {
+                    h.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            if (rows.from() == failReadFrom) {
+                throw new IllegalStateException("the database went away");
+            }
             filtered.add(rows);
             return unames((int) rows.from(), (int) rows.count());
         }
@@ -155,6 +170,72 @@ class UnameHeadStartTest {
         assertThat(workers.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
 
         assertThat(resolver.calls).as("only the call already under way").hasSize(1);
+    }
+
+    private static final UnameHeadStart.Slice USERS = new UnameHeadStart.Slice("census.stage_user", List.of(RUN.runId()));
+
+    /** What no call took yet is handed over, and the drain knows it read every row of the slices offered. */
+    @Test
+    void aDrainHandsTheRemainderOverAndSaysWhichSlicesItReadWhole() throws Exception {
+        FakeResolver resolver = new FakeResolver();
+        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
+        headStart.offer(RUN, users(0, 70));
+        headStart.offer(RUN, users(70, 50));
+        waitFor(() -> resolver.calls.size() == 2);
+        UnameHeadStart.Leftover left = headStart.drain();
+
+        assertThat(left.unknown()).isEqualTo(unames(100, 20));
+        assertThat(left.covers(java.util.Map.of(USERS, 120L))).isTrue();
+        assertThat(left.covers(java.util.Map.of(USERS, 121L))).as("a row staged and never offered").isFalse();
+        assertThat(left.covers(java.util.Map.of(USERS, 120L, new UnameHeadStart.Slice("census.stage_guest", List.of(RUN.runId(), "2026-11")),
+                10L))).as("a slice never offered (staged by an earlier process)").isFalse();
+    }
+
+    /** Rows still waiting to be read when staging ends are read by the drain, and left to the uname step to look up. */
+    @Test
+    void aDrainReadsTheRowsNotReadYet() throws Exception {
+        FakeResolver resolver = new FakeResolver();
+        resolver.holdReads = new CountDownLatch(1);
+        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
+        headStart.offer(RUN, users(0, 100)); // its read is held back
+        headStart.offer(RUN, users(100, 5000)); // waits to be read
+        Thread release = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            resolver.holdReads.countDown();
+        });
+        release.start();
+        UnameHeadStart.Leftover left = headStart.drain();
+        release.join();
+
+        assertThat(resolver.calls).as("no call is sent once the drain began").isEmpty();
+        assertThat(left.unknown()).hasSize(5100).doesNotHaveDuplicates();
+        assertThat(left.covers(java.util.Map.of(USERS, 5100L))).isTrue();
+    }
+
+    @Test
+    void offersThatDoNotStartAtTheSlicesFirstRowOrLeaveAGapCoverNothing() throws Exception {
+        UnameHeadStart late = new UnameHeadStart(new FakeResolver(), workers, 2);
+        late.offer(RUN, users(10, 50)); // the rows before were staged by a process that died
+        assertThat(late.drain().covers(java.util.Map.of(USERS, 60L))).isFalse();
+
+        UnameHeadStart gap = new UnameHeadStart(new FakeResolver(), workers, 2);
+        gap.offer(RUN, users(0, 50));
+        gap.offer(RUN, users(60, 50));
+        assertThat(gap.drain().covers(java.util.Map.of(USERS, 110L))).isFalse();
+    }
+
+    @Test
+    void aFailedReadCoversNothing() throws Exception {
+        FakeResolver resolver = new FakeResolver();
+        resolver.failReadFrom = 2000;
+        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
+        headStart.offer(RUN, users(0, 3000));
+        UnameHeadStart.Leftover left = headStart.drain();
+        assertThat(left.covers(java.util.Map.of(USERS, 3000L))).isFalse();
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
