@@ -88,6 +88,11 @@ public final class ParquetExporter {
             this.users = users;
         }
 
+        /** The rows of the users partition written ahead. */
+        long usersRows() {
+            return users.rows();
+        }
+
         /** Gives the partitions up (the run was not published, or exported another way). */
         @Override
         public void close() {
@@ -110,14 +115,50 @@ public final class ParquetExporter {
     private static final String UNAMES_QUERY = "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname";
 
     /**
-     * Writes the run's users partition from its staged snapshot (staging complete, not published
-     * yet), for {@link #export} to make the partition's after the publish; see {@link Prepared}.
-     * What an interrupted write of the network left is recovered first, as {@link #export} would.
+     * A read-only transaction whose snapshot is taken when this returns, for {@link #prepare} to
+     * read the staged rows from later, on another thread: by then publish may have cleared
+     * staging, and a snapshot taken then would see no rows.
      */
-    public Prepared prepare(long runId, String networkId, LocalDate asOf) throws SQLException, IOException {
-        DatasetStore store = DatasetStore.open(settings, networkId);
+    public static final class StagedSnapshot implements AutoCloseable {
+        private final Connection connection;
+
+        private StagedSnapshot(Connection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void close() {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("closing the staged snapshot: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Takes the snapshot of what is staged now (staging complete, not published yet); see {@link StagedSnapshot}. */
+    public StagedSnapshot pinStaged() throws SQLException {
+        Connection c = snapshot();
+        try (var st = c.createStatement()) {
+            st.execute("SELECT 1"); // a repeatable-read transaction takes its snapshot at its first query
+            return new StagedSnapshot(c);
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the run's users partition from its staged snapshot, read in {@code staged}, for
+     * {@link #export} to make the partition's after the publish; see {@link Prepared}. What an
+     * interrupted write of the network left is recovered first, as {@link #export} would.
+     * {@code staged} is closed.
+     */
+    public Prepared prepare(StagedSnapshot staged, long runId, String networkId, LocalDate asOf) throws SQLException, IOException {
+        DatasetStore store = null;
         boolean prepared = false;
-        try (Connection c = snapshot()) {
+        try (staged; Connection c = staged.connection) {
+            store = DatasetStore.open(settings, networkId);
             store.recover(networkDirs(networkId));
             PartitionWriter.Pending users = new PartitionWriter(settings, store, runId, "export")
                     .prepare(c, usersPartition(networkId, asOf), "users", USERS, STAGED_USERS, runId);
@@ -125,7 +166,7 @@ public final class ParquetExporter {
             prepared = true;
             return new Prepared(runId, store, users);
         } finally {
-            if (!prepared) {
+            if (!prepared && store != null) {
                 closeQuietly(store);
             }
         }

@@ -146,6 +146,29 @@ class ParquetTest {
         }
     }
 
+    /**
+     * The staged rows are read in the snapshot taken when the uname step starts: the publish that
+     * may commit before the writer's query clears staging (seen on S3, where the recovery listing
+     * comes first), and the partition must still hold every user.
+     */
+    @Test
+    void theUsersWrittenAheadAreReadFromTheSnapshotPinnedBeforePublishClearsStaging() throws Exception {
+        try (JobHarness h = new JobHarness(200, 10)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            var ds = new org.springframework.jdbc.datasource.DriverManagerDataSource(h.dbUrl, "postgres", "");
+            var jdbc = new org.springframework.jdbc.core.JdbcTemplate(ds);
+            jdbc.update("INSERT INTO census.stage_user (run_id, seq, user_id) SELECT 999, g, 'u' || g FROM generate_series(0, 29) g");
+            ParquetExporter exporter = new ParquetExporter(ds, h.parquet);
+            ParquetExporter.StagedSnapshot staged = exporter.pinStaged();
+            jdbc.update("DELETE FROM census.stage_user WHERE run_id = 999"); // what publish does
+            try (ParquetExporter.Prepared p = exporter.prepare(staged, 999, h.network, java.time.LocalDate.parse("2026-11-21"))) {
+                assertThat(p.usersRows()).isEqualTo(30);
+            }
+            assertThat(files(h.outputDir)).as("the version given up leaves no file")
+                    .noneMatch(f -> f.toString().contains("snapshot_date=2026-11-21"));
+        }
+    }
+
     /** A run that is not published leaves nothing of the users partition written ahead for it. */
     @Test
     void aRunThatFailsBeforePublishingLeavesNoPartitionWrittenAhead() throws Exception {

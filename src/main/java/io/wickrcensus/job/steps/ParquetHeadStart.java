@@ -16,7 +16,8 @@ import org.springframework.batch.core.step.StepExecution;
  * The head start of the Parquet step; one per job execution (job scope). When the uname step
  * starts, staging is complete and the snapshot fixed, so the users partition (the largest dataset)
  * is written from staging on a thread of its own while lookups, reconciliation and publish go on
- * ({@link ParquetExporter#prepare}); when the uname step has completed, the uname directory is
+ * ({@link ParquetExporter#prepare}), reading staging in a snapshot taken before the step runs
+ * (publish clears staging, possibly before the thread's query starts); when the uname step has completed, the uname directory is
  * final for the run and the same thread writes it next ({@link ParquetExporter#prepareUnames}),
  * while reconciliation and publish go on. The Parquet step then only makes them the partitions'.
  * Like the uname head start it is only an optimisation and keeps nothing across a crash: a
@@ -50,13 +51,21 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
         }
         RunContext run = RunContext.of(step);
         RunLedger.Run ledgered = ledger.get(run.runId());
+        ParquetExporter.StagedSnapshot staged;
+        try {
+            // taken here, before the step runs: the publish that follows clears staging
+            staged = exporter.pinStaged();
+        } catch (java.sql.SQLException | RuntimeException e) {
+            log.warn("the users partition is not written ahead, the Parquet step writes it: {}", e.toString());
+            return;
+        }
         runId = run.runId();
         CompletableFuture<ParquetExporter.Prepared> f = new CompletableFuture<>();
         prepared = f;
         writer = new Thread(() -> {
             ParquetExporter.Prepared p;
             try {
-                p = exporter.prepare(run.runId(), run.networkId(), ledgered.asOf());
+                p = exporter.prepare(staged, run.runId(), run.networkId(), ledgered.asOf());
             } catch (Throwable t) {
                 f.completeExceptionally(t);
                 return;
