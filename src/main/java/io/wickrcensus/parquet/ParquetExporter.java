@@ -157,7 +157,8 @@ public final class ParquetExporter {
     public Prepared prepare(StagedSnapshot staged, long runId, String networkId, LocalDate asOf) throws SQLException, IOException {
         DatasetStore store = null;
         boolean prepared = false;
-        try (staged; Connection c = staged.connection) {
+        try (staged) {
+            Connection c = staged.connection;
             store = DatasetStore.open(settings, networkId);
             store.recover(networkDirs(networkId));
             PartitionWriter.Pending users = new PartitionWriter(settings, store, runId, "export")
@@ -252,9 +253,10 @@ public final class ParquetExporter {
                 c2.commit();
             }
             c.commit();
+            String ahead = !usePrepared ? "" : prepared.unames == null ? "; users written before the publish"
+                    : "; users and unames written before the publish";
             log.info("network {}: Parquet datasets written to {} ({} users, {} guests, {} unames{})", networkId, settings.location(),
-                    users, guests, unames, !usePrepared ? "" : prepared.unames != null ? "; users and unames written before the publish"
-                            : "; users written before the publish");
+                    users, guests, unames, ahead);
         }
     }
 

@@ -17,9 +17,9 @@ import org.springframework.batch.core.step.StepExecution;
  * starts, staging is complete and the snapshot fixed, so the users partition (the largest dataset)
  * is written from staging on a thread of its own while lookups, reconciliation and publish go on
  * ({@link ParquetExporter#prepare}), reading staging in a snapshot taken before the step runs
- * (publish clears staging, possibly before the thread's query starts); when the uname step has completed, the uname directory is
- * final for the run and the same thread writes it next ({@link ParquetExporter#prepareUnames}),
- * while reconciliation and publish go on. The Parquet step then only makes them the partitions'.
+ * (publish clears staging, possibly before the thread's query starts). When the uname step has
+ * completed, the uname directory is final for the run and the same thread writes it next
+ * ({@link ParquetExporter#prepareUnames}), while reconciliation and publish go on. The Parquet step then only makes them the partitions'.
  * Like the uname head start it is only an optimisation and keeps nothing across a crash: a
  * relaunch, or a failed head start, leaves the Parquet step to write the partitions from what
  * PostgreSQL holds.

@@ -85,17 +85,28 @@ class UnameHeadStartTest {
                 from, from + n, true);
     }
 
+    private static final UnameHeadStart.Slice USERS = new UnameHeadStart.Slice("census.stage_user", List.of(RUN.runId()));
+
+    /**
+     * Only full calls are sent; what no call took yet is handed over to the uname step, and the
+     * drain knows it read every row of the slices offered.
+     */
     @Test
-    void onlyFullCallsOfFiftyAreSentAndTheRemainderIsLeftToTheUnameStep() throws Exception {
+    void onlyFullCallsOfFiftyAreSentAndTheRemainderIsHandedToTheUnameStep() throws Exception {
         FakeResolver resolver = new FakeResolver();
         UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
         headStart.offer(RUN, users(0, 70));
         headStart.offer(RUN, users(70, 50));
         waitFor(() -> resolver.calls.size() == 2);
-        headStart.drain();
+        UnameHeadStart.Leftover left = headStart.drain();
 
         assertThat(resolver.calls).hasSize(2).allSatisfy(c -> assertThat(c).hasSize(50));
         assertThat(resolver.calls.stream().flatMap(List::stream).distinct().count()).isEqualTo(100);
+        assertThat(left.unknown()).isEqualTo(unames(100, 20));
+        assertThat(left.covers(java.util.Map.of(USERS, 120L))).isTrue();
+        assertThat(left.covers(java.util.Map.of(USERS, 121L))).as("a row staged and never offered").isFalse();
+        assertThat(left.covers(java.util.Map.of(USERS, 120L, new UnameHeadStart.Slice("census.stage_guest", List.of(RUN.runId(), "2026-11")),
+                10L))).as("a slice never offered (staged by an earlier process)").isFalse();
     }
 
     @Test
@@ -172,25 +183,6 @@ class UnameHeadStartTest {
         assertThat(resolver.calls).as("only the call already under way").hasSize(1);
     }
 
-    private static final UnameHeadStart.Slice USERS = new UnameHeadStart.Slice("census.stage_user", List.of(RUN.runId()));
-
-    /** What no call took yet is handed over, and the drain knows it read every row of the slices offered. */
-    @Test
-    void aDrainHandsTheRemainderOverAndSaysWhichSlicesItReadWhole() throws Exception {
-        FakeResolver resolver = new FakeResolver();
-        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
-        headStart.offer(RUN, users(0, 70));
-        headStart.offer(RUN, users(70, 50));
-        waitFor(() -> resolver.calls.size() == 2);
-        UnameHeadStart.Leftover left = headStart.drain();
-
-        assertThat(left.unknown()).isEqualTo(unames(100, 20));
-        assertThat(left.covers(java.util.Map.of(USERS, 120L))).isTrue();
-        assertThat(left.covers(java.util.Map.of(USERS, 121L))).as("a row staged and never offered").isFalse();
-        assertThat(left.covers(java.util.Map.of(USERS, 120L, new UnameHeadStart.Slice("census.stage_guest", List.of(RUN.runId(), "2026-11")),
-                10L))).as("a slice never offered (staged by an earlier process)").isFalse();
-    }
-
     /** Rows still waiting to be read when staging ends are read by the drain, and left to the uname step to look up. */
     @Test
     void aDrainReadsTheRowsNotReadYet() throws Exception {
@@ -199,17 +191,13 @@ class UnameHeadStartTest {
         UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
         headStart.offer(RUN, users(0, 100)); // its read is held back
         headStart.offer(RUN, users(100, 5000)); // waits to be read
-        Thread release = new Thread(() -> {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
-            }
-            resolver.holdReads.countDown();
-        });
-        release.start();
-        UnameHeadStart.Leftover left = headStart.drain();
-        release.join();
+        java.util.concurrent.atomic.AtomicReference<UnameHeadStart.Leftover> drained = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread drainer = new Thread(() -> drained.set(headStart.drain()));
+        drainer.start();
+        waitFor(() -> drainer.getState() == Thread.State.WAITING); // the drain waits for the read under way
+        resolver.holdReads.countDown();
+        drainer.join(5000);
+        UnameHeadStart.Leftover left = drained.get();
 
         assertThat(resolver.calls).as("no call is sent once the drain began").isEmpty();
         assertThat(left.unknown()).hasSize(5100).doesNotHaveDuplicates();
