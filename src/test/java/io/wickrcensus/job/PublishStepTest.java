@@ -8,6 +8,7 @@ import io.wickrcensus.job.run.RunLedger;
 import io.wickrcensus.job.run.RunMetrics;
 import io.wickrcensus.job.run.RunSettings;
 import io.wickrcensus.job.run.RunStatus;
+import io.wickrcensus.job.steps.StagedChanges;
 import io.wickrcensus.parquet.ParquetSettings;
 import io.wickrcensus.testing.JobHarness;
 import io.wickrcensus.testing.TestDatabases;
@@ -69,6 +70,10 @@ class PublishStepTest {
 
     /** Stages one user row: id, username, admin flag, with a sequence number. */
     private static void stageUser(long runId, long seq, String userId, String username, boolean admin) {
+        stage(runId, seq, userId, username, admin);
+    }
+
+    private static void stage(long runId, long seq, String userId, String username, boolean admin) {
         jdbc.update("INSERT INTO census.stage_user (run_id, seq, user_id, username, security_groups, is_admin, suspended, status, uname) "
                 + "VALUES (?, ?, ?, ?, '{g1}', ?, false, 2, ?)", runId, seq, userId, username, admin, "uname-" + userId);
     }
@@ -79,15 +84,117 @@ class PublishStepTest {
     }
 
     private static JobExecution publish(long runId, String asOf) {
+        return publish(NET, runId, asOf);
+    }
+
+    private static JobExecution publish(String network, long runId, String asOf) {
         // a fresh job instance per call (a unique parameter), so the same run can be published twice
-        return batch.startStep("publish", new JobParametersBuilder(RunContext.identifying(NET, LocalDate.parse(asOf)))
+        return batch.startStep("publish", new JobParametersBuilder(RunContext.identifying(network, LocalDate.parse(asOf)))
                 .addJobParameters(batch.getUniqueJobParameters())
                 .addLong(RunContext.RUN_ID, runId, false).addString(RunContext.BILLING_PERIODS, PERIOD, false)
                 .toJobParameters(), new ExecutionContext());
     }
 
     private static List<Map<String, Object>> roster(String asOf) {
-        return jdbc.queryForList("SELECT user_id, username, is_admin FROM census.roster_as_of(?, ?::date) ORDER BY user_id", NET, asOf);
+        return roster(NET, asOf);
+    }
+
+    private static List<Map<String, Object>> roster(String network, String asOf) {
+        return jdbc.queryForList("SELECT user_id, username, is_admin FROM census.roster_as_of(?, ?::date) ORDER BY user_id", network, asOf);
+    }
+
+    /** The roster as "user_id username[ admin]". */
+    private static List<String> rosterLines(String network, String asOf) {
+        return roster(network, asOf).stream()
+                .map(r -> r.get("user_id") + " " + r.get("username") + (Boolean.TRUE.equals(r.get("is_admin")) ? " admin" : "")).toList();
+    }
+
+    /**
+     * Night 2 onwards, publish compares only the users the users step listed as changed while it
+     * staged them; it trusts that list only while the history it was made against is still the
+     * current one, and compares the whole roster after any publish or retraction since.
+     */
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void publishComparesOnlyTheListedUsersWhileTheHistoryTheListWasMadeAgainstIsCurrent(
+            org.springframework.boot.test.system.CapturedOutput output) throws Exception {
+        String net = "net00002";
+        List<YearMonth> periods = List.of(YearMonth.parse(PERIOD));
+        long run1 = ledger.open(net, LocalDate.parse("2026-11-20"), periods).runId();
+        StagedChanges first = new StagedChanges(new RunContext(run1, net), ledger);
+        first.begin(jdbc); // no published snapshot yet: nothing to list against
+        stage(run1, 0, "u1", "alice", false);
+        stage(run1, 1, "u2", "bob", false);
+        stage(run1, 2, "u3", "carol", false);
+        stage(run1, 3, "u4", "dave", false);
+        first.batch(jdbc, 0, 4);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM census.stage_user_change WHERE run_id = ?", Long.class, run1)).isZero();
+        assertThat(publish(net, run1, "2026-11-20").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(output.getAll()).contains("published run " + run1 + " (users: 4 compared, the whole staged roster;");
+
+        // night 2, in two batches: u1 changed in the first copy but served as it was in the second, u3
+        // changed in its second copy, u5 new, u4 gone
+        long run2 = ledger.open(net, LocalDate.parse("2026-11-21"), periods).runId();
+        StagedChanges second = new StagedChanges(new RunContext(run2, net), ledger);
+        second.begin(jdbc);
+        stage(run2, 0, "u1", "alice-typo", false);
+        stage(run2, 1, "u2", "bob", false);
+        stage(run2, 2, "u3", "carol", false);
+        second.batch(jdbc, 0, 3);
+        stage(run2, 3, "u1", "alice", false);
+        stage(run2, 4, "u5", "eve", false);
+        stage(run2, 5, "u3", "carol", true);
+        second.batch(jdbc, 3, 6);
+        assertThat(jdbc.queryForList("SELECT user_id || ':' || seq FROM census.stage_user_change WHERE run_id = ? ORDER BY seq",
+                String.class, run2)).containsExactly("u1:0", "u5:4", "u3:5");
+        assertThat(publish(net, run2, "2026-11-21").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(output.getAll()).contains("published run " + run2 + " (users: 3 compared, those listed as changed while staging; "
+                + "2 new or changed, 2 closed;");
+        assertThat(rosterLines(net, "2026-11-21")).containsExactly("u1 alice", "u2 bob", "u3 carol admin", "u5 eve");
+        assertThat(jdbc.queryForList("SELECT user_id FROM census.user_version WHERE network_id = ? ORDER BY user_id, valid_from",
+                String.class, net)).as("u1's last copy equals its version: no new one").containsExactly("u1", "u2", "u3", "u3", "u4", "u5");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM census.stage_user_change WHERE run_id = ?", Long.class, run2))
+                .as("cleared with staging").isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM census.stage_user_baseline WHERE run_id = ?", Long.class, run2)).isZero();
+
+        // the 23rd is listed against the 21st; then the 22nd is published (bob renamed), so the list is stale:
+        // bob, served as on the 21st, is not on it, and only comparing the whole roster versions him back
+        long run4 = ledger.open(net, LocalDate.parse("2026-11-23"), periods).runId();
+        StagedChanges fourth = new StagedChanges(new RunContext(run4, net), ledger);
+        fourth.begin(jdbc);
+        stage(run4, 0, "u1", "alice", false);
+        stage(run4, 1, "u2", "bob", false);
+        fourth.batch(jdbc, 0, 2);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM census.stage_user_change WHERE run_id = ?", Long.class, run4)).isZero();
+        long run3 = ledger.open(net, LocalDate.parse("2026-11-22"), periods).runId();
+        stage(run3, 0, "u1", "alice", false);
+        stage(run3, 1, "u2", "bob2", false);
+        assertThat(publish(net, run3, "2026-11-22").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(publish(net, run4, "2026-11-23").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(output.getAll()).contains("published run " + run4 + " (users: 2 compared, the whole staged roster;");
+        assertThat(rosterLines(net, "2026-11-22")).containsExactly("u1 alice", "u2 bob2");
+        assertThat(rosterLines(net, "2026-11-23")).containsExactly("u1 alice", "u2 bob");
+
+        // the 24th begins its list against the 23rd; the 25th is published (bob renamed bob3) and the 24th's
+        // batch lists against that; the 25th is retracted (bob is bob again): the list was made in part
+        // against a history no longer current, though the latest published snapshot is the 23rd's again
+        long run5 = ledger.open(net, LocalDate.parse("2026-11-24"), periods).runId();
+        StagedChanges fifth = new StagedChanges(new RunContext(run5, net), ledger);
+        fifth.begin(jdbc);
+        long run6 = ledger.open(net, LocalDate.parse("2026-11-25"), periods).runId();
+        stage(run6, 0, "u1", "alice", false);
+        stage(run6, 1, "u2", "bob3", false);
+        assertThat(publish(net, run6, "2026-11-25").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        stage(run5, 0, "u1", "alice", false);
+        stage(run5, 1, "u2", "bob3", false);
+        fifth.batch(jdbc, 0, 2);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM census.stage_user_change WHERE run_id = ?", Long.class, run5)).isZero();
+        assertThat(new io.wickrcensus.job.launch.Retraction(ctx.getBean(javax.sql.DataSource.class), ParquetSettings.OFF)
+                .retract(net, LocalDate.parse("2026-11-25"), "test", "tester")).isEqualTo(io.wickrcensus.job.run.ExitCodes.OK);
+        assertThat(rosterLines(net, "2026-11-25")).as("retracted: the 23rd's roster holds").containsExactly("u1 alice", "u2 bob");
+        assertThat(publish(net, run5, "2026-11-24").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(output.getAll()).contains("published run " + run5 + " (users: 2 compared, the whole staged roster;");
+        assertThat(rosterLines(net, "2026-11-24")).containsExactly("u1 alice", "u2 bob3");
     }
 
     /** A failed write's exception (and so the log line made of it) does not quote the row's personal data. */

@@ -81,9 +81,14 @@ class TortureTest {
 
     /** Runs the command until it completes (at most {@code max} launches); returns the exit codes. */
     static List<Integer> untilDone(String db, Map<String, String> env, Path log, int max, String... extraArgs) throws Exception {
+        return untilDone(h, AS_OF, db, env, log, max, extraArgs);
+    }
+
+    static List<Integer> untilDone(JobHarness harness, String asOf, String db, Map<String, String> env, Path log, int max,
+                                   String... extraArgs) throws Exception {
         List<Integer> codes = new ArrayList<>();
         for (int i = 0; i < max; i++) {
-            int code = JobHarness.await(h.launchChild(db, env, AS_OF, null, log, extraArgs));
+            int code = JobHarness.await(harness.launchChild(db, env, asOf, null, log, extraArgs));
             codes.add(code);
             if (code == ExitCodes.OK || code == ExitCodes.ALREADY_COMPLETE) {
                 break;
@@ -92,16 +97,29 @@ class TortureTest {
         return codes;
     }
 
+    /**
+     * The night a trial runs: its emulator, its date, a database to start it from, how long it takes
+     * uninterrupted, and the digests an uninterrupted run ends with.
+     */
+    record Night(JobHarness harness, String asOf, java.util.function.Supplier<String> freshDb, long runMillis,
+                 Map<String, String> expected) {
+    }
+
+    /** The first night of {@link #h}, from an empty database. */
+    static Night firstNight() {
+        return new Night(h, AS_OF, () -> TestDatabases.newDatabase("torture_kill"), runMillis, expected);
+    }
+
     @Test
     void sigkillAtRandomMomentsThenRelaunchGivesTheSameSnapshot() throws Exception {
-        sigkillTrials("SIGKILL at random moments", Integer.getInteger("census.torture.trials", 3), db -> new Output(Map.of(),
+        sigkillTrials("SIGKILL at random moments", firstNight(), Integer.getInteger("census.torture.trials", 3), db -> new Output(Map.of(),
                 new String[0], () -> childOutput(db)));
     }
 
     @Test
     void sigkillWithTheDatasetsOnS3ThenRelaunchGivesTheSameSnapshot() throws Exception {
         S3Proxy s3 = S3Proxy.get();
-        sigkillTrials("SIGKILL with S3 output", Integer.getInteger("census.torture.trials", 2), db -> {
+        sigkillTrials("SIGKILL with S3 output", firstNight(), Integer.getInteger("census.torture.trials", 2), db -> {
             String bucket = s3.newBucket();
             return new Output(s3.env(), new String[] {"--output-dir", "s3://" + bucket + "/census"}, () -> {
                 assertThat(s3.openUploads(bucket, "")).as("multipart uploads left open").isEmpty();
@@ -114,18 +132,18 @@ class TortureTest {
     record Output(Map<String, String> env, String[] args, java.util.concurrent.Callable<Path> readBack) {
     }
 
-    private void sigkillTrials(String name, int trials, java.util.function.Function<String, Output> output) throws Exception {
+    private void sigkillTrials(String name, Night night, int trials, java.util.function.Function<String, Output> output) throws Exception {
         int killsPerTrial = Integer.getInteger("census.torture.kills", 4);
         int kills = 0;
         List<String> failures = new ArrayList<>();
         for (int t = 0; t < trials; t++) {
-            String db = TestDatabases.newDatabase("torture_kill");
+            String db = night.freshDb().get();
             Output out = output.apply(db);
             Path log = TestFiles.log("torture-kill");
             List<Long> moments = new ArrayList<>();
             for (int k = 0; k < killsPerTrial; k++) {
-                long at = 200 + (long) (random.nextDouble() * runMillis);
-                Process p = h.launchChild(db, out.env(), AS_OF, null, log, out.args());
+                long at = 200 + (long) (random.nextDouble() * night.runMillis());
+                Process p = night.harness().launchChild(db, out.env(), night.asOf(), null, log, out.args());
                 if (p.waitFor(at, TimeUnit.MILLISECONDS)) {
                     break; // it finished first
                 }
@@ -134,15 +152,51 @@ class TortureTest {
                 moments.add(at);
                 kills++;
             }
-            List<Integer> codes = untilDone(db, out.env(), log, 4, out.args());
+            List<Integer> codes = untilDone(night.harness(), night.asOf(), db, out.env(), log, 4, out.args());
             Map<String, String> got = digests(db, out.readBack().call());
-            if (!got.equals(expected) || codes.stream().noneMatch(c -> c == ExitCodes.OK || c == ExitCodes.ALREADY_COMPLETE)) {
-                failures.add("trial " + t + " killed at " + moments + " ms, relaunches " + codes + ": " + diff(got) + "\n" + Files.readString(log));
+            if (!got.equals(night.expected()) || codes.stream().noneMatch(c -> c == ExitCodes.OK || c == ExitCodes.ALREADY_COMPLETE)) {
+                failures.add("trial " + t + " killed at " + moments + " ms, relaunches " + codes + ": " + diff(night.expected(), got)
+                        + "\n" + Files.readString(log));
             }
         }
         report.put(name, trials + " trials, " + kills + " kills, " + failures.size() + " failures");
         assertThat(failures).isEmpty();
         assertThat(kills).as("the moments fell inside runs").isPositive();
+    }
+
+    /**
+     * A second night, after a day of churn: its users step lists the users that changed as it stages
+     * them, and its publish versions only those (see {@code StagedChanges}). Killed at random moments
+     * and relaunched, it ends in exactly the snapshot of an uninterrupted second night. Every trial
+     * starts from a copy of the same published first night.
+     */
+    @Test
+    void sigkillDuringASecondNightThenRelaunchGivesTheSameSnapshot() throws Exception {
+        String secondNight = java.time.LocalDate.parse(AS_OF).plusDays(1).toString();
+        try (JobHarness h2 = new JobHarness(5000, 400)) {
+            String firstNight = TestDatabases.newDatabase("torture_night1");
+            Path log1 = TestFiles.log("torture-night1");
+            assertThat(JobHarness.await(h2.launchChild(firstNight, AS_OF, null, log1))).as(Files.readString(log1)).isEqualTo(ExitCodes.OK);
+            h2.emulator.advanceDays(h2.network, 1);
+            java.util.function.Supplier<String> fromFirstNight = () -> {
+                String db = TestDatabases.copyOf(firstNight, "torture_night2");
+                TestFiles.copyTree(h2.outputDir(firstNight), h2.outputDir(db));
+                return db;
+            };
+
+            String reference = fromFirstNight.get();
+            Path log = TestFiles.log("torture-night2");
+            long start = System.nanoTime();
+            assertThat(JobHarness.await(h2.launchChild(reference, secondNight, null, log))).as(Files.readString(log)).isEqualTo(ExitCodes.OK);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(Files.readString(log)).as("the second night's publish compares only the users listed while staging")
+                    .containsPattern("users: [1-9][0-9]* compared, those listed as changed while staging; [1-9][0-9]* new or changed, [1-9]");
+            Map<String, String> expected2 = digests(reference, h2.outputDir(reference));
+            assertThat(expected2).as("the second night differs from the first").isNotEqualTo(digests(firstNight, h2.outputDir(firstNight)));
+
+            sigkillTrials("SIGKILL during a second night", new Night(h2, secondNight, fromFirstNight, millis, expected2),
+                    Integer.getInteger("census.torture.trials", 2), db -> new Output(Map.of(), new String[0], () -> h2.outputDir(db)));
+        }
     }
 
     @Test
@@ -250,6 +304,10 @@ class TortureTest {
     }
 
     static String diff(Map<String, String> got) {
+        return diff(expected, got);
+    }
+
+    static String diff(Map<String, String> expected, Map<String, String> got) {
         StringBuilder b = new StringBuilder();
         expected.forEach((k, v) -> {
             if (!v.equals(got.get(k))) {

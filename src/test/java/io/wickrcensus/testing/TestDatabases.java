@@ -45,6 +45,22 @@ public final class TestDatabases {
         return server().getJdbcUrl("postgres", name);
     }
 
+    /**
+     * A new database holding a copy of {@code url}'s (which no session may be connected to); returns
+     * its JDBC URL.
+     */
+    public static String copyOf(String url, String prefix) {
+        String source = url.substring(url.lastIndexOf('/') + 1).replaceFirst("\\?.*", "");
+        String name = prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+        try (Connection c = DriverManager.getConnection(server().getJdbcUrl("postgres", "postgres"));
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name + " TEMPLATE " + source);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return server().getJdbcUrl("postgres", name);
+    }
+
     /** The environment that points the job at a database. */
     public static Map<String, String> env(String url) {
         return Map.of("CENSUS_DB_URL", url, "CENSUS_DB_USER", "postgres", "CENSUS_DB_PASSWORD", "");

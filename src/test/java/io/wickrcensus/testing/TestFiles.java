@@ -30,6 +30,25 @@ public final class TestFiles {
         return Files.createTempFile(root(), prefix + "-", ".log");
     }
 
+    /** Copies the directory {@code from} (if it exists) to {@code to}, files and all. */
+    public static void copyTree(Path from, Path to) {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A new, empty directory. */
     public static Path dir(String prefix) throws IOException {
         return Files.createTempDirectory(root(), prefix + "-");

@@ -27,6 +27,14 @@ public class RunLedger {
         }
     }
 
+    /**
+     * Where a network's history stands: the publish sequence numbers of its latest published and of
+     * its latest retracted run. Every publish and every retraction of the network moves one of them
+     * past any value it had before, so an equal mark means the same current versions.
+     */
+    public record HistoryMark(long publishedSeq, Long retractedSeq) {
+    }
+
     private static final String PUBLISHED = RunStatus.PUBLISHED.name();
 
     private final JdbcTemplate jdbc;
@@ -87,7 +95,9 @@ public class RunLedger {
                                 AND NOT EXISTS (SELECT 1 FROM census.reinvitation x WHERE x.run_id = r.run_id)
                               RETURNING r.run_id),
                      users AS (DELETE FROM census.stage_user s USING gone WHERE s.run_id = gone.run_id),
-                     guests AS (DELETE FROM census.stage_guest g USING gone WHERE g.run_id = gone.run_id)
+                     guests AS (DELETE FROM census.stage_guest g USING gone WHERE g.run_id = gone.run_id),
+                     changes AS (DELETE FROM census.stage_user_change c USING gone WHERE c.run_id = gone.run_id),
+                     baseline AS (DELETE FROM census.stage_user_baseline b USING gone WHERE b.run_id = gone.run_id)
                 SELECT count(*) FROM gone""", Long.class, runId, PUBLISHED);
         return removed != null && removed > 0;
     }
@@ -161,6 +171,14 @@ public class RunLedger {
     /** The publish sequence number of a published (or retracted) run. */
     public long publishSeq(long runId) {
         return jdbc.queryForObject("SELECT publish_seq FROM census.run WHERE run_id = ?", Long.class, runId);
+    }
+
+    /** The network's history mark, if it has a published snapshot. */
+    public Optional<HistoryMark> historyMark(String networkId) {
+        return jdbc.query("SELECT max(publish_seq) FILTER (WHERE status = ?), max(publish_seq) FILTER (WHERE status = ?) "
+                        + "FROM census.run WHERE network_id = ?",
+                (rs, i) -> rs.getObject(1) == null ? null : new HistoryMark(rs.getLong(1), rs.getObject(2, Long.class)),
+                PUBLISHED, RunStatus.RETRACTED.name(), networkId).stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
     /** The as-of date of the latest published run of the network, if any. */

@@ -7,6 +7,7 @@ import io.wickrcensus.api.model.ListUsersRequest;
 import io.wickrcensus.api.model.User;
 import io.wickrcensus.db.UserColumn;
 import io.wickrcensus.job.run.RunContext;
+import io.wickrcensus.job.run.RunLedger;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -27,22 +28,23 @@ import java.util.stream.Collectors;
  * @param pages        opens the listing (called once, after {@code expected})
  * @param expected     how many items the listing should hold, or -1
  * @param crashPoint   where {@code CrashPoints} can stop the step after a batch is written, before it commits
+ * @param changes      the run's list of rows that differ from the history, kept as each batch is written (users only; may be null)
  * @param <T>          the item type of the listing
  */
 public record StagedSource<T>(String description, String table, List<String> sliceColumns, List<Object> sliceValues,
                               List<Column<T>> columns, String unameColumn, boolean unamesRecur,
-                              Supplier<Iterable<T>> pages, LongSupplier expected, String crashPoint) {
+                              Supplier<Iterable<T>> pages, LongSupplier expected, String crashPoint, StagedChanges changes) {
 
     /** One column of an item: its name in the staging table and its value. */
     public record Column<T>(String name, Function<T, Object> value) {
     }
 
     /** Step 1: every user of the network, 100 per ListUsers page, into {@code census.stage_user}. */
-    public static StagedSource<User> users(WickrAdminClient client, RunContext run) {
+    public static StagedSource<User> users(WickrAdminClient client, RunContext run, RunLedger ledger) {
         return new StagedSource<>("users of network " + run.networkId(), "census.stage_user", List.of("run_id"), List.of(run.runId()),
                 UserColumn.ALL.stream().map(c -> new Column<User>(c.column(), c::valueOf)).toList(), UserColumn.UNAME.column(), false,
                 () -> client.listAllUsers(ListUsersRequest.builder(run.networkId()).maxResults(WickrAdminClient.MAX_PAGE_SIZE).build()),
-                () -> client.getUsersCount(run.networkId()).total(), "users.batch");
+                () -> client.getUsersCount(run.networkId()).total(), "users.batch", new StagedChanges(run, ledger));
     }
 
     /**
@@ -56,7 +58,7 @@ public record StagedSource<T>(String description, String table, List<String> sli
                 "username_hash", true,
                 () -> client.listAllGuestUsers(ListGuestUsersRequest.builder(run.networkId())
                         .maxResults(WickrAdminClient.MAX_PAGE_SIZE).billingPeriod(billingPeriod).build()),
-                () -> -1, "guests.batch");
+                () -> -1, "guests.batch", null);
     }
 
     /** The slice's committed rows {@code seq} in {@code [from, to)}, for the head start of lookups. */

@@ -26,7 +26,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * scope). Each execution starts its slice afresh (a nextToken is never trusted across a restart)
  * and streams pages through a prefetching thread, so API calls overlap with COPY; each
  * {@code execute} writes one batch of rows in the step's own transaction and asks to be called
- * again until the listing ends. The rows of each batch are offered to the run's
+ * again until the listing ends; where the source keeps a list of {@link StagedChanges}, the batch's
+ * changes are listed in the same transaction. The rows of each batch are offered to the run's
  * {@link UnameHeadStart} once they are committed (it reads their unames back).
  *
  * @param <T> the item type of the listing
@@ -59,7 +60,11 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
 
     @Override
     public void beforeStep(StepExecution step) {
-        new JdbcTemplate(dataSource).update(source.deleteSql(), source.sliceValues().toArray());
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        jdbc.update(source.deleteSql(), source.sliceValues().toArray());
+        if (source.changes() != null) {
+            source.changes().begin(jdbc);
+        }
         progress = new ProgressLog(log, source.description(), 10_000);
         // paging starts at once (it is the run's critical path) while the service's count is asked
         pages = new Prefetcher<>(source.description(), source.pages().get(), 4 * batchRows);
@@ -92,6 +97,9 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
                 copy.copyInto(c, source.copyTarget());
             } finally {
                 DataSourceUtils.releaseConnection(c, dataSource);
+            }
+            if (source.changes() != null) {
+                source.changes().batch(new JdbcTemplate(dataSource), from, seq); // joins the step's transaction
             }
             contribution.incrementWriteCount(items.size());
             metrics.rows(source.tableName(), items.size());
