@@ -79,13 +79,12 @@ public final class ParquetExporter {
     public static final class Prepared implements AutoCloseable {
         private final long runId;
         private final DatasetStore store;
-        private final PartitionWriter.Pending users;
+        private volatile PartitionWriter.Pending users;
         private volatile PartitionWriter.Pending unames;
 
-        private Prepared(long runId, DatasetStore store, PartitionWriter.Pending users) {
+        private Prepared(long runId, DatasetStore store) {
             this.runId = runId;
             this.store = store;
-            this.users = users;
         }
 
         /** The rows of the users partition written ahead. */
@@ -96,10 +95,10 @@ public final class ParquetExporter {
         /** Gives the partitions up (the run was not published, or exported another way). */
         @Override
         public void close() {
-            users.abandon();
-            PartitionWriter.Pending u = unames;
-            if (u != null) {
-                u.abandon();
+            for (PartitionWriter.Pending p : new PartitionWriter.Pending[] {users, unames}) {
+                if (p != null) {
+                    p.abandon();
+                }
             }
             closeQuietly(store);
         }
@@ -149,27 +148,49 @@ public final class ParquetExporter {
     }
 
     /**
-     * Writes the run's users partition from its staged snapshot, read in {@code staged}, for
-     * {@link #export} to make the partition's after the publish; see {@link Prepared}. What an
+     * Opens the network's store for the partitions of run {@code runId} written ahead of its publish
+     * ({@link #prepareUsers}, {@link #prepareUnames}, from two threads if need be); what an
      * interrupted write of the network left is recovered first, as {@link #export} would.
-     * {@code staged} is closed.
      */
-    public Prepared prepare(StagedSnapshot staged, long runId, String networkId, LocalDate asOf) throws SQLException, IOException {
-        DatasetStore store = null;
-        boolean prepared = false;
+    public Prepared openAhead(long runId, String networkId) throws IOException {
+        DatasetStore store = DatasetStore.open(settings, networkId);
+        try {
+            store.recover(networkDirs(networkId));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(store);
+            throw e;
+        }
+        return new Prepared(runId, store);
+    }
+
+    /**
+     * Writes the run's users partition from its staged snapshot, read in {@code staged} (closed
+     * here), into {@code prepared}, for {@link #export} to make the partition's after the publish.
+     */
+    public void prepareUsers(Prepared prepared, StagedSnapshot staged, String networkId, LocalDate asOf) throws SQLException, IOException {
         try (staged) {
             Connection c = staged.connection;
-            store = DatasetStore.open(settings, networkId);
-            store.recover(networkDirs(networkId));
-            PartitionWriter.Pending users = new PartitionWriter(settings, store, runId, "export")
-                    .prepare(c, usersPartition(networkId, asOf), "users", USERS, STAGED_USERS, runId);
+            prepared.users = new PartitionWriter(settings, prepared.store, prepared.runId, "export")
+                    .prepare(c, usersPartition(networkId, asOf), "users", USERS, STAGED_USERS, prepared.runId);
             c.commit();
-            prepared = true;
-            return new Prepared(runId, store, users);
-        } finally {
-            if (!prepared && store != null) {
-                closeQuietly(store);
-            }
+        }
+    }
+
+    /** {@link #openAhead} and {@link #prepareUsers} on one thread; {@code staged} is closed. */
+    public Prepared prepare(StagedSnapshot staged, long runId, String networkId, LocalDate asOf) throws SQLException, IOException {
+        Prepared p;
+        try {
+            p = openAhead(runId, networkId);
+        } catch (IOException | RuntimeException e) {
+            staged.close();
+            throw e;
+        }
+        try {
+            prepareUsers(p, staged, networkId, asOf);
+            return p;
+        } catch (SQLException | IOException | RuntimeException e) {
+            p.close();
+            throw e;
         }
     }
 
@@ -210,7 +231,7 @@ public final class ParquetExporter {
     public void export(long runId, String networkId, LocalDate asOf, List<String> billingPeriods, Prepared prepared)
             throws SQLException, IOException {
         String net = "network_id=" + networkId;
-        boolean usePrepared = prepared != null && prepared.runId == runId;
+        boolean usePrepared = prepared != null && prepared.runId == runId && prepared.users != null;
         if (prepared != null && !usePrepared) {
             prepared.close();
         }

@@ -3,6 +3,8 @@ package io.wickrcensus.job.steps;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
 import io.wickrcensus.parquet.ParquetExporter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -18,8 +20,10 @@ import org.springframework.batch.core.step.StepExecution;
  * is written from staging on a thread of its own while lookups, reconciliation and publish go on
  * ({@link ParquetExporter#prepare}), reading staging in a snapshot taken before the step runs
  * (publish clears staging, possibly before the thread's query starts). When the uname step has
- * completed, the uname directory is final for the run and the same thread writes it next
- * ({@link ParquetExporter#prepareUnames}), while reconciliation and publish go on. The Parquet step then only makes them the partitions'.
+ * completed, the uname directory is final for the run and a second thread writes it
+ * ({@link ParquetExporter#prepareUnames}), beside the users partition if that is still being
+ * written, while reconciliation and publish go on. The Parquet step then only makes them the
+ * partitions'.
  * Like the uname head start it is only an optimisation and keeps nothing across a crash: a
  * relaunch, or a failed head start, leaves the Parquet step to write the partitions from what
  * PostgreSQL holds.
@@ -31,11 +35,18 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
     private final ParquetExporter exporter;
     private final RunLedger ledger;
     private final boolean enabled;
+    /** The store opened for the run's partitions written ahead. */
+    private final CompletableFuture<ParquetExporter.Prepared> opened = new CompletableFuture<>();
+    /** Completed when the users partition is written (exceptionally if it failed). */
     private CompletableFuture<ParquetExporter.Prepared> prepared;
+    /** Completed when the uname partition's writer has ended, whether it wrote or not. */
+    private final CompletableFuture<Void> unamesWritten = new CompletableFuture<>();
     /** Completed when the uname step ends: true if it completed (the directory is final for the run). */
     private final CompletableFuture<Boolean> unamesDone = new CompletableFuture<>();
-    private Thread writer;
+    private final List<Thread> writers = new ArrayList<>();
     private long runId;
+    /** The Parquet step took what was written: it is the step's to commit or give up. */
+    private boolean taken;
 
     public ParquetHeadStart(ParquetExporter exporter, RunLedger ledger, boolean enabled) {
         this.exporter = exporter;
@@ -43,7 +54,10 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
         this.enabled = enabled;
     }
 
-    /** The uname step starts (staging is complete): the users partition is written meanwhile. */
+    /**
+     * The uname step starts (staging is complete): the users partition is written meanwhile, and
+     * the uname partition, on a second thread, as soon as the step has completed.
+     */
     @Override
     public synchronized void beforeStep(StepExecution step) {
         if (!enabled || prepared != null) {
@@ -62,30 +76,48 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
         runId = run.runId();
         CompletableFuture<ParquetExporter.Prepared> f = new CompletableFuture<>();
         prepared = f;
-        writer = new Thread(() -> {
-            ParquetExporter.Prepared p;
+        start("parquet-ahead-" + run.networkId(), () -> {
             try {
-                p = exporter.prepare(staged, run.runId(), run.networkId(), ledgered.asOf());
+                ParquetExporter.Prepared p;
+                try {
+                    p = exporter.openAhead(run.runId(), run.networkId());
+                } catch (Throwable t) {
+                    staged.close();
+                    throw t;
+                }
+                opened.complete(p);
+                exporter.prepareUsers(p, staged, run.networkId(), ledgered.asOf());
+                f.complete(p);
             } catch (Throwable t) {
+                opened.completeExceptionally(t);
                 f.completeExceptionally(t);
-                return;
             }
+        });
+        start("parquet-ahead-unames-" + run.networkId(), () -> {
             try {
                 if (unamesDone.get()) {
-                    exporter.prepareUnames(p, run.networkId());
+                    exporter.prepareUnames(opened.get(), run.networkId());
                 }
             } catch (InterruptedException e) {
                 // the job ends: close() abandons what was written
+            } catch (ExecutionException e) {
+                // the store did not open: the users writer's failure says why
             } catch (Throwable t) {
                 log.warn("the uname partition written ahead failed, the Parquet step writes it: {}", cause(t));
+            } finally {
+                unamesWritten.complete(null);
             }
-            f.complete(p);
-        }, "parquet-ahead-" + run.networkId());
-        writer.setDaemon(true);
-        writer.start();
+        });
     }
 
-    /** The uname step ends: if it completed, the writer goes on to the uname directory. */
+    private void start(String name, Runnable work) {
+        Thread t = new Thread(work, name);
+        t.setDaemon(true);
+        writers.add(t);
+        t.start();
+    }
+
+    /** The uname step ends: if it completed, the uname partition is written. */
     @Override
     public ExitStatus afterStep(StepExecution step) {
         unamesDone.complete(step.getStatus() == BatchStatus.COMPLETED);
@@ -97,57 +129,63 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
     }
 
     /**
-     * The partitions written ahead for {@code runId}, waiting for it if still being written,
-     * or null: none was started in this process, or it failed (logged; the Parquet step writes the
-     * partition itself and meets the same problem, if it lasts, with its own error).
+     * The partitions written ahead for {@code runId}, waiting for both writers if still writing,
+     * or null: none was started in this process, or the users partition failed (logged; the
+     * Parquet step writes the partitions itself and meets the same problem, if it lasts, with its
+     * own error).
      */
     public ParquetExporter.Prepared take(long runId) throws InterruptedException {
         CompletableFuture<ParquetExporter.Prepared> f;
         synchronized (this) {
             f = prepared;
-            if (f == null || this.runId != runId) {
+            if (f == null || taken || this.runId != runId) {
                 return null;
             }
-            prepared = CompletableFuture.completedFuture(null); // taken: close() leaves it to the caller
+            taken = true; // close() leaves it to the caller
         }
         try {
-            return f.get();
+            ParquetExporter.Prepared p = f.get();
+            unamesWritten.get();
+            return p;
         } catch (ExecutionException e) {
             log.warn("the users partition written ahead failed, the Parquet step writes it: {}", cause(e));
+            abandonWhenWritten();
             return null;
         }
     }
 
+    /** Once the uname writer has ended, gives up what the store holds and closes it. */
+    private void abandonWhenWritten() {
+        unamesWritten.thenRun(() -> opened.thenAccept(ParquetExporter.Prepared::close));
+    }
+
     /**
      * Gives up what was written ahead and not taken (the job ended without a Parquet step): the
-     * writer, if still writing, is interrupted and waited for, so nothing of it outlives the job.
+     * writers, if still writing, are interrupted and waited for, so nothing of them outlives the job.
      */
     @Override
     public void close() {
-        CompletableFuture<ParquetExporter.Prepared> f;
-        Thread t;
+        List<Thread> ts;
         synchronized (this) {
-            f = prepared;
-            t = writer;
-            prepared = null;
+            if (prepared == null || taken) {
+                unamesDone.complete(false);
+                return;
+            }
+            taken = true;
+            ts = List.copyOf(writers);
         }
         unamesDone.complete(false);
-        if (f == null) {
-            return;
-        }
-        if (t != null && t.isAlive()) {
-            t.interrupt();
-            try {
-                t.join(CLOSE_WAIT_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        for (Thread t : ts) {
+            if (t.isAlive()) {
+                t.interrupt();
+                try {
+                    t.join(CLOSE_WAIT_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
-        f.whenComplete((p, e) -> {
-            if (p != null) {
-                p.close();
-            }
-        });
+        abandonWhenWritten();
     }
 
     /** How long the job's end waits for an interrupted writer (a query under way ends on its own). */
