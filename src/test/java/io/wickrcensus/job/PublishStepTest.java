@@ -130,7 +130,7 @@ class PublishStepTest {
         first.batch(jdbc, 0, 4);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM census.stage_user_change WHERE run_id = ?", Long.class, run1)).isZero();
         assertThat(publish(net, run1, "2026-11-20").getStatus()).isEqualTo(BatchStatus.COMPLETED);
-        assertThat(output.getAll()).contains("published run " + run1 + " (users: 4 compared, the whole staged roster;");
+        assertThat(output.getAll()).contains("published run " + run1 + " (users: a first snapshot, all new; 4 new or changed, 0 closed;");
 
         // night 2, in two batches: u1 changed in the first copy but served as it was in the second, u3
         // changed in its second copy, u5 new, u4 gone

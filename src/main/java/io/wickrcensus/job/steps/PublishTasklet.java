@@ -6,6 +6,7 @@ import io.wickrcensus.db.UserColumn;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
 import java.time.LocalDate;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -65,27 +66,39 @@ public class PublishTasklet implements Tasklet {
         jdbc.execute("SET LOCAL enable_nestloop = off");
 
         // the users to compare: each one's last staged row, of every staged user or only of those the
-        // users step listed as differing from the history that is still current
-        boolean listed = StagedChanges.listedAgainstCurrent(jdbc, ledger, run);
-        jdbc.execute("CREATE TEMP TABLE IF NOT EXISTS publish_user (LIKE census.stage_user) ON COMMIT DROP");
-        jdbc.update("TRUNCATE publish_user");
-        int compared = listed
-                ? jdbc.update("INSERT INTO publish_user SELECT DISTINCT ON (s.user_id) s.* FROM census.stage_user s WHERE s.run_id = ? "
-                        + "AND s.user_id IN (SELECT c.user_id FROM census.stage_user_change c WHERE c.run_id = ?) "
-                        + "ORDER BY s.user_id, s.seq DESC", run.runId(), run.runId())
-                : jdbc.update("INSERT INTO publish_user SELECT DISTINCT ON (user_id) * FROM census.stage_user WHERE run_id = ? "
-                        + "ORDER BY user_id, seq DESC", run.runId());
-        int closedUsers = jdbc.update("UPDATE census.user_version v SET valid_to = ? FROM publish_user s "
-                + "WHERE v.network_id = ? AND v.valid_to IS NULL AND v.user_id = s.user_id "
-                + "AND (" + prefixed("s") + ") IS DISTINCT FROM (" + prefixed("v") + ")", seq, run.networkId());
-        int goneUsers = jdbc.update("UPDATE census.user_version v SET valid_to = ? "
-                + "WHERE v.network_id = ? AND v.valid_to IS NULL "
-                + "AND NOT EXISTS (SELECT 1 FROM census.stage_user s WHERE s.run_id = ? AND s.user_id = v.user_id)",
-                seq, run.networkId(), run.runId());
-        int newUsers = jdbc.update("INSERT INTO census.user_version (network_id, user_id, valid_from, " + USER_FIELDS + ") "
-                + "SELECT ?, s.user_id, ?, " + prefixed("s") + " FROM publish_user s "
-                + "WHERE NOT EXISTS (SELECT 1 FROM census.user_version v "
-                + "  WHERE v.network_id = ? AND v.user_id = s.user_id AND v.valid_to IS NULL)", run.networkId(), seq, run.networkId());
+        // users step listed as differing from the history that is still current; on a network's first
+        // snapshot every staged user is new, and goes straight into the history
+        Optional<RunLedger.HistoryMark> mark = ledger.historyMark(run.networkId());
+        String lastStaged = "SELECT DISTINCT ON (s.user_id) s.* FROM census.stage_user s WHERE s.run_id = ? ";
+        String insertUsers = "INSERT INTO census.user_version (network_id, user_id, valid_from, " + USER_FIELDS + ") "
+                + "SELECT ?, s.user_id, ?, " + prefixed("s") + " FROM ";
+        String compared;
+        int newUsers;
+        int closedUsers = 0;
+        if (mark.isEmpty()) {
+            compared = "a first snapshot, all new";
+            newUsers = jdbc.update(insertUsers + "(" + lastStaged + "ORDER BY s.user_id, s.seq DESC) s", run.networkId(), seq, run.runId());
+        } else {
+            boolean listed = StagedChanges.listedAgainst(jdbc, run, mark.get());
+            compared = listed ? "those listed as changed while staging" : "the whole staged roster";
+            jdbc.execute("CREATE TEMP TABLE IF NOT EXISTS publish_user (LIKE census.stage_user) ON COMMIT DROP");
+            jdbc.update("TRUNCATE publish_user");
+            int n = listed
+                    ? jdbc.update("INSERT INTO publish_user " + lastStaged
+                            + "AND s.user_id IN (SELECT c.user_id FROM census.stage_user_change c WHERE c.run_id = ?) "
+                            + "ORDER BY s.user_id, s.seq DESC", run.runId(), run.runId())
+                    : jdbc.update("INSERT INTO publish_user " + lastStaged + "ORDER BY s.user_id, s.seq DESC", run.runId());
+            compared = n + " compared, " + compared;
+            closedUsers = jdbc.update("UPDATE census.user_version v SET valid_to = ? FROM publish_user s "
+                    + "WHERE v.network_id = ? AND v.valid_to IS NULL AND v.user_id = s.user_id "
+                    + "AND (" + prefixed("s") + ") IS DISTINCT FROM (" + prefixed("v") + ")", seq, run.networkId());
+            closedUsers += jdbc.update("UPDATE census.user_version v SET valid_to = ? "
+                    + "WHERE v.network_id = ? AND v.valid_to IS NULL "
+                    + "AND NOT EXISTS (SELECT 1 FROM census.stage_user s WHERE s.run_id = ? AND s.user_id = v.user_id)",
+                    seq, run.networkId(), run.runId());
+            newUsers = jdbc.update(insertUsers + "publish_user s WHERE NOT EXISTS (SELECT 1 FROM census.user_version v "
+                    + "WHERE v.network_id = ? AND v.user_id = s.user_id AND v.valid_to IS NULL)", run.networkId(), seq, run.networkId());
+        }
 
         int closedGuests = jdbc.update("""
                 UPDATE census.guest_version g SET valid_to = ?
@@ -112,9 +125,8 @@ public class PublishTasklet implements Tasklet {
         CrashPoints.reach("publish.before-commit");
         metrics.rows("user_version", newUsers);
         metrics.rows("guest_version", newGuests);
-        log.info("network {}: published run {} (users: {} compared, {}; {} new or changed, {} closed; guests: {} new, {} closed)",
-                run.networkId(), run.runId(), compared, listed ? "those listed as changed while staging" : "the whole staged roster",
-                newUsers, closedUsers + goneUsers, newGuests, closedGuests);
+        log.info("network {}: published run {} (users: {}; {} new or changed, {} closed; guests: {} new, {} closed)",
+                run.networkId(), run.runId(), compared, newUsers, closedUsers, newGuests, closedGuests);
         return RepeatStatus.FINISHED;
     }
 

@@ -63,14 +63,15 @@ public final class StagedChanges {
     }
 
     /**
-     * Under the publishing lock: whether the run has a list, made against the history that is current
-     * now. Without one (a first snapshot, a run staged by an earlier version of the job, or a publish
-     * or retraction of the network since its users step began) publish compares the whole roster.
+     * Under the publishing lock, with the network's {@code current} mark: whether the run has a list
+     * made against that history. Without one (a run staged by an earlier version of the job, or a
+     * publish or retraction of the network since its users step began) publish compares the whole
+     * roster.
      */
-    static boolean listedAgainstCurrent(JdbcTemplate jdbc, RunLedger ledger, RunContext run) {
+    static boolean listedAgainst(JdbcTemplate jdbc, RunContext run, HistoryMark current) {
         List<HistoryMark> base = jdbc.query("SELECT published_seq, retracted_seq FROM census.stage_user_baseline WHERE run_id = ?",
                 (rs, i) -> new HistoryMark(rs.getLong(1), rs.getObject(2, Long.class)), run.runId());
-        return !base.isEmpty() && ledger.historyMark(run.networkId()).equals(Optional.of(base.get(0)));
+        return base.equals(List.of(current));
     }
 
     /** Drops the run's list, with its staging. */
