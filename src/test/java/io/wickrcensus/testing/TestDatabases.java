@@ -35,14 +35,7 @@ public final class TestDatabases {
 
     /** A new, empty database; returns its JDBC URL (user postgres, no password). */
     public static String newDatabase(String prefix) {
-        String name = prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
-        try (Connection c = DriverManager.getConnection(server().getJdbcUrl("postgres", "postgres"));
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return server().getJdbcUrl("postgres", name);
+        return create(prefix, "");
     }
 
     /**
@@ -50,11 +43,14 @@ public final class TestDatabases {
      * its JDBC URL.
      */
     public static String copyOf(String url, String prefix) {
-        String source = url.substring(url.lastIndexOf('/') + 1).replaceFirst("\\?.*", "");
+        return create(prefix, " TEMPLATE " + url.substring(url.lastIndexOf('/') + 1).replaceFirst("\\?.*", ""));
+    }
+
+    private static String create(String prefix, String template) {
         String name = prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
         try (Connection c = DriverManager.getConnection(server().getJdbcUrl("postgres", "postgres"));
              Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name + " TEMPLATE " + source);
+            s.execute("CREATE DATABASE " + name + template);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
