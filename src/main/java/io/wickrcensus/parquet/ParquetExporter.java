@@ -69,7 +69,7 @@ public final class ParquetExporter {
 
     /**
      * Partitions of a run written before the run is published, for {@link #export} to make the
-     * partitions' once it is: the users partition from the staged snapshot ({@link #prepare}, while
+     * partitions' once it is: the users partition from the staged snapshot ({@link #prepareUsers}, while
      * the uname lookups, the reconciliation and the publish run), and the uname directory once the
      * lookups are done ({@link #prepareUnames}, while reconciliation and publish run). The two
      * largest datasets are then written beside the steps before, instead of after them. They live
@@ -114,7 +114,7 @@ public final class ParquetExporter {
     private static final String UNAMES_QUERY = "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname";
 
     /**
-     * A read-only transaction whose snapshot is taken when this returns, for {@link #prepare} to
+     * A read-only transaction whose snapshot is taken when this returns, for {@link #prepareUsers} to
      * read the staged rows from later, on another thread: by then publish may have cleared
      * staging, and a snapshot taken then would see no rows.
      */
@@ -173,24 +173,6 @@ public final class ParquetExporter {
             prepared.users = new PartitionWriter(settings, prepared.store, prepared.runId, "export")
                     .prepare(c, usersPartition(networkId, asOf), "users", USERS, STAGED_USERS, prepared.runId);
             c.commit();
-        }
-    }
-
-    /** {@link #openAhead} and {@link #prepareUsers} on one thread; {@code staged} is closed. */
-    public Prepared prepare(StagedSnapshot staged, long runId, String networkId, LocalDate asOf) throws SQLException, IOException {
-        Prepared p;
-        try {
-            p = openAhead(runId, networkId);
-        } catch (IOException | RuntimeException e) {
-            staged.close();
-            throw e;
-        }
-        try {
-            prepareUsers(p, staged, networkId, asOf);
-            return p;
-        } catch (SQLException | IOException | RuntimeException e) {
-            p.close();
-            throw e;
         }
     }
 

@@ -217,7 +217,7 @@ class TortureTest {
                 Process p = h.launchChild(db, AS_OF, null, log);
                 // restart once the run has started, at a random moment of it
                 Await.until(Duration.ofSeconds(60), () -> Files.readString(log).contains("starting run") || !p.isAlive());
-                Thread.sleep(random.nextInt(400)); // the random moment
+                p.waitFor(random.nextInt(400), TimeUnit.MILLISECONDS); // the random moment (or the run's end, if sooner)
                 pg.close();
                 // down until the job has seen the connection lost (or ended: the run may have finished first)
                 Await.until(Duration.ofSeconds(30), () -> Files.readString(log).contains("the database connection was lost") || !p.isAlive());
@@ -287,7 +287,7 @@ class TortureTest {
             Path logB = TestFiles.log("torture-double-b");
             h.emulator.resetStats();
             Process a = h.launchChild(db, AS_OF, null, logA);
-            Thread.sleep(random.nextInt(1500));
+            a.waitFor(random.nextInt(1500), TimeUnit.MILLISECONDS); // the second launch at a random moment of the first
             Process b = h.launchChild(db, AS_OF, null, logB);
             List<Integer> codes = List.of(JobHarness.await(a), JobHarness.await(b));
             long listUsers = h.emulator.stats().getOrDefault("ListUsers.200", 0L);

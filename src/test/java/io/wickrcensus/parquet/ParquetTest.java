@@ -161,7 +161,8 @@ class ParquetTest {
             ParquetExporter exporter = new ParquetExporter(ds, h.parquet);
             ParquetExporter.StagedSnapshot staged = exporter.pinStaged();
             jdbc.update("DELETE FROM census.stage_user WHERE run_id = 999"); // what publish does
-            try (ParquetExporter.Prepared p = exporter.prepare(staged, 999, h.network, java.time.LocalDate.parse("2026-11-21"))) {
+            try (ParquetExporter.Prepared p = exporter.openAhead(999, h.network)) {
+                exporter.prepareUsers(p, staged, h.network, java.time.LocalDate.parse("2026-11-21"));
                 assertThat(p.usersRows()).isEqualTo(30);
             }
             assertThat(files(h.outputDir)).as("the version given up leaves no file")

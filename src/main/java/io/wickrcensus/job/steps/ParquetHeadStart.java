@@ -18,7 +18,7 @@ import org.springframework.batch.core.step.StepExecution;
  * The head start of the Parquet step; one per job execution (job scope). When the uname step
  * starts, staging is complete and the snapshot fixed, so the users partition (the largest dataset)
  * is written from staging on a thread of its own while lookups, reconciliation and publish go on
- * ({@link ParquetExporter#prepare}), reading staging in a snapshot taken before the step runs
+ * ({@link ParquetExporter#prepareUsers}), reading staging in a snapshot taken before the step runs
  * (publish clears staging, possibly before the thread's query starts). When the uname step has
  * completed, the uname directory is final for the run and a second thread writes it
  * ({@link ParquetExporter#prepareUnames}), beside the users partition if that is still being

@@ -38,6 +38,8 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
 
     private final StagedSource<T> source;
     private final DataSource dataSource;
+    /** Joins the step's transaction where there is one (its connection is the transaction's). */
+    private final JdbcTemplate jdbc;
     private final int batchRows;
     private final RunMetrics metrics;
     private final UnameHeadStart headStart;
@@ -53,6 +55,7 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
         this.source = source;
         this.run = run;
         this.dataSource = dataSource;
+        this.jdbc = new JdbcTemplate(dataSource);
         this.batchRows = batchRows;
         this.metrics = metrics;
         this.headStart = headStart;
@@ -60,7 +63,6 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
 
     @Override
     public void beforeStep(StepExecution step) {
-        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         jdbc.update(source.deleteSql(), source.sliceValues().toArray());
         if (source.changes() != null) {
             source.changes().begin(jdbc);
@@ -99,7 +101,7 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
                 DataSourceUtils.releaseConnection(c, dataSource);
             }
             if (source.changes() != null) {
-                source.changes().batch(new JdbcTemplate(dataSource), from, seq); // joins the step's transaction
+                source.changes().batch(jdbc, from, seq); // in the step's transaction, with the COPY
             }
             contribution.incrementWriteCount(items.size());
             metrics.rows(source.tableName(), items.size());
