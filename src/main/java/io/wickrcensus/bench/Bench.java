@@ -69,7 +69,7 @@ public final class Bench {
                         Phases phases, List<Step> steps, Map<String, Long> calls, long retries, long throttled,
                         long userPages, long maxGuestPages, long successfulCalls, double lowerBoundSeconds, double ratio,
                         long peakHeapMb, long peakHeapAfterGcMb, long peakRssMb,
-                        long newUnames, long lookupCalls, long lookupCallsNeeded) {
+                        long newUnames, long lookupCalls, long lookupCallsNeeded, Map<String, Double> emulatorMsPerCall) {
     }
 
     /**
@@ -138,13 +138,15 @@ public final class Bench {
                 System.gc();
                 gc.reset();
                 resetPeakRss();
+                Map<String, Long> emulatorBefore = emulator.stats();
                 long start = System.nanoTime();
                 java.time.Instant launched = java.time.Instant.now();
                 int code = CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)),
                         db, metrics);
                 double wall = (System.nanoTime() - start) / 1e9;
                 Phases phases = Phases.of(launched, java.time.Instant.now(), metrics.stepSpans());
-                nights.add(night(n, asOf, code, wall, phases, metrics, gc, db, emulator.networkId, o));
+                nights.add(night(n, asOf, code, wall, phases, metrics, gc, db, emulator.networkId, o,
+                        workPerCall(emulatorBefore, emulator.stats())));
                 progress.println("night " + n + " (" + asOf + "): exit " + code + " in " + String.format(java.util.Locale.ROOT, "%.1f s", wall));
                 if (code != 0) {
                     break;
@@ -200,8 +202,27 @@ public final class Bench {
         return new Peer(wall, loaded);
     }
 
+    /**
+     * Milliseconds the emulator spent on each call of an operation between two readings of its
+     * stats, besides the injected latency: what a call costs past L, on the emulator's side.
+     */
+    static Map<String, Double> workPerCall(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        String prefix = "workMicros.";
+        after.forEach((key, micros) -> {
+            if (key.startsWith(prefix)) {
+                String op = key.substring(prefix.length());
+                long calls = after.getOrDefault(op + ".200", 0L) - before.getOrDefault(op + ".200", 0L);
+                if (calls > 0) {
+                    out.put(op, (micros - before.getOrDefault(key, 0L)) / 1000.0 / calls);
+                }
+            }
+        });
+        return out;
+    }
+
     private static Night night(int n, LocalDate asOf, int code, double wall, Phases phases, RunMetrics m, GcWatch gc, DatabaseLocation db,
-                               String network, Options o) throws SQLException {
+                               String network, Options o, Map<String, Double> emulatorMsPerCall) throws SQLException {
         Map<String, Long> rows = m.rows();
         Map<String, Double> seconds = m.stepSeconds();
         Map<String, String> tableOf = new LinkedHashMap<>();
@@ -251,7 +272,7 @@ public final class Bench {
                 o.rateLimit() > 0 ? successful / o.rateLimit() : 0);
         return new Night(n, asOf, code, wall, users / wall, phases, steps, m.calls(), m.retries(), m.throttled(), userPages, maxGuestPages,
                 successful, lb, lb > 0 ? wall / lb : 0, gc.peakUsed() >> 20, gc.peakAfterGc() >> 20, peakRss() >> 20,
-                newUnames, ok.getOrDefault("BatchLookupUserUname", 0L), (newUnames + 49) / 50);
+                newUnames, ok.getOrDefault("BatchLookupUserUname", 0L), (newUnames + 49) / 50, emulatorMsPerCall);
     }
 
     private static long single(PreparedStatement ps) throws SQLException {

@@ -1,5 +1,6 @@
 package io.wickrcensus.bench;
 
+import io.wickrcensus.api.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,6 +84,21 @@ final class EmulatorProcess implements AutoCloseable {
     /** Advances the network by {@code days} of churn. */
     void churn(int days) throws IOException, InterruptedException {
         post("networks/" + networkId + "/churn?days=" + days);
+    }
+
+    /**
+     * The emulator's counters ({@code GET /_emulator/stats}): answers per operation and status, and
+     * {@code workMicros.<operation>}, the time spent answering besides the injected latency.
+     */
+    Map<String, Long> stats() throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(endpoint.resolve("/_emulator/stats")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("the emulator answered " + r.statusCode() + " to stats: " + r.body());
+        }
+        Map<String, Long> out = new TreeMap<>();
+        Json.MAPPER.readTree(r.body()).properties().forEach(e -> out.put(e.getKey(), e.getValue().asLong()));
+        return out;
     }
 
     private void post(String path) throws IOException, InterruptedException {

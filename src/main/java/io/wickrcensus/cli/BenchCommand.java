@@ -141,6 +141,11 @@ public final class BenchCommand implements Callable<Integer> {
                 b.append(String.format(Locale.ROOT, " %s %,d", e.getKey(), e.getValue()));
             }
             b.append(String.format(Locale.ROOT, "%n  retries       %,d (throttled %,d)%n", n.retries(), n.throttled()));
+            if (!n.emulatorMsPerCall().isEmpty()) {
+                b.append("  emulator      ms of work a call besides L:");
+                n.emulatorMsPerCall().forEach((op, ms) -> b.append(String.format(Locale.ROOT, " %s %.2f", op, ms)));
+                b.append(String.format(Locale.ROOT, "%n"));
+            }
             b.append(String.format(Locale.ROOT, "  peak heap     %,d MB (live set %,d MB: most in use after a full GC, sampled every 5 s), peak RSS %,d MB%n", n.peakHeapMb(),
                     n.peakHeapAfterGcMb(), n.peakRssMb()));
             b.append(String.format(Locale.ROOT, "  unames        %,d new in this snapshot; %,d lookup calls, ceil(new / 50) = %,d%n",

@@ -151,6 +151,8 @@ public final class WickrEmulator implements AutoCloseable {
     }
 
     private void handle(MiniHttpServer.Exchange ex) throws IOException {
+        long start = System.nanoTime();
+        long slept = 0;
         String op = "Unknown";
         try {
             if (ex.rawPath.startsWith(ADMIN_PREFIX)) {
@@ -173,7 +175,7 @@ public final class WickrEmulator implements AutoCloseable {
                 count("ratelimited");
                 throw new ApiError(429, "RateLimitError", "Rate exceeded", null);
             }
-            sleep(faults.latencyForCall());
+            slept += sleep(faults.latencyForCall());
             Faults.Kind fault = faults.draw();
             if (fault != Faults.Kind.NONE) {
                 count("fault." + fault);
@@ -186,7 +188,7 @@ public final class WickrEmulator implements AutoCloseable {
                     ex.drop();
                     return;
                 }
-                case STALL -> sleep(faults.stallMs());
+                case STALL -> slept += sleep(faults.stallMs());
                 default -> { }
             }
             SyntheticNetwork net = networks.get(route.networkId());
@@ -219,6 +221,10 @@ public final class WickrEmulator implements AutoCloseable {
             log.error("emulator failure while answering {}", op, e);
             count(op + ".500");
             sendError(ex, new ApiError(500, "InternalServerError", "Internal server error", null));
+        } finally {
+            if (!ex.rawPath.startsWith(ADMIN_PREFIX)) {
+                add("workMicros." + op, (System.nanoTime() - start - slept) / 1_000);
+            }
         }
     }
 
@@ -328,17 +334,25 @@ public final class WickrEmulator implements AutoCloseable {
     }
 
     private void count(String key) {
-        stats.computeIfAbsent(key, k -> new LongAdder()).increment();
+        add(key, 1);
     }
 
-    private static void sleep(int ms) {
-        if (ms > 0) {
-            try {
-                Thread.sleep(ms);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    private void add(String key, long n) {
+        stats.computeIfAbsent(key, k -> new LongAdder()).add(n);
+    }
+
+    /** Sleeps {@code ms} and says for how long, in nanoseconds (the time a call's work does not include). */
+    private static long sleep(int ms) {
+        if (ms <= 0) {
+            return 0;
         }
+        long from = System.nanoTime();
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return System.nanoTime() - from;
     }
 
     /** One line: where the emulator listens and what it serves. */
