@@ -167,9 +167,10 @@ public class SnapshotJobConfiguration {
     StagingTasklet<User> usersTasklet(@Value(JOB_PARAM + RunContext.RUN_ID + "']}") Long runId,
                                       @Value(JOB_PARAM + RunContext.NETWORK_ID + "']}") String networkId,
                                       DataSource ds, WickrAdminClient client, RunSettings s, RunMetrics metrics, UnameHeadStart headStart,
-                                      RunLedger ledger) {
+                                      RunLedger ledger, ParquetHeadStart parquetHeadStart) {
         RunContext run = run(runId, networkId);
-        return new StagingTasklet<>(StagedSource.users(client, run, ledger), run, ds, s.copyBatchRows(), metrics, headStart);
+        return new StagingTasklet<>(StagedSource.users(client, run, ledger), run, ds, s.copyBatchRows(), metrics, headStart,
+                parquetHeadStart.usersAsStaged(run));
     }
 
     @Bean

@@ -9,6 +9,7 @@ import static io.wickrcensus.db.ColumnType.STRING_LIST;
 import static io.wickrcensus.db.ColumnType.TIMESTAMP;
 import static io.wickrcensus.parquet.ParquetColumn.of;
 
+import io.wickrcensus.api.model.User;
 import io.wickrcensus.db.UserColumn;
 import io.wickrcensus.faults.CrashPoints;
 import java.io.IOException;
@@ -69,11 +70,11 @@ public final class ParquetExporter {
 
     /**
      * Partitions of a run written before the run is published, for {@link #export} to make the
-     * partitions' once it is: the users partition from the staged snapshot ({@link #prepareUsers}, while
-     * the uname lookups, the reconciliation and the publish run), and the uname directory once the
-     * lookups are done ({@link #prepareUnames}, while reconciliation and publish run). The two
-     * largest datasets are then written beside the steps before, instead of after them. They live
-     * in memory only; if the process dies, the relaunch's export writes them from what PostgreSQL
+     * partitions' once it is: the users partition as the users are staged ({@link #usersAsListed}) or
+     * from the staged snapshot ({@link #prepareUsers}, while the uname lookups, the reconciliation and
+     * the publish run), and the uname directory once the lookups are done ({@link #prepareUnames},
+     * while reconciliation and publish run). The two largest datasets are then written beside the
+     * steps before, instead of after them. They live in the store's staging only; if the process dies, the relaunch's export writes them from what PostgreSQL
      * holds, as always.
      */
     public static final class Prepared implements AutoCloseable {
@@ -81,6 +82,9 @@ public final class ParquetExporter {
         private final DatasetStore store;
         private volatile PartitionWriter.Pending users;
         private volatile PartitionWriter.Pending unames;
+        /** The users partition was written as the users were staged ({@link UsersAsListed}). */
+        private volatile boolean usersAsListed;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
         private Prepared(long runId, DatasetStore store) {
             this.runId = runId;
@@ -88,13 +92,16 @@ public final class ParquetExporter {
         }
 
         /** The rows of the users partition written ahead. */
-        long usersRows() {
+        public long usersRows() {
             return users.rows();
         }
 
-        /** Gives the partitions up (the run was not published, or exported another way). */
+        /** Gives the partitions up (the run was not published, or exported another way); once, however often called. */
         @Override
         public void close() {
+            if (closed.getAndSet(true)) {
+                return;
+            }
             for (PartitionWriter.Pending p : new PartitionWriter.Pending[] {users, unames}) {
                 if (p != null) {
                     p.abandon();
@@ -174,6 +181,46 @@ public final class ParquetExporter {
                     .prepare(c, usersPartition(networkId, asOf), "users", USERS, STAGED_USERS, prepared.runId);
             c.commit();
         }
+    }
+
+    /**
+     * The users partition of a run written while its users are staged, as the pages arrive, in the
+     * order the service listed them, into a store opened by {@link #openAhead}: {@link #finish}
+     * leaves it in that {@link Prepared} for {@link #export}, {@link #abandon} gives it up. It is the
+     * caller's to write the users the publish will record, each once.
+     */
+    public static final class UsersAsListed {
+        private final Prepared prepared;
+        private final PartitionWriter.Rows rows;
+
+        private UsersAsListed(Prepared prepared, PartitionWriter.Rows rows) {
+            this.prepared = prepared;
+            this.rows = rows;
+        }
+
+        public void add(User user) throws IOException {
+            Object[] row = new Object[USERS.size()];
+            row[0] = prepared.runId;
+            for (int i = 0; i < UserColumn.ALL.size(); i++) {
+                row[i + 1] = UserColumn.ALL.get(i).valueOf(user);
+            }
+            rows.write(row);
+        }
+
+        public void finish() throws IOException {
+            prepared.users = rows.finish();
+            prepared.usersAsListed = true;
+        }
+
+        public void abandon() {
+            rows.abandon();
+        }
+    }
+
+    /** Begins the run's users partition in {@code prepared}, to be written a user at a time; see {@link UsersAsListed}. */
+    public UsersAsListed usersAsListed(Prepared prepared, String networkId, LocalDate asOf) throws IOException {
+        return new UsersAsListed(prepared, new PartitionWriter(settings, prepared.store, prepared.runId, "export")
+                .open(usersPartition(networkId, asOf), "users", USERS));
     }
 
     /** Writes the network's uname partition into {@code prepared}, once the run's lookups are done (the directory is final). */
@@ -256,8 +303,9 @@ public final class ParquetExporter {
                 c2.commit();
             }
             c.commit();
-            String ahead = !usePrepared ? "" : prepared.unames == null ? "; users written before the publish"
-                    : "; users and unames written before the publish";
+            String usersAhead = prepared != null && prepared.usersAsListed ? "users written as they were staged" : "users written before the publish";
+            String ahead = !usePrepared ? "" : prepared.unames == null ? "; " + usersAhead
+                    : "; " + usersAhead + ", unames before the publish";
             log.info("network {}: Parquet datasets written to {} ({} users, {} guests, {} unames{})", networkId, settings.location(),
                     users, guests, unames, ahead);
         }

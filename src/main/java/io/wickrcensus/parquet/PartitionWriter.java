@@ -61,8 +61,7 @@ public final class PartitionWriter {
      */
     Pending prepare(Connection c, String partition, String dataset, List<ParquetColumn> columns, String sql, Object... args)
             throws SQLException, IOException {
-        DatasetStore.Write version = store.begin(partition);
-        List<DatasetStore.FileEntry> files = new ArrayList<>();
+        Rows out = open(partition, dataset, columns);
         boolean written = false;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
@@ -70,35 +69,102 @@ public final class PartitionWriter {
             }
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
-                boolean more = rs.next();
-                do { // one file at least, for an empty partition too: readers see its schema
-                    String name = fileName(files.size(), tag, settings.compression());
-                    Counted file = new Counted(version.file(name));
-                    long rows = 0;
-                    try (ParquetWriter<Object[]> writer = RowParquetWriter.open(file, dataset, columns, settings.compression(),
-                            settings.rowGroupBytes())) {
-                        while (more && (rows == 0 || writer.getDataSize() < settings.maxFileBytes())) {
-                            if (Thread.currentThread().isInterrupted()) {
-                                throw new java.io.InterruptedIOException("the write of " + partition + " was interrupted");
-                            }
-                            writer.write(row(rs, columns));
-                            rows++;
-                            more = rs.next();
-                        }
-                    }
-                    files.add(new DatasetStore.FileEntry(name, rows, file.bytes));
-                    if (more) {
-                        CrashPoints.reach("parquet.between-files");
-                    }
-                } while (more);
+                while (rs.next()) {
+                    out.write(row(rs, columns));
+                }
             }
+            Pending pending = out.finish();
             written = true;
+            return pending;
         } finally {
             if (!written) {
-                version.abandon();
+                out.abandon();
             }
         }
-        return new Pending(version, new DatasetStore.Manifest(dataset, runId, writtenBy, files));
+    }
+
+    /** Begins a new version of {@code partition}, for rows written one at a time ({@link Rows}). */
+    Rows open(String partition, String dataset, List<ParquetColumn> columns) throws IOException {
+        return new Rows(store.begin(partition), partition, dataset, columns);
+    }
+
+    /**
+     * The files of a new version of a partition, written a row at a time: a new file starts once
+     * the current one holds {@code maxFileBytes}; {@link #finish} leaves the version for
+     * {@link Pending#commit} (one file at least, so that an empty partition's readers see its
+     * schema), {@link #abandon} gives it up.
+     */
+    final class Rows {
+        private final DatasetStore.Write version;
+        private final String partition;
+        private final String dataset;
+        private final List<ParquetColumn> columns;
+        private final List<DatasetStore.FileEntry> files = new ArrayList<>();
+        private Counted file;
+        private ParquetWriter<Object[]> writer;
+        private long rows;
+
+        private Rows(DatasetStore.Write version, String partition, String dataset, List<ParquetColumn> columns) {
+            this.version = version;
+            this.partition = partition;
+            this.dataset = dataset;
+            this.columns = columns;
+        }
+
+        /** One row, its values in the columns' order. */
+        void write(Object[] row) throws IOException {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new java.io.InterruptedIOException("the write of " + partition + " was interrupted");
+            }
+            if (writer != null && rows > 0 && writer.getDataSize() >= settings.maxFileBytes()) {
+                closeFile();
+                CrashPoints.reach("parquet.between-files");
+            }
+            if (writer == null) {
+                openFile();
+            }
+            writer.write(row);
+            rows++;
+        }
+
+        private void openFile() throws IOException {
+            String name = fileName(files.size(), tag, settings.compression());
+            file = new Counted(version.file(name));
+            writer = RowParquetWriter.open(file, dataset, columns, settings.compression(), settings.rowGroupBytes());
+            files.add(new DatasetStore.FileEntry(name, 0, 0));
+        }
+
+        private void closeFile() throws IOException {
+            ParquetWriter<Object[]> w = writer;
+            writer = null;
+            w.close();
+            files.set(files.size() - 1, new DatasetStore.FileEntry(files.get(files.size() - 1).name(), rows, file.bytes));
+            rows = 0;
+        }
+
+        /** Closes the last file; the version's files are then complete. */
+        Pending finish() throws IOException {
+            if (writer == null && files.isEmpty()) {
+                openFile();
+            }
+            if (writer != null) {
+                closeFile();
+            }
+            return new Pending(version, new DatasetStore.Manifest(dataset, runId, writtenBy, files));
+        }
+
+        /** Gives the version up, files and all. */
+        void abandon() {
+            if (writer != null) {
+                try {
+                    writer.close();
+                } catch (IOException | RuntimeException e) {
+                    // given up anyway
+                }
+                writer = null;
+            }
+            version.abandon();
+        }
     }
 
     /** A partition's new version whose files are written, not yet the partition's. */

@@ -110,8 +110,8 @@ class ParquetTest {
     }
 
     /**
-     * The users partition is written from staging while the run is still being looked up and
-     * published, and the uname partition once the lookups are done (the Parquet head start): they
+     * The users partition is written as the users are staged, and the uname partition once the
+     * lookups are done, while the run is still being published (the Parquet head start): they
      * hold what ones written from the published history hold, on a night of changes too.
      */
     @Test
@@ -123,7 +123,7 @@ class ParquetTest {
             h.emulator.advanceDays(h.network, 1);
             assertThat(h.run("2026-11-21")).isEqualTo(ExitCodes.OK);
             assertThat(output.getAll().lines()).as("both nights used the partitions written ahead")
-                    .filteredOn(m -> m.endsWith("; users and unames written before the publish)")).hasSize(2);
+                    .filteredOn(m -> m.endsWith("; users written as they were staged, unames before the publish)")).hasSize(2);
             assertThat(h.count("SELECT count(*) FROM census.user_version WHERE valid_to IS NOT NULL"))
                     .as("the second night changed users").isPositive();
             Path again = TestFiles.dir("census-parquet-again");

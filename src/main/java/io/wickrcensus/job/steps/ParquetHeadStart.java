@@ -1,5 +1,6 @@
 package io.wickrcensus.job.steps;
 
+import io.wickrcensus.api.model.User;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
 import io.wickrcensus.parquet.ParquetExporter;
@@ -15,15 +16,17 @@ import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
- * The head start of the Parquet step; one per job execution (job scope). When the uname step
- * starts, staging is complete and the snapshot fixed, so the users partition (the largest dataset)
- * is written from staging on a thread of its own while lookups, reconciliation and publish go on
- * ({@link ParquetExporter#prepareUsers}), reading staging in a snapshot taken before the step runs
- * (publish clears staging, possibly before the thread's query starts). When the uname step has
- * completed, the uname directory is final for the run and a second thread writes it
- * ({@link ParquetExporter#prepareUnames}), beside the users partition if that is still being
- * written, while reconciliation and publish go on. The Parquet step then only makes them the
- * partitions'.
+ * The head start of the Parquet step; one per job execution (job scope). The users partition (the
+ * largest dataset) is written while the users step stages ({@link UsersPartitionAsStaged}, fed by
+ * the step's batches once committed). Where that was not done or given up (a user listed twice,
+ * or the users step completed in an earlier execution), it is written when the uname step starts,
+ * the snapshot being fixed by then: from staging on a thread of its own while lookups,
+ * reconciliation and publish go on ({@link ParquetExporter#prepareUsers}), reading staging in a
+ * snapshot taken before the step runs (publish clears staging, possibly before the thread's query
+ * starts). When the uname step has completed, the uname directory is final for the run and a
+ * second thread writes it ({@link ParquetExporter#prepareUnames}), beside the users partition if
+ * that is still being written, while reconciliation and publish go on. The Parquet step then only
+ * makes them the partitions'.
  * Like the uname head start it is only an optimisation and keeps nothing across a crash: a
  * relaunch, or a failed head start, leaves the Parquet step to write the partitions from what
  * PostgreSQL holds.
@@ -45,6 +48,8 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
     private final CompletableFuture<Boolean> unamesDone = new CompletableFuture<>();
     private final List<Thread> writers = new ArrayList<>();
     private long runId;
+    /** The users partition written while the users step staged, if that step ran in this job execution. */
+    private UsersPartitionAsStaged asStaged;
     /** The Parquet step took what was written: it is the step's to commit or give up. */
     private boolean taken;
 
@@ -52,6 +57,21 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
         this.exporter = exporter;
         this.ledger = ledger;
         this.enabled = enabled;
+    }
+
+    /**
+     * What the users step does beside staging: the users partition written as the batches are
+     * committed ({@link UsersPartitionAsStaged}); null where Parquet is off. When it was written,
+     * the uname step's start takes it instead of writing the partition from staging.
+     */
+    public synchronized StagingTasklet.Alongside<User> usersAsStaged(RunContext run) {
+        if (!enabled) {
+            return null;
+        }
+        if (asStaged == null) {
+            asStaged = new UsersPartitionAsStaged(exporter, run, ledger);
+        }
+        return asStaged;
     }
 
     /**
@@ -76,9 +96,16 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
         runId = run.runId();
         CompletableFuture<ParquetExporter.Prepared> f = new CompletableFuture<>();
         prepared = f;
+        UsersPartitionAsStaged asStaged = this.asStaged;
         start("parquet-ahead-" + run.networkId(), () -> {
             try {
-                ParquetExporter.Prepared p;
+                ParquetExporter.Prepared p = asStaged == null ? null : asStaged.result();
+                if (p != null) {
+                    staged.close(); // written as staged: nothing to read
+                    opened.complete(p);
+                    f.complete(p);
+                    return;
+                }
                 try {
                     p = exporter.openAhead(run.runId(), run.networkId());
                 } catch (Throwable t) {
@@ -169,10 +196,16 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
         synchronized (this) {
             if (prepared == null || taken) {
                 unamesDone.complete(false);
+                if (!taken && asStaged != null) {
+                    asStaged.abandon(); // the uname step never started
+                }
                 return;
             }
             taken = true;
             ts = List.copyOf(writers);
+            if (asStaged != null) {
+                asStaged.abandon(); // unless the users writer took it (then closing it twice does nothing more)
+            }
         }
         unamesDone.complete(false);
         for (Thread t : ts) {

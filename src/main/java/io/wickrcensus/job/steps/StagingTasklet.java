@@ -44,14 +44,34 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
     private final RunMetrics metrics;
     private final UnameHeadStart headStart;
     private final RunContext run;
+    private final Alongside<T> alongside;
 
     private Prefetcher<T> pages;
     private ProgressLog progress;
     private long expected = -1;
     private long seq;
 
+    /**
+     * Work beside staging, fed each batch of items once it is committed (the users partition
+     * written as staged): {@link #begin} when the step starts, {@link #end} when it ends, whether it
+     * completed; any of it may fail without failing the step.
+     */
+    public interface Alongside<T> {
+        void begin();
+
+        void committed(List<T> items);
+
+        void end(boolean stepCompleted);
+    }
+
     public StagingTasklet(StagedSource<T> source, RunContext run, DataSource dataSource, int batchRows, RunMetrics metrics,
                           UnameHeadStart headStart) {
+        this(source, run, dataSource, batchRows, metrics, headStart, null);
+    }
+
+    public StagingTasklet(StagedSource<T> source, RunContext run, DataSource dataSource, int batchRows, RunMetrics metrics,
+                          UnameHeadStart headStart, Alongside<T> alongside) {
+        this.alongside = alongside;
         this.source = source;
         this.run = run;
         this.dataSource = dataSource;
@@ -68,6 +88,9 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
             source.changes().begin(jdbc);
         }
         progress = new ProgressLog(log, source.description(), 10_000);
+        if (alongside != null) {
+            alongside.begin();
+        }
         // paging starts at once (it is the run's critical path) while the service's count is asked
         pages = new Prefetcher<>(source.description(), source.pages().get(), 4 * batchRows);
         try {
@@ -106,7 +129,12 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
             contribution.incrementWriteCount(items.size());
             metrics.rows(source.tableName(), items.size());
             StagedRows rows = source.rows(from, seq);
-            afterCommit(() -> headStart.offer(run, rows));
+            afterCommit(() -> {
+                headStart.offer(run, rows);
+                if (alongside != null) {
+                    alongside.committed(items);
+                }
+            });
             progress.add(items.size(), expected);
             CrashPoints.reach(source.crashPoint());
         }
@@ -129,6 +157,9 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
 
     @Override
     public ExitStatus afterStep(StepExecution step) {
+        if (alongside != null) {
+            alongside.end(step.getStatus() == org.springframework.batch.core.BatchStatus.COMPLETED);
+        }
         close();
         if (progress != null) {
             log.info(progress.summary());
@@ -141,6 +172,9 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
     public void close() {
         if (pages != null) {
             pages.close();
+        }
+        if (alongside != null) {
+            alongside.end(false); // once the step's end has been told, this changes nothing
         }
     }
 }
