@@ -77,24 +77,39 @@ public final class PgCopy {
         len += b.length;
     }
 
-    /** A value as COPY's text format escapes it; one with nothing to escape (the common case) is encoded whole. */
+    /**
+     * A value as COPY's text format escapes it; one with nothing to escape (the common case) is
+     * encoded whole. The check runs over the UTF-8 bytes, once (the four escaped characters are
+     * ASCII, and no byte of a multi-byte character is): four {@code indexOf} passes over the string
+     * took twice as long in C1-compiled code, which has no intrinsic for them.
+     */
     private void escape(String s) {
-        if (s.indexOf('\\') < 0 && s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
-            put(s.getBytes(StandardCharsets.UTF_8));
-            return;
-        }
-        StringBuilder e = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\\' -> e.append("\\\\");
-                case '\t' -> e.append("\\t");
-                case '\n' -> e.append("\\n");
-                case '\r' -> e.append("\\r");
-                default -> e.append(c);
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        boolean plain = true;
+        for (byte b : bytes) {
+            if (b == '\\' || b == '\t' || b == '\n' || b == '\r') {
+                plain = false;
+                break;
             }
         }
-        put(e.toString().getBytes(StandardCharsets.UTF_8));
+        if (plain) {
+            put(bytes);
+            return;
+        }
+        for (byte b : bytes) {
+            switch (b) {
+                case '\\' -> put2((byte) '\\', (byte) '\\');
+                case '\t' -> put2((byte) '\\', (byte) 't');
+                case '\n' -> put2((byte) '\\', (byte) 'n');
+                case '\r' -> put2((byte) '\\', (byte) 'r');
+                default -> put(b);
+            }
+        }
+    }
+
+    private void put2(byte a, byte b) {
+        put(a);
+        put(b);
     }
 
     /** A PostgreSQL array literal of the list's strings ({@code {"a","b",NULL}}), for COPY or a {@code CAST(? AS text[])}. */

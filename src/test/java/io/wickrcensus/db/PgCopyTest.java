@@ -16,9 +16,10 @@ class PgCopyTest {
     @Test
     void awkwardValuesSurviveTheRoundTrip() throws Exception {
         List<String> texts = Arrays.asList("plain", "tab\there", "new\nline", "carriage\rreturn", "back\\slash", "\\N",
-                "O'Brien \"quoted\"", "Zoë 李 Łukasz", "", null);
+                "O'Brien \"quoted\"", "Zoë 李 Łukasz", "", null,
+                "Zoë\t李\\Ł\n😀\r");
         List<List<String>> arrays = Arrays.asList(List.of("a", "b"), List.of("comma,inside", "brace}{", "quote\"s", "back\\slash"),
-                List.of(), List.of("NULL"), null, List.of("tab\tin array"), List.of("x"), List.of("y"), List.of("z"), List.of("w"));
+                List.of(), List.of("NULL"), null, List.of("tab\tin array"), List.of("x"), List.of("y"), List.of("z"), List.of("w"), List.of("v"));
         String url = TestDatabases.newDatabase("pgcopy");
         try (Connection c = TestDatabases.connect(url)) {
             c.createStatement().execute("CREATE TABLE t (id int, s text, a text[], b boolean, n bigint)");
