@@ -110,6 +110,28 @@ class PublishStepTest {
     }
 
     /**
+     * A users step that staged each user once says so; publish then takes the staged rows as they
+     * are (no sort to pick each user's last), and the mark goes with the rest of staging. A users
+     * step started again drops the mark of the attempt before.
+     */
+    @Test
+    void aRunWhoseUsersWereEachStagedOnceIsPublishedFromItsRowsAsTheyAre() {
+        String net = "net00003";
+        long run = ledger.open(net, LocalDate.parse("2026-11-20"), List.of(YearMonth.parse(PERIOD))).runId();
+        StagedChanges changes = new StagedChanges(new RunContext(run, net), ledger);
+        changes.begin(jdbc);
+        changes.listedOnce(jdbc);
+        changes.begin(jdbc); // the step again, after a crash: its rows are staged afresh
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM census.stage_user_once WHERE run_id = ?", Long.class, run)).isZero();
+        stage(run, 0, "u2", "bob", true);
+        stage(run, 1, "u1", "alice", false);
+        changes.listedOnce(jdbc);
+        assertThat(publish(net, run, "2026-11-20").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(rosterLines(net, "2026-11-20")).containsExactly("u1 alice", "u2 bob admin");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM census.stage_user_once WHERE run_id = ?", Long.class, run)).isZero();
+    }
+
+    /**
      * Night 2 onwards, publish compares only the users the users step listed as changed while it
      * staged them; it trusts that list only while the history it was made against is still the
      * current one, and compares the whole roster after any publish or retraction since.

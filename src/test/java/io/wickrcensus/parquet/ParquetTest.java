@@ -25,18 +25,7 @@ import org.junit.jupiter.api.Test;
 class ParquetTest {
 
     static List<String> duck(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            List<String> rows = new ArrayList<>();
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder sb = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    sb.append(i > 1 ? "|" : "").append(rs.getString(i));
-                }
-                rows.add(sb.toString());
-            }
-            return rows;
-        }
+        return io.wickrcensus.testing.Duck.rows(sql);
     }
 
     static List<String> pg(JobHarness h, String sql, Object... args) throws Exception {
@@ -52,9 +41,7 @@ class ParquetTest {
     }
 
     static List<Path> files(Path root) throws Exception {
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).map(root::relativize).sorted().toList();
-        }
+        return io.wickrcensus.testing.Duck.files(root);
     }
 
     @Test

@@ -228,7 +228,8 @@ public final class JobHarness implements AutoCloseable {
                     + "users_count_reading, reconcile_outcome, unames_failed FROM census.run"},
             {"periods", "SELECT r.network_id, r.as_of, p.billing_period, p.guests_staged, p.guests_reported FROM census.run_period p JOIN census.run r USING (run_id)"},
             {"staging_left", "SELECT run_id, user_id FROM census.stage_user UNION ALL SELECT run_id, username_hash FROM census.stage_guest "
-                    + "UNION ALL SELECT run_id, user_id FROM census.stage_user_change UNION ALL SELECT run_id, 'baseline' FROM census.stage_user_baseline"},
+                    + "UNION ALL SELECT run_id, user_id FROM census.stage_user_change UNION ALL SELECT run_id, 'baseline' FROM census.stage_user_baseline "
+                    + "UNION ALL SELECT run_id, 'once' FROM census.stage_user_once"},
         };
         try (Connection c = TestDatabases.connect(url); Statement s = c.createStatement()) {
             for (String[] p : parts) {

@@ -97,7 +97,8 @@ public class RunLedger {
                      users AS (DELETE FROM census.stage_user s USING gone WHERE s.run_id = gone.run_id),
                      guests AS (DELETE FROM census.stage_guest g USING gone WHERE g.run_id = gone.run_id),
                      changes AS (DELETE FROM census.stage_user_change c USING gone WHERE c.run_id = gone.run_id),
-                     baseline AS (DELETE FROM census.stage_user_baseline b USING gone WHERE b.run_id = gone.run_id)
+                     baseline AS (DELETE FROM census.stage_user_baseline b USING gone WHERE b.run_id = gone.run_id),
+                     once AS (DELETE FROM census.stage_user_once o USING gone WHERE o.run_id = gone.run_id)
                 SELECT count(*) FROM gone""", Long.class, runId, PUBLISHED);
         return removed != null && removed > 0;
     }

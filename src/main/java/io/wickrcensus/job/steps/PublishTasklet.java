@@ -69,6 +69,7 @@ public class PublishTasklet implements Tasklet {
         // users step listed as differing from the history that is still current; on a network's first
         // snapshot every staged user is new, and goes straight into the history
         Optional<RunLedger.HistoryMark> mark = ledger.historyMark(run.networkId());
+        boolean once = StagedChanges.listedOnce(jdbc, run.runId());
         String insertUsers = "INSERT INTO census.user_version (network_id, user_id, valid_from, " + USER_FIELDS + ") "
                 + "SELECT ?, s.user_id, ?, " + prefixed("s") + " FROM ";
         String compared; // for the log: which users were compared
@@ -76,15 +77,15 @@ public class PublishTasklet implements Tasklet {
         int closedUsers = 0;
         if (mark.isEmpty()) {
             compared = "a first snapshot, all new";
-            newUsers = jdbc.update(insertUsers + "(" + lastStaged("") + ") s", run.networkId(), seq, run.runId());
+            newUsers = jdbc.update(insertUsers + "(" + lastStaged("", once) + ") s", run.networkId(), seq, run.runId());
         } else {
             boolean listed = StagedChanges.listedAgainst(jdbc, run, mark.get());
             jdbc.execute("CREATE TEMP TABLE IF NOT EXISTS publish_user (LIKE census.stage_user) ON COMMIT DROP");
             jdbc.update("TRUNCATE publish_user");
             int n = listed
                     ? jdbc.update("INSERT INTO publish_user " + lastStaged(
-                            "AND s.user_id IN (SELECT c.user_id FROM census.stage_user_change c WHERE c.run_id = ?) "), run.runId(), run.runId())
-                    : jdbc.update("INSERT INTO publish_user " + lastStaged(""), run.runId());
+                            "AND s.user_id IN (SELECT c.user_id FROM census.stage_user_change c WHERE c.run_id = ?) ", once), run.runId(), run.runId())
+                    : jdbc.update("INSERT INTO publish_user " + lastStaged("", once), run.runId());
             compared = n + " compared, " + (listed ? "those listed as changed while staging" : "the whole staged roster");
             closedUsers = jdbc.update("UPDATE census.user_version v SET valid_to = ? FROM publish_user s "
                     + "WHERE v.network_id = ? AND v.valid_to IS NULL AND v.user_id = s.user_id "
@@ -127,9 +128,14 @@ public class PublishTasklet implements Tasklet {
         return RepeatStatus.FINISHED;
     }
 
-    /** Each staged user's last row ({@code run_id} the first parameter), of the users {@code filter} keeps. */
-    private static String lastStaged(String filter) {
-        return "SELECT DISTINCT ON (s.user_id) s.* FROM census.stage_user s WHERE s.run_id = ? " + filter + "ORDER BY s.user_id, s.seq DESC";
+    /**
+     * Each staged user's last row ({@code run_id} the first parameter), of the users {@code filter}
+     * keeps: where the users step staged each user once, the rows as they are; otherwise picked by
+     * sorting the run's staging.
+     */
+    private static String lastStaged(String filter, boolean listedOnce) {
+        return listedOnce ? "SELECT s.* FROM census.stage_user s WHERE s.run_id = ? " + filter
+                : "SELECT DISTINCT ON (s.user_id) s.* FROM census.stage_user s WHERE s.run_id = ? " + filter + "ORDER BY s.user_id, s.seq DESC";
     }
 
     private static String prefixed(String alias) {

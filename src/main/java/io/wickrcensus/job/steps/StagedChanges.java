@@ -74,9 +74,20 @@ public final class StagedChanges {
         return base.equals(List.of(current));
     }
 
+    /** The users step completed without listing a user twice: each staged user has one row ({@code census.stage_user_once}). */
+    public void listedOnce(JdbcTemplate jdbc) {
+        jdbc.update("INSERT INTO census.stage_user_once (run_id) VALUES (?) ON CONFLICT DO NOTHING", run.runId());
+    }
+
+    /** Whether the run's users step recorded that it staged each user once; see {@link #listedOnce(JdbcTemplate)}. */
+    static boolean listedOnce(JdbcTemplate jdbc, long runId) {
+        return !jdbc.queryForList("SELECT 1 FROM census.stage_user_once WHERE run_id = ?", Integer.class, runId).isEmpty();
+    }
+
     /** Drops the run's list, with its staging. */
     static void clear(JdbcTemplate jdbc, long runId) {
         jdbc.update("DELETE FROM census.stage_user_change WHERE run_id = ?", runId);
         jdbc.update("DELETE FROM census.stage_user_baseline WHERE run_id = ?", runId);
+        jdbc.update("DELETE FROM census.stage_user_once WHERE run_id = ?", runId);
     }
 }

@@ -29,11 +29,13 @@ import java.util.stream.Collectors;
  * @param expected     how many items the listing should hold, or -1
  * @param crashPoint   where {@code CrashPoints} can stop the step after a batch is written, before it commits
  * @param changes      the run's list of rows that differ from the history, kept as each batch is written (users only; may be null)
+ * @param key          what identifies an item in the listing (a user's id), to tell whether one was listed twice; may be null
  * @param <T>          the item type of the listing
  */
 public record StagedSource<T>(String description, String table, List<String> sliceColumns, List<Object> sliceValues,
                               List<Column<T>> columns, String unameColumn, boolean unamesRecur,
-                              Supplier<Iterable<T>> pages, LongSupplier expected, String crashPoint, StagedChanges changes) {
+                              Supplier<Iterable<T>> pages, LongSupplier expected, String crashPoint, StagedChanges changes,
+                              Function<T, String> key) {
 
     /** One column of an item: its name in the staging table and its value. */
     public record Column<T>(String name, Function<T, Object> value) {
@@ -44,7 +46,7 @@ public record StagedSource<T>(String description, String table, List<String> sli
         return new StagedSource<>("users of network " + run.networkId(), "census.stage_user", List.of("run_id"), List.of(run.runId()),
                 UserColumn.ALL.stream().map(c -> new Column<User>(c.column(), c::valueOf)).toList(), UserColumn.UNAME.column(), false,
                 () -> client.listAllUsers(ListUsersRequest.builder(run.networkId()).maxResults(WickrAdminClient.MAX_PAGE_SIZE).build()),
-                () -> client.getUsersCount(run.networkId()).total(), "users.batch", new StagedChanges(run, ledger));
+                () -> client.getUsersCount(run.networkId()).total(), "users.batch", new StagedChanges(run, ledger), User::userId);
     }
 
     /**
@@ -58,7 +60,7 @@ public record StagedSource<T>(String description, String table, List<String> sli
                 "username_hash", true,
                 () -> client.listAllGuestUsers(ListGuestUsersRequest.builder(run.networkId())
                         .maxResults(WickrAdminClient.MAX_PAGE_SIZE).billingPeriod(billingPeriod).build()),
-                () -> -1, "guests.batch", null);
+                () -> -1, "guests.batch", null, null);
     }
 
     /** The slice's committed rows {@code seq} in {@code [from, to)}, for the head start of lookups. */

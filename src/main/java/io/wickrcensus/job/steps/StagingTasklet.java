@@ -50,18 +50,26 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
     private ProgressLog progress;
     private long expected = -1;
     private long seq;
+    /** The keys of the items staged (where the source has a key), and whether one came twice. */
+    private KeySet keys;
+    private boolean repeated;
+    private boolean toldEnd;
 
     /**
      * Work beside staging, fed each batch of items once it is committed (the users partition
-     * written as staged): {@link #begin} when the step starts, {@link #end} when it ends, whether it
-     * completed; any of it may fail without failing the step.
+     * written as staged): {@link #begin} when the step starts, {@link #end} when it ends; any of it
+     * may fail without failing the step.
      */
     public interface Alongside<T> {
         void begin();
 
         void committed(List<T> items);
 
-        void end(boolean stepCompleted);
+        /**
+         * The step ended; {@code whole}: it completed and listed no item twice (by the source's
+         * key), so the batches given are the slice's rows, one per key. Told once.
+         */
+        void end(boolean whole);
     }
 
     public StagingTasklet(StagedSource<T> source, RunContext run, DataSource dataSource, int batchRows, RunMetrics metrics,
@@ -88,6 +96,8 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
             source.changes().begin(jdbc);
         }
         progress = new ProgressLog(log, source.description(), 10_000);
+        keys = source.key() == null ? null : new KeySet();
+        repeated = false;
         if (alongside != null) {
             alongside.begin();
         }
@@ -108,6 +118,9 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
             PgCopy copy = new PgCopy();
             long from = seq;
             for (T item : items) {
+                if (keys != null && !keys.add(source.key().apply(item))) {
+                    repeated = true;
+                }
                 for (Object v : source.sliceValues()) {
                     copy.value(v);
                 }
@@ -157,14 +170,24 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
 
     @Override
     public ExitStatus afterStep(StepExecution step) {
-        if (alongside != null) {
-            alongside.end(step.getStatus() == org.springframework.batch.core.BatchStatus.COMPLETED);
+        boolean whole = step.getStatus() == org.springframework.batch.core.BatchStatus.COMPLETED && keys != null && !repeated;
+        if (whole && source.changes() != null) {
+            source.changes().listedOnce(jdbc); // after the last batch's commit: a crash before leaves publish sorting
         }
+        tellEnd(whole);
         close();
         if (progress != null) {
             log.info(progress.summary());
         }
         return null;
+    }
+
+    /** Tells the alongside the step's end, once. */
+    private void tellEnd(boolean whole) {
+        if (alongside != null && !toldEnd) {
+            toldEnd = true;
+            alongside.end(whole);
+        }
     }
 
     /** Stops the prefetching thread; also called when the step scope ends. */
@@ -173,8 +196,6 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
         if (pages != null) {
             pages.close();
         }
-        if (alongside != null) {
-            alongside.end(false); // once the step's end has been told, this changes nothing
-        }
+        tellEnd(false); // a step that never got to its end
     }
 }

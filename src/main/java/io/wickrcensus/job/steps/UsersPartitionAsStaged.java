@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * on a thread of its own (a bounded queue between the two, so that memory holds a few batches):
  * on a night with few lookups the Parquet step then has nothing left to write for the users, where
  * writing them after staging was the tail's longest chain. The partition holds what publish will
- * make the roster, the last row staged of each user, only while every user is listed once: at the
- * first user listed a second time (the service's paging moved under a change), the write is given
+ * make the roster, the last row staged of each user, only when every user was listed once: the
+ * step says so as it ends ({@link StagingTasklet.Alongside#end}); otherwise (a user listed twice, as
+ * the service's paging moved under a change, or a step that did not complete) the write is given
  * up and the partition is written from staging as before ({@link ParquetHeadStart}). Like the other
  * head starts it keeps nothing across a crash, and any failure only gives it up.
  */
@@ -37,7 +38,8 @@ final class UsersPartitionAsStaged implements StagingTasklet.Alongside<User> {
     private volatile boolean open = true;
     /** The partition written, or null when it was given up; completed when the writer ends. */
     private final CompletableFuture<ParquetExporter.Prepared> written = new CompletableFuture<>();
-    private volatile boolean completed;
+    /** The step completed and listed no user twice: the batches are the roster publish records. */
+    private volatile boolean whole;
     private Thread writer;
     private boolean ended;
 
@@ -70,13 +72,13 @@ final class UsersPartitionAsStaged implements StagingTasklet.Alongside<User> {
     }
 
     @Override
-    public void end(boolean stepCompleted) {
+    public void end(boolean whole) {
         synchronized (this) {
             if (ended) {
                 return; // told once: the step's end, then the scope's close
             }
             ended = true;
-            completed = stepCompleted;
+            this.whole = whole;
             if (writer == null) {
                 written.complete(null);
                 return;
@@ -118,27 +120,17 @@ final class UsersPartitionAsStaged implements StagingTasklet.Alongside<User> {
         try {
             prepared = exporter.openAhead(run.runId(), run.networkId());
             users = exporter.usersAsListed(prepared, run.networkId(), ledger.get(run.runId()).asOf());
-            UserIds seen = new UserIds();
             for (List<User> batch = batches.take(); batch != END; batch = batches.take()) {
                 for (User u : batch) {
-                    if (!seen.add(u.userId())) {
-                        givenUp = "a user was listed twice, so the partition is written from staging";
-                        break;
-                    }
                     users.add(u);
                 }
-                if (givenUp != null) {
-                    break;
-                }
             }
-            if (givenUp == null && completed) {
+            if (whole) {
                 users.finish();
                 written.complete(prepared);
                 return;
             }
-            if (givenUp == null) {
-                givenUp = "the users step did not complete";
-            }
+            givenUp = "the users step did not complete, or listed a user twice (the partition is then written from staging)";
         } catch (InterruptedException e) {
             givenUp = "interrupted";
         } catch (Exception | Error e) {
@@ -154,68 +146,5 @@ final class UsersPartitionAsStaged implements StagingTasklet.Alongside<User> {
             prepared.close();
         }
         written.complete(null);
-    }
-
-    /**
-     * User ids seen, as 64-bit hashes in an open-addressing table (8 bytes a user, not a string): a
-     * collision of two ids only reads as a user listed twice, which gives the partition up.
-     */
-    static final class UserIds {
-        private long[] slots = new long[1 << 12];
-        private int size;
-
-        /** Adds the id's hash; false if it was there already. */
-        boolean add(String userId) {
-            long h = hash(userId);
-            if (h == 0) {
-                h = 1; // 0 marks an empty slot
-            }
-            if (2 * (size + 1) > slots.length) {
-                grow();
-            }
-            int mask = slots.length - 1;
-            for (int i = (int) h & mask; ; i = (i + 1) & mask) {
-                if (slots[i] == 0) {
-                    slots[i] = h;
-                    size++;
-                    return true;
-                }
-                if (slots[i] == h) {
-                    return false;
-                }
-            }
-        }
-
-        private void grow() {
-            long[] old = slots;
-            slots = new long[old.length * 2];
-            int mask = slots.length - 1;
-            for (long h : old) {
-                if (h != 0) {
-                    int i = (int) h & mask;
-                    while (slots[i] != 0) {
-                        i = (i + 1) & mask;
-                    }
-                    slots[i] = h;
-                }
-            }
-        }
-
-        /** FNV-1a over the chars, then a 64-bit finaliser (splitmix64) to spread the low bits the table indexes by. */
-        static long hash(String s) {
-            long h = 0xcbf29ce484222325L;
-            if (s == null) {
-                return h;
-            }
-            for (int i = 0; i < s.length(); i++) {
-                h ^= s.charAt(i);
-                h *= 0x100000001b3L;
-            }
-            h ^= h >>> 30;
-            h *= 0xbf58476d1ce4e5b9L;
-            h ^= h >>> 27;
-            h *= 0x94d049bb133111ebL;
-            return h ^ (h >>> 31);
-        }
     }
 }

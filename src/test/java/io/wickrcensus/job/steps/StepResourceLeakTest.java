@@ -51,7 +51,7 @@ class StepResourceLeakTest {
                                                   java.util.function.LongSupplier expected, ExecutorService workers) {
         new JdbcTemplate(ds).execute("CREATE TABLE IF NOT EXISTS stage_test (run_id bigint, seq bigint, v text)");
         StagedSource<String> source = new StagedSource<>(what, "public.stage_test", List.of("run_id"), List.of(RUN.runId()),
-                List.of(new StagedSource.Column<>("v", s -> s)), "v", false, () -> endless(served), expected, "test.batch", null);
+                List.of(new StagedSource.Column<>("v", s -> s)), "v", false, () -> endless(served), expected, "test.batch", null, null);
         return new StagingTasklet<>(source, RUN, ds, 100, new RunMetrics(), new UnameHeadStart(new FakeResolver(), workers, 1));
     }
 

@@ -7,17 +7,10 @@ import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
 import io.wickrcensus.parquet.ParquetExporter;
+import io.wickrcensus.testing.Duck;
 import io.wickrcensus.testing.JobHarness;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -40,8 +33,15 @@ class UsersPartitionAsStagedTest {
             return new Setup(h, new ParquetExporter(ds, h.parquet), new RunLedger(new JdbcTemplate(ds)), new RunContext(1, h.network));
         }
 
-        UsersPartitionAsStaged partition() {
-            return new UsersPartitionAsStaged(exporter, run, ledger);
+        /** A partition begun, fed these committed batches, one after the other. */
+        @SafeVarargs
+        final UsersPartitionAsStaged partition(List<User>... batches) {
+            UsersPartitionAsStaged p = new UsersPartitionAsStaged(exporter, run, ledger);
+            p.begin();
+            for (List<User> b : batches) {
+                p.committed(b);
+            }
+            return p;
         }
     }
 
@@ -49,48 +49,28 @@ class UsersPartitionAsStagedTest {
     void theUsersOfEveryCommittedBatchBecomeThePartitionInTheOrderListed() throws Exception {
         try (JobHarness h = new JobHarness(40, 5)) {
             Setup s = Setup.of(h);
-            UsersPartitionAsStaged p = s.partition();
-            p.begin();
-            p.committed(List.of(user("u2", "Beta"), user("u1", "Alpha")));
-            p.committed(List.of(user("u3", "Gamma")));
+            UsersPartitionAsStaged p = s.partition(List.of(user("u2", "Beta"), user("u1", "Alpha")), List.of(user("u3", "Gamma")));
             p.end(true);
             ParquetExporter.Prepared prepared = p.result();
             assertThat(prepared).isNotNull();
             assertThat(prepared.usersRows()).isEqualTo(3);
             s.exporter.export(1, h.network, LocalDate.parse("2026-11-20"), List.of("2026-10", "2026-11"), prepared);
-            assertThat(duck("SELECT user_id, last_name, security_groups::VARCHAR, status, run_id FROM read_parquet('"
+            assertThat(Duck.rows("SELECT user_id, last_name, security_groups::VARCHAR, status, run_id FROM read_parquet('"
                     + h.outputDir.resolve("users") + "/**/*.parquet', hive_partitioning = true)"))
                     .containsExactly("u2|Beta|[g1, g2]|2|1", "u1|Alpha|[g1, g2]|2|1", "u3|Gamma|[g1, g2]|2|1");
         }
     }
 
-    /** Publish keeps the last row staged of a user listed twice: the partition written as listed would keep both, so it is given up. */
+    /** A step that did not complete, or listed a user twice (publish keeps the last row staged of each): the partition is given up. */
     @Test
-    void aUserListedTwiceGivesThePartitionUpAndLeavesNothingBehind() throws Exception {
+    void aUsersStepThatWasNotWholeLeavesNothingBehind() throws Exception {
         try (JobHarness h = new JobHarness(40, 5)) {
             Setup s = Setup.of(h);
-            UsersPartitionAsStaged p = s.partition();
-            p.begin();
-            p.committed(List.of(user("u1", "Alpha"), user("u2", "Beta")));
-            p.committed(List.of(user("u3", "Gamma"), user("u1", "Alpha, renamed")));
-            p.committed(List.of(user("u4", "Delta"))); // after the write was given up: dropped, staging goes on
-            p.end(true);
-            assertThat(p.result()).isNull();
-            assertThat(files(h.outputDir)).isEmpty();
-        }
-    }
-
-    @Test
-    void aUsersStepThatDidNotCompleteLeavesNothingBehind() throws Exception {
-        try (JobHarness h = new JobHarness(40, 5)) {
-            Setup s = Setup.of(h);
-            UsersPartitionAsStaged p = s.partition();
-            p.begin();
-            p.committed(List.of(user("u1", "Alpha")));
+            UsersPartitionAsStaged p = s.partition(List.of(user("u1", "Alpha")));
             p.end(false);
-            p.end(true); // the scope's close after the step's end changes nothing
+            p.end(true); // told again: changes nothing
             assertThat(p.result()).isNull();
-            assertThat(files(h.outputDir)).isEmpty();
+            assertThat(Duck.files(h.outputDir)).isEmpty();
         }
     }
 
@@ -98,51 +78,12 @@ class UsersPartitionAsStagedTest {
     void aPartitionWrittenAndNotTakenIsAbandonedWithTheJob() throws Exception {
         try (JobHarness h = new JobHarness(40, 5)) {
             Setup s = Setup.of(h);
-            UsersPartitionAsStaged p = s.partition();
-            p.begin();
-            p.committed(List.of(user("u1", "Alpha")));
+            UsersPartitionAsStaged p = s.partition(List.of(user("u1", "Alpha")));
             p.end(true);
             assertThat(p.result()).isNotNull();
-            assertThat(files(h.outputDir)).as("the version's file, not yet the partition's").isNotEmpty();
+            assertThat(Duck.files(h.outputDir)).as("the version's file, not yet the partition's").isNotEmpty();
             p.abandon();
-            assertThat(files(h.outputDir)).isEmpty();
-        }
-    }
-
-    @Test
-    void userIdsTellARepeatFromANewIdAcrossTheTableGrowing() {
-        UsersPartitionAsStaged.UserIds ids = new UsersPartitionAsStaged.UserIds();
-        for (int i = 0; i < 100_000; i++) {
-            assertThat(ids.add("user-" + i)).as("user-%d is new", i).isTrue();
-        }
-        assertThat(ids.add("user-0")).isFalse();
-        assertThat(ids.add("user-99999")).isFalse();
-        assertThat(ids.add("user-100000")).isTrue();
-        assertThat(ids.add(null)).isTrue();
-        assertThat(ids.add(null)).isFalse();
-    }
-
-    private static List<String> duck(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            List<String> rows = new ArrayList<>();
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder b = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    b.append(i > 1 ? "|" : "").append(rs.getString(i));
-                }
-                rows.add(b.toString());
-            }
-            return rows;
-        }
-    }
-
-    private static List<Path> files(Path root) throws Exception {
-        if (!Files.exists(root)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).map(root::relativize).sorted().toList();
+            assertThat(Duck.files(h.outputDir)).isEmpty();
         }
     }
 }
