@@ -77,15 +77,15 @@ public class PublishTasklet implements Tasklet {
         int closedUsers = 0;
         if (mark.isEmpty()) {
             compared = "a first snapshot, all new";
-            newUsers = jdbc.update(insertUsers + "(" + lastStaged("", once) + ") s", run.networkId(), seq, run.runId());
+            newUsers = jdbc.update(insertUsers + "(" + StagedChanges.lastStaged("", once) + ") s", run.networkId(), seq, run.runId());
         } else {
             boolean listed = StagedChanges.listedAgainst(jdbc, run, mark.get());
             jdbc.execute("CREATE TEMP TABLE IF NOT EXISTS publish_user (LIKE census.stage_user) ON COMMIT DROP");
             jdbc.update("TRUNCATE publish_user");
             int n = listed
-                    ? jdbc.update("INSERT INTO publish_user " + lastStaged(
+                    ? jdbc.update("INSERT INTO publish_user " + StagedChanges.lastStaged(
                             "AND s.user_id IN (SELECT c.user_id FROM census.stage_user_change c WHERE c.run_id = ?) ", once), run.runId(), run.runId())
-                    : jdbc.update("INSERT INTO publish_user " + lastStaged("", once), run.runId());
+                    : jdbc.update("INSERT INTO publish_user " + StagedChanges.lastStaged("", once), run.runId());
             compared = n + " compared, " + (listed ? "those listed as changed while staging" : "the whole staged roster");
             closedUsers = jdbc.update("UPDATE census.user_version v SET valid_to = ? FROM publish_user s "
                     + "WHERE v.network_id = ? AND v.valid_to IS NULL AND v.user_id = s.user_id "
@@ -126,16 +126,6 @@ public class PublishTasklet implements Tasklet {
         log.info("network {}: published run {} (users: {}; {} new or changed, {} closed; guests: {} new, {} closed)",
                 run.networkId(), run.runId(), compared, newUsers, closedUsers, newGuests, closedGuests);
         return RepeatStatus.FINISHED;
-    }
-
-    /**
-     * Each staged user's last row ({@code run_id} the first parameter), of the users {@code filter}
-     * keeps: where the users step staged each user once, the rows as they are; otherwise picked by
-     * sorting the run's staging.
-     */
-    private static String lastStaged(String filter, boolean listedOnce) {
-        return listedOnce ? "SELECT s.* FROM census.stage_user s WHERE s.run_id = ? " + filter
-                : "SELECT DISTINCT ON (s.user_id) s.* FROM census.stage_user s WHERE s.run_id = ? " + filter + "ORDER BY s.user_id, s.seq DESC";
     }
 
     private static String prefixed(String alias) {

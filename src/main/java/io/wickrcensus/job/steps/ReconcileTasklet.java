@@ -83,10 +83,10 @@ public class ReconcileTasklet implements Tasklet {
         Staged staged = jdbc.queryForObject("""
                 SELECT count(*) FILTER (WHERE NOT bot AND status = 1), count(*) FILTER (WHERE NOT bot AND status IS DISTINCT FROM 1),
                        count(*) FILTER (WHERE bot AND status = 1), count(*) FILTER (WHERE bot AND status IS DISTINCT FROM 1)
-                FROM (SELECT DISTINCT ON (user_id) status,
+                FROM (SELECT status,
                              -- isUser says it; only where it is absent, the name does (a person called Talbot is not a bot)
                              coalesce(NOT is_user, username LIKE '%bot') AS bot
-                      FROM census.stage_user WHERE run_id = ? ORDER BY user_id, seq DESC) u""",
+                      FROM (""" + StagedChanges.lastStaged("", StagedChanges.listedOnce(jdbc, run.runId())) + ") s) u",
                 (rs, i) -> new Staged(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)), run.runId());
         UsersCount users = client.getUsersCount(run.networkId());
         BotsCount bots = client.getBotsCount(run.networkId());

@@ -84,6 +84,16 @@ public final class StagedChanges {
         return !jdbc.queryForList("SELECT 1 FROM census.stage_user_once WHERE run_id = ?", Integer.class, runId).isEmpty();
     }
 
+    /**
+     * Each staged user's last row, {@code s.*} ({@code run_id} the first parameter), of the users
+     * {@code filter} keeps: where the users step staged each user once ({@link #listedOnce(JdbcTemplate, long)}),
+     * the rows as they are; otherwise picked by sorting the run's staging.
+     */
+    static String lastStaged(String filter, boolean listedOnce) {
+        return listedOnce ? "SELECT s.* FROM census.stage_user s WHERE s.run_id = ? " + filter
+                : "SELECT DISTINCT ON (s.user_id) s.* FROM census.stage_user s WHERE s.run_id = ? " + filter + "ORDER BY s.user_id, s.seq DESC";
+    }
+
     /** Drops the run's list, with its staging. */
     static void clear(JdbcTemplate jdbc, long runId) {
         jdbc.update("DELETE FROM census.stage_user_change WHERE run_id = ?", runId);
