@@ -153,9 +153,10 @@ public final class WickrEmulator implements AutoCloseable {
     private void handle(MiniHttpServer.Exchange ex) throws IOException {
         long start = System.nanoTime();
         long slept = 0;
+        boolean admin = ex.rawPath.startsWith(ADMIN_PREFIX);
         String op = "Unknown";
         try {
-            if (ex.rawPath.startsWith(ADMIN_PREFIX)) {
+            if (admin) {
                 send(ex, 200, admin(ex, ex.rawPath.substring(ADMIN_PREFIX.length())), null);
                 return;
             }
@@ -222,7 +223,7 @@ public final class WickrEmulator implements AutoCloseable {
             count(op + ".500");
             sendError(ex, new ApiError(500, "InternalServerError", "Internal server error", null));
         } finally {
-            if (!ex.rawPath.startsWith(ADMIN_PREFIX)) {
+            if (!admin) {
                 add("workMicros." + op, (System.nanoTime() - start - slept) / 1_000);
             }
         }

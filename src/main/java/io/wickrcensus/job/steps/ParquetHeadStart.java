@@ -194,18 +194,15 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
     public void close() {
         List<Thread> ts;
         synchronized (this) {
+            if (!taken && asStaged != null) {
+                asStaged.abandon(); // not taken by the Parquet step (if the users writer took it, closing it twice does nothing more)
+            }
             if (prepared == null || taken) {
                 unamesDone.complete(false);
-                if (!taken && asStaged != null) {
-                    asStaged.abandon(); // the uname step never started
-                }
                 return;
             }
             taken = true;
             ts = List.copyOf(writers);
-            if (asStaged != null) {
-                asStaged.abandon(); // unless the users writer took it (then closing it twice does nothing more)
-            }
         }
         unamesDone.complete(false);
         for (Thread t : ts) {

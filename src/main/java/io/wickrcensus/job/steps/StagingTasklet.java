@@ -9,6 +9,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -170,7 +171,7 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
 
     @Override
     public ExitStatus afterStep(StepExecution step) {
-        boolean whole = step.getStatus() == org.springframework.batch.core.BatchStatus.COMPLETED && keys != null && !repeated;
+        boolean whole = step.getStatus() == BatchStatus.COMPLETED && keys != null && !repeated;
         if (whole && source.changes() != null) {
             source.changes().listedOnce(jdbc); // after the last batch's commit: a crash before leaves publish sorting
         }

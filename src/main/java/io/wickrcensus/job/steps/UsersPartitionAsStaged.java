@@ -75,7 +75,7 @@ final class UsersPartitionAsStaged implements StagingTasklet.Alongside<User> {
     public void end(boolean whole) {
         synchronized (this) {
             if (ended) {
-                return; // told once: the step's end, then the scope's close
+                return; // told already: by the step's end, or by abandon()
             }
             ended = true;
             this.whole = whole;

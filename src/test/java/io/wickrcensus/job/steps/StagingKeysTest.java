@@ -56,21 +56,6 @@ class StagingKeysTest {
         }
     }
 
-    private static final class NoLookups implements UnameResolver {
-        @Override
-        public List<String> unknown(RunContext run, StagedRows rows) {
-            return List.of();
-        }
-
-        @Override
-        public void resolve(RunContext run, List<String> unames) {
-        }
-
-        @Override
-        public void resolveOnThisThread(RunContext run, List<String> unames) {
-        }
-    }
-
     /** Stages {@code listing} as run 1's users step would, ending with {@code status}; returns what the alongside was told. */
     private static Told stage(JobHarness h, List<User> listing, BatchStatus status) throws Exception {
         DriverManagerDataSource ds = new DriverManagerDataSource(h.dbUrl, "postgres", "");

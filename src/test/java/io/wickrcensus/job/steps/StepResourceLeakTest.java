@@ -52,7 +52,7 @@ class StepResourceLeakTest {
         new JdbcTemplate(ds).execute("CREATE TABLE IF NOT EXISTS stage_test (run_id bigint, seq bigint, v text)");
         StagedSource<String> source = new StagedSource<>(what, "public.stage_test", List.of("run_id"), List.of(RUN.runId()),
                 List.of(new StagedSource.Column<>("v", s -> s)), "v", false, () -> endless(served), expected, "test.batch", null, null);
-        return new StagingTasklet<>(source, RUN, ds, 100, new RunMetrics(), new UnameHeadStart(new FakeResolver(), workers, 1));
+        return new StagingTasklet<>(source, RUN, ds, 100, new RunMetrics(), new UnameHeadStart(new NoLookups(), workers, 1));
     }
 
     @Test
@@ -117,21 +117,6 @@ class StepResourceLeakTest {
             assertThat(ds.open()).as("the cursor's connection is closed").isZero();
         } finally {
             workers.shutdownNow();
-        }
-    }
-
-    private static final class FakeResolver implements UnameResolver {
-        @Override
-        public List<String> unknown(RunContext run, StagedRows rows) {
-            return List.of();
-        }
-
-        @Override
-        public void resolve(RunContext run, List<String> unames) {
-        }
-
-        @Override
-        public void resolveOnThisThread(RunContext run, List<String> unames) {
         }
     }
 }
