@@ -177,12 +177,36 @@ public class SnapshotJobConfiguration {
     @StepScope
     StagingTasklet<GuestUser> guestsTasklet(@Value(JOB_PARAM + RunContext.RUN_ID + "']}") Long runId,
                                             @Value(JOB_PARAM + RunContext.NETWORK_ID + "']}") String networkId,
-                                            @Value("#{stepExecutionContext['" + BILLING_PERIOD + "']}") String period,
+                                            @Value("#{stepExecution}") StepExecution partition,
                                             DataSource ds, WickrAdminClient client, RunSettings s, RunMetrics metrics,
                                             UnameHeadStart headStart) {
         RunContext run = run(runId, networkId);
-        return new StagingTasklet<>(StagedSource.guests(client, run, period), run, ds, s.copyBatchRows(), metrics, headStart);
+        return new StagingTasklet<>(StagedSource.guests(client, run, billingPeriodOf(partition)), run, ds, s.copyBatchRows(),
+                metrics, headStart);
     }
+
+    /**
+     * The billing period of a guest partition: its execution context's, or, where the context was
+     * lost, its name's ({@code guestPeriod:period-YYYY-MM}). Batch records a partition's execution
+     * before its context; a database that went away between the two (the torture suite's
+     * PostgreSQL restart hit that moment) left partitions that a restart found with an empty
+     * context, and every relaunch failed.
+     */
+    static String billingPeriodOf(StepExecution partition) {
+        String period = partition.getExecutionContext().getString(BILLING_PERIOD, null);
+        if (period == null) {
+            String name = partition.getStepName();
+            int at = name.lastIndexOf(PARTITION_PREFIX);
+            if (at < 0) {
+                throw new IllegalStateException("guest partition " + name + " names no billing period");
+            }
+            period = name.substring(at + PARTITION_PREFIX.length());
+        }
+        return YearMonth.parse(period).toString();
+    }
+
+    /** A guest partition's name is this and its billing period. */
+    static final String PARTITION_PREFIX = "period-";
 
     @Bean
     @StepScope
@@ -216,7 +240,7 @@ public class SnapshotJobConfiguration {
             for (String p : periods.split(",")) {
                 ExecutionContext ctx = new ExecutionContext();
                 ctx.putString(BILLING_PERIOD, YearMonth.parse(p).toString());
-                partitions.put("period-" + p, ctx);
+                partitions.put(PARTITION_PREFIX + p, ctx);
             }
             return partitions;
         };

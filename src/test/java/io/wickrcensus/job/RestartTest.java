@@ -74,4 +74,24 @@ class RestartTest {
         assertThat(JobHarness.digest(db)).isEqualTo(expected);
         assertThat(await(launch(db, null, log))).isEqualTo(ExitCodes.ALREADY_COMPLETE);
     }
+
+    /**
+     * Batch records a guest partition's execution before its context; a database lost between the
+     * two (the torture suite's PostgreSQL restart once hit that moment) leaves partitions without
+     * their billing period, and the relaunch must still find it (in the partition's name).
+     */
+    @Test
+    void aRelaunchResumesGuestPartitionsWhoseContextWasLost() throws Exception {
+        String db = TestDatabases.newDatabase("crash_context");
+        Path log = TestFiles.log("census-crash");
+        assertThat(await(launch(db, "guests.batch:1", log))).as(Files.readString(log)).isEqualTo(137);
+        try (java.sql.Connection c = TestDatabases.connect(db); java.sql.Statement st = c.createStatement()) {
+            int lost = st.executeUpdate("DELETE FROM batch_step_execution_context WHERE step_execution_id IN "
+                    + "(SELECT step_execution_id FROM batch_step_execution WHERE step_name LIKE 'guestPeriod:%')");
+            assertThat(lost).as("the partitions' contexts").isPositive();
+        }
+        int relaunched = await(launch(db, null, log));
+        assertThat(relaunched).as(Files.readString(log)).isEqualTo(ExitCodes.OK);
+        assertThat(JobHarness.digest(db)).isEqualTo(expected);
+    }
 }
