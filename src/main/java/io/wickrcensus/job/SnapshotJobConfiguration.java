@@ -272,7 +272,9 @@ public class SnapshotJobConfiguration {
                     RunMetrics metrics) {
         return new StepBuilder("unames", repo).tasklet(unamesTasklet, tx).listener(unamesTasklet)
                 .listener((StepExecutionListener) parquetHeadStart)
-                .listener((StepExecutionListener) metrics).build();
+                .listener((StepExecutionListener) metrics)
+                .listener(crashAfterCommit("unames.after-commit")) // the listeners' afterStep run last first: this one before the others
+                .build();
     }
 
     @Bean

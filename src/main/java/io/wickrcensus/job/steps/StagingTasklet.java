@@ -152,7 +152,14 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
             progress.add(items.size(), expected);
             CrashPoints.reach(source.crashPoint());
         }
-        return pages.ended() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+        if (!pages.ended()) {
+            return RepeatStatus.CONTINUABLE;
+        }
+        if (keys != null && !repeated && source.changes() != null) {
+            // in the last batch's transaction: Batch records the step complete before afterStep runs
+            source.changes().listedOnce(jdbc);
+        }
+        return RepeatStatus.FINISHED;
     }
 
     /** Runs {@code r} once the step's transaction has committed (the rows are visible to other connections). */
@@ -171,11 +178,7 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
 
     @Override
     public ExitStatus afterStep(StepExecution step) {
-        boolean whole = step.getStatus() == BatchStatus.COMPLETED && keys != null && !repeated;
-        if (whole && source.changes() != null) {
-            source.changes().listedOnce(jdbc); // after the last batch's commit: a crash before leaves publish sorting
-        }
-        tellEnd(whole);
+        tellEnd(step.getStatus() == BatchStatus.COMPLETED && keys != null && !repeated);
         close();
         if (progress != null) {
             log.info(progress.summary());

@@ -10,6 +10,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -149,7 +150,13 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
         DirectoryUnameResolver.Calls previous = inFlight;
         inFlight = round.isEmpty() ? null : resolver.submit(run, round);
         if (previous == null) {
-            return inFlight == null ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+            if (inFlight != null) {
+                return RepeatStatus.CONTINUABLE;
+            }
+            // in the last round's transaction: Batch records the step complete before afterStep
+            // runs, so counts written there were lost to a crash in between
+            ledger.unameCounts(run.runId(), run.networkId());
+            return RepeatStatus.FINISHED;
         }
         resolver.record(run, previous);
         contribution.incrementWriteCount(previous.unames());
@@ -164,7 +171,9 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
         if (progress != null) {
             log.info(progress.summary());
         }
-        ledger.unameCounts(run.runId(), run.networkId());
+        if (step.getStatus() != BatchStatus.COMPLETED) {
+            ledger.unameCounts(run.runId(), run.networkId()); // what a failed step got done, for the ledger
+        }
         return null;
     }
 

@@ -107,9 +107,10 @@ class StagingKeysTest {
             assertThat(twice.ends).as("told once, by the step's end").containsExactly(false);
             assertThat(marked(h)).as("the step started again dropped the earlier mark, and made none").isZero();
 
+            // the mark commits with the last batch (Batch records a step complete before its afterStep
+            // runs); a step that fails after that is started again by the relaunch, which drops it
             Told failed = stage(h, distinct, BatchStatus.FAILED);
-            assertThat(failed.ends).containsExactly(false);
-            assertThat(marked(h)).isZero();
+            assertThat(failed.ends).as("the partition written as staged is given up").containsExactly(false);
         }
     }
 }
