@@ -68,6 +68,10 @@ class ParquetTest {
                     .isEqualTo(pg(h, "SELECT username_hash, username FROM census.guests_by_run ORDER BY billing_period, username_hash"));
             assertThat(duck("SELECT count(*) FROM " + glob(out, "unames")))
                     .containsExactly(String.valueOf(h.count("SELECT count(*) FROM census.unames")));
+            assertThat(duck("SELECT uname, username, epoch_us(first_resolved_at), epoch_us(last_resolved_at) FROM " + glob(out, "unames")
+                    + " ORDER BY uname")).as("the directory's timestamps to the microsecond")
+                    .isEqualTo(pg(h, "SELECT uname, username, (extract(epoch FROM first_resolved_at) * 1000000)::bigint AS f, "
+                            + "(extract(epoch FROM last_resolved_at) * 1000000)::bigint AS l FROM census.uname_directory ORDER BY uname COLLATE \"C\""));
             assertThat(duck("SELECT status, snapshot_date::VARCHAR, array_to_string(billing_periods, ',') FROM " + glob(out, "runs")))
                     .containsExactly("PUBLISHED|2026-11-20|2026-10,2026-11");
 
@@ -196,9 +200,12 @@ class ParquetTest {
                     org.apache.parquet.hadoop.metadata.CompressionCodecName.SNAPPY, 1L << 20, 1L << 20);
             assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
             Path part = h.outputDir.resolve("users").resolve("network_id=" + h.network).resolve("snapshot_date=2026-11-20");
+            List<Long> sizes;
             try (Stream<Path> s = Files.list(part)) {
-                assertThat(s.filter(p -> p.toString().endsWith(".snappy.parquet")).count()).isGreaterThan(1);
+                sizes = s.filter(p -> p.toString().endsWith(".snappy.parquet")).map(p -> p.toFile().length()).toList();
             }
+            assertThat(sizes).hasSizeGreaterThan(1).as("each file ends at the bound, give or take a few rows and the footer")
+                    .allMatch(n -> n <= (1L << 20) + (64L << 10));
             assertThat(duck("SELECT count(*), count(DISTINCT user_id) FROM " + glob(h.outputDir, "users"))).containsExactly("30000|30000");
         }
     }
