@@ -49,7 +49,7 @@ class RestartTest {
     }
 
     @ParameterizedTest(name = "killed at {0}")
-    @ValueSource(strings = {"users.batch:2", "guests.batch:1", "unames.early:10", "unames.round:1", "unames.after-commit:1", "reconcile:1", "publish.before-commit:1",
+    @ValueSource(strings = {"users.batch:2", "guests.batch:1", "unames.early:2", "unames.round:1", "unames.after-commit:1", "reconcile:1", "publish.before-commit:1",
         "publish.after-commit:1",
         "parquet.before-swap:1", "parquet.after-commit:1"})
     void aRunKilledAtAnyStepResumesToTheSameSnapshot(String point) throws Exception {

@@ -107,18 +107,33 @@ public final class DirectoryUnameResolver implements UnameResolver {
         return new Calls(calls, unames.size());
     }
 
-    /** Waits for the calls and records their answers in the caller's transaction; see {@link #record(RunContext, List)}. */
+    /** Waits for the calls and records their answers in the caller's transaction; see {@link #recordAll}. */
     public void record(RunContext run, Calls calls) throws Exception {
-        record(run, calls.futures());
+        recordAll(run, calls.futures());
+    }
+
+    /** The answers of the calls for some unames, in the order sent. */
+    private record Answered(List<BatchLookupUserUnameResponse> responses, int unames) implements Answers {
     }
 
     @Override
-    public void resolveOnThisThread(RunContext run, List<String> unames) throws Exception {
-        List<Future<BatchLookupUserUnameResponse>> calls = new ArrayList<>();
+    public Answers lookUpOnThisThread(RunContext run, List<String> unames) throws Exception {
+        List<BatchLookupUserUnameResponse> responses = new ArrayList<>();
         for (List<String> chunk : chunks(unames)) {
-            calls.add(CompletableFuture.completedFuture(call(run, chunk)));
+            responses.add(call(run, chunk));
         }
-        record(run, calls);
+        return new Answered(responses, unames.size());
+    }
+
+    @Override
+    public void record(RunContext run, List<Answers> answers) throws Exception {
+        List<Future<BatchLookupUserUnameResponse>> calls = new ArrayList<>();
+        for (Answers a : answers) {
+            for (BatchLookupUserUnameResponse r : ((Answered) a).responses()) {
+                calls.add(CompletableFuture.completedFuture(r));
+            }
+        }
+        recordAll(run, calls);
     }
 
     private static List<List<String>> chunks(List<String> unames) {
@@ -140,7 +155,7 @@ public final class DirectoryUnameResolver implements UnameResolver {
      * Waits for the calls and records their answers (resolved in the directory, failures with field
      * and reason) in the caller's transaction; a call that failed after its retries is rethrown.
      */
-    private void record(RunContext run, List<Future<BatchLookupUserUnameResponse>> calls) throws Exception {
+    private void recordAll(RunContext run, List<Future<BatchLookupUserUnameResponse>> calls) throws Exception {
         List<String> unames = new ArrayList<>();
         List<String> usernames = new ArrayList<>();
         List<String> failedUnames = new ArrayList<>();

@@ -42,6 +42,12 @@ public class UnameHeadStart implements AutoCloseable {
 
     /** Staged rows are read and filtered against what is known this many at a time. */
     static final int FILTER_BATCH = 2000;
+    /**
+     * Answers are recorded once this many unames are answered (or no call is under way): one
+     * statement and one commit for twenty calls, where one each per call cost the database a
+     * fifth more CPU per uname recorded and a commit's wait each.
+     */
+    static final int RECORD_BATCH = 1000;
 
     /** A staging slice: its table and the values of its slice columns (the run, the billing period). */
     public record Slice(String table, List<Object> values) {
@@ -72,7 +78,11 @@ public class UnameHeadStart implements AutoCloseable {
         final Deque<StagedRows> offered = new ArrayDeque<>();
         final Deque<String> unknown = new ArrayDeque<>();
         final Set<String> seen = new HashSet<>();
+        /** Answers of calls made, not recorded yet, and the unames they answer. */
+        final List<UnameResolver.Answers> answered = new ArrayList<>();
+        int answeredUnames;
         boolean filtering;
+        boolean recording;
         int inFlight;
         boolean closed;
         long failures;
@@ -83,7 +93,15 @@ public class UnameHeadStart implements AutoCloseable {
         }
 
         boolean busy() {
-            return filtering || inFlight > 0;
+            return filtering || recording || inFlight > 0;
+        }
+
+        /** Takes the answers waiting to be recorded. */
+        List<UnameResolver.Answers> takeAnswered() {
+            List<UnameResolver.Answers> out = List.copyOf(answered);
+            answered.clear();
+            answeredUnames = 0;
+            return out;
         }
     }
 
@@ -130,9 +148,10 @@ public class UnameHeadStart implements AutoCloseable {
     }
 
     /**
-     * Reads and filters offered rows (one query at a time) and sends the unknown unames in full calls
-     * of 50 only: a remainder waits for more, or for the uname step, which packs it with the rest, so
-     * the early lookups never add a call. Holds q's lock.
+     * Reads and filters offered rows (one query at a time), sends the unknown unames in full calls
+     * of 50 only (a remainder waits for more, or for the uname step, which packs it with the rest, so
+     * the early lookups never add a call), and records the answers {@link #RECORD_BATCH} unames at a
+     * time, or as soon as no call is under way (one record at a time). Holds q's lock.
      */
     private void pump(RunQueue q) {
         if (q.closed) {
@@ -141,17 +160,30 @@ public class UnameHeadStart implements AutoCloseable {
         if (!q.filtering && !q.offered.isEmpty() && q.unknown.size() < MAX_QUEUED) {
             StagedRows rows = nextBatch(q);
             q.filtering = true;
-            workers.execute(() -> work(q, () -> queueUnknown(q, rows, resolver.unknown(q.run, rows)), true));
+            workers.execute(() -> work(q, () -> queueUnknown(q, rows, resolver.unknown(q.run, rows)), Task.FILTER));
         }
         while (q.inFlight < concurrency && q.unknown.size() >= DirectoryUnameResolver.CHUNK) {
             List<String> chunk = take(q.unknown, DirectoryUnameResolver.CHUNK);
             q.inFlight++;
             q.calls++;
             workers.execute(() -> work(q, () -> {
-                resolver.resolveOnThisThread(q.run, chunk);
-                CrashPoints.reach("unames.early");
-            }, false));
+                UnameResolver.Answers a = resolver.lookUpOnThisThread(q.run, chunk);
+                synchronized (q) {
+                    q.answered.add(a);
+                    q.answeredUnames += a.unames();
+                }
+            }, Task.CALL));
         }
+        if (!q.recording && !q.answered.isEmpty() && (q.answeredUnames >= RECORD_BATCH || q.inFlight == 0)) {
+            List<UnameResolver.Answers> answers = q.takeAnswered();
+            q.recording = true;
+            workers.execute(() -> work(q, () -> record(q, answers), Task.RECORD));
+        }
+    }
+
+    private void record(RunQueue q, List<UnameResolver.Answers> answers) throws Exception {
+        resolver.record(q.run, answers);
+        CrashPoints.reach("unames.early");
     }
 
     /** The next offered rows to read, at most {@link #FILTER_BATCH}. Holds q's lock. */
@@ -189,7 +221,10 @@ public class UnameHeadStart implements AutoCloseable {
         void run() throws Exception;
     }
 
-    private void work(RunQueue q, Work w, boolean filter) {
+    /** What a worker does: read and filter staged rows, make a call, or record answers. */
+    private enum Task { FILTER, CALL, RECORD }
+
+    private void work(RunQueue q, Work w, Task task) {
         try {
             w.run();
         } catch (Exception e) {
@@ -203,10 +238,10 @@ public class UnameHeadStart implements AutoCloseable {
             log.debug("early uname lookup failed, left to the uname step: {}", e.getMessage());
         } finally {
             synchronized (q) {
-                if (filter) {
-                    q.filtering = false;
-                } else {
-                    q.inFlight--;
+                switch (task) {
+                    case FILTER -> q.filtering = false;
+                    case CALL -> q.inFlight--;
+                    case RECORD -> q.recording = false;
                 }
                 pump(q);
                 q.notifyAll();
@@ -250,6 +285,15 @@ public class UnameHeadStart implements AutoCloseable {
                     return new Leftover(List.of(), Map.of(), false);
                 }
             }
+            // answers of the last calls are recorded first, so that the rows read below do not count them unknown
+            if (!q.answered.isEmpty()) {
+                try {
+                    record(q, q.takeAnswered());
+                } catch (Exception e) {
+                    q.failures++;
+                    log.debug("recording early lookups failed, left to the uname step: {}", e.getMessage());
+                }
+            }
             // the rows not read yet are read now (no calls are sent any more), as long as what is left
             // to look up stays small enough to hand over; beyond that the uname step reads the snapshot
             while (!q.offered.isEmpty() && q.unknown.size() < MAX_QUEUED) {
@@ -284,6 +328,7 @@ public class UnameHeadStart implements AutoCloseable {
                 q.closed = true;
                 q.offered.clear();
                 q.unknown.clear();
+                q.answered.clear();
             }
         }
     }

@@ -18,6 +18,18 @@ public interface UnameResolver {
      */
     void resolve(RunContext run, List<String> unames) throws Exception;
 
-    /** The same, one call after the other on this thread (for callers that are themselves pool workers). */
-    void resolveOnThisThread(RunContext run, List<String> unames) throws Exception;
+    /**
+     * Looks the unames up, one call after the other on this thread (for callers that are themselves
+     * pool workers), and records nothing: {@link #record} records the answers of many such lookups at once.
+     */
+    Answers lookUpOnThisThread(RunContext run, List<String> unames) throws Exception;
+
+    /** Records the answers of lookups ({@link #lookUpOnThisThread}) in one statement for the resolved and one for the failed. */
+    void record(RunContext run, List<Answers> answers) throws Exception;
+
+    /** What the service answered for some unames: opaque but for their count. */
+    interface Answers {
+        /** The unames asked. */
+        int unames();
+    }
 }

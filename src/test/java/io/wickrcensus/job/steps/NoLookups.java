@@ -15,6 +15,11 @@ final class NoLookups implements UnameResolver {
     }
 
     @Override
-    public void resolveOnThisThread(RunContext run, List<String> unames) {
+    public Answers lookUpOnThisThread(RunContext run, List<String> unames) {
+        return unames::size;
+    }
+
+    @Override
+    public void record(RunContext run, List<Answers> answers) {
     }
 }

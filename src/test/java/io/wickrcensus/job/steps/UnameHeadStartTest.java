@@ -26,6 +26,9 @@ class UnameHeadStartTest {
      */
     private static final class FakeResolver implements UnameResolver {
         final List<List<String>> calls = new CopyOnWriteArrayList<>();
+        /** The unames of each record, in the order recorded. */
+        final List<List<String>> recorded = new CopyOnWriteArrayList<>();
+        volatile boolean failRecords;
         final List<StagedRows> filtered = new CopyOnWriteArrayList<>();
         volatile CountDownLatch hold;
         /** Holds back the reads of staged rows while it is not counted down. */
@@ -57,13 +60,29 @@ class UnameHeadStartTest {
         }
 
         @Override
-        public void resolveOnThisThread(RunContext run, List<String> unames) throws Exception {
+        public Answers lookUpOnThisThread(RunContext run, List<String> unames) throws Exception {
             entered.countDown();
             CountDownLatch h = hold;
             if (h != null) {
                 h.await(5, TimeUnit.SECONDS);
             }
             calls.add(unames);
+            return new Asked(unames);
+        }
+
+        @Override
+        public void record(RunContext run, List<Answers> answers) {
+            if (failRecords) {
+                throw new IllegalStateException("the database went away");
+            }
+            recorded.add(answers.stream().flatMap(a -> ((Asked) a).asked().stream()).toList());
+        }
+    }
+
+    private record Asked(List<String> asked) implements UnameResolver.Answers {
+        @Override
+        public int unames() {
+            return asked.size();
         }
     }
 
@@ -165,6 +184,43 @@ class UnameHeadStartTest {
         drainer.join(2000);
         assertThat(drained).isTrue();
         assertThat(resolver.calls).hasSize(1);
+    }
+
+    /**
+     * Answers wait to be recorded together, {@link UnameHeadStart#RECORD_BATCH} unames at a time or
+     * once no call is under way: eight calls answered at once are one record; every answer is
+     * recorded, once, by the time the drain returns.
+     */
+    @Test
+    void answersAreRecordedManyCallsAtATime() throws Exception {
+        FakeResolver resolver = new FakeResolver();
+        resolver.hold = new CountDownLatch(1);
+        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 8);
+        headStart.offer(RUN, users(0, 400));
+        waitFor(() -> resolver.filtered.size() == 1);
+        resolver.hold.countDown();
+        waitFor(() -> resolver.calls.size() == 8);
+        headStart.offer(RUN, users(400, 5000));
+        waitFor(() -> resolver.calls.size() == 108);
+        UnameHeadStart.Leftover left = headStart.drain();
+
+        assertThat(resolver.recorded.get(0)).as("the eight held calls, recorded together").hasSize(400);
+        assertThat(resolver.recorded).allSatisfy(r -> assertThat(r.size()).isLessThanOrEqualTo(UnameHeadStart.RECORD_BATCH + 8 * 50));
+        assertThat(resolver.recorded.stream().flatMap(List::stream).sorted().toList())
+                .isEqualTo(resolver.calls.stream().flatMap(List::stream).sorted().toList()).hasSize(5400);
+        assertThat(resolver.recorded.size()).isLessThan(resolver.calls.size());
+        assertThat(left.covers(java.util.Map.of(USERS, 5400L))).isTrue();
+    }
+
+    /** Answers that could not be recorded are lost, and the drain says it covers nothing: the uname step reads the snapshot. */
+    @Test
+    void aFailedRecordCoversNothing() throws Exception {
+        FakeResolver resolver = new FakeResolver();
+        resolver.failRecords = true;
+        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
+        headStart.offer(RUN, users(0, 100));
+        waitFor(() -> resolver.calls.size() == 2);
+        assertThat(headStart.drain().covers(java.util.Map.of(USERS, 100L))).isFalse();
     }
 
     @Test
