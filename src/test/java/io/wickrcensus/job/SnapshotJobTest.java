@@ -30,7 +30,12 @@ class SnapshotJobTest {
         try (JobHarness h = new JobHarness(1234, 150)) {
             assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
             assertThat(output.getAll()).as("the uname step took what the head start left, not the whole snapshot again")
-                    .contains("the head start read every staged row");
+                    .contains("the head start read every staged row")
+                    .contains("(the network's first unames: only those read twice were looked for in the directory)");
+            long asked = h.count("SELECT count(*) FROM census.uname_directory WHERE network_id = ?", h.network)
+                    + h.count("SELECT count(*) FROM census.uname_lookup_failure");
+            assertThat(h.emulator.stats()).as("each uname asked once, in full calls of 50 but the last (a first snapshot's head start "
+                    + "probes only the unames it read before)").containsEntry("BatchLookupUserUname.200", (asked + 49) / 50);
 
             List<User> served = h.servedUsers();
             List<Map<String, Object>> roster = h.query("SELECT * FROM census.roster_current WHERE network_id = ? ORDER BY user_id", h.network);

@@ -85,6 +85,25 @@ public final class DirectoryUnameResolver implements UnameResolver {
     }
 
     @Override
+    public boolean knowsNone(RunContext run) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                SELECT NOT EXISTS (SELECT 1 FROM census.uname_directory WHERE network_id = ?)
+                   AND NOT EXISTS (SELECT 1 FROM census.uname_lookup_failure f JOIN census.run r ON r.run_id = f.run_id
+                                   WHERE r.network_id = ?)""", Boolean.class, run.networkId(), run.networkId()));
+    }
+
+    @Override
+    public List<String> staged(RunContext run, StagedRows rows) {
+        return named.queryForList(rows.unamesWhere(u -> "true"), rows.addParameters(new MapSqlParameterSource()), String.class);
+    }
+
+    @Override
+    public List<String> unknownOf(RunContext run, List<String> unames) {
+        return named.queryForList("SELECT a.u FROM unnest(CAST(:unames AS text[])) AS a(u) WHERE " + UNKNOWN.formatted("a.u", PROBE),
+                unknownParameters(run).addValue("unames", PgCopy.arrayLiteral(unames)), String.class);
+    }
+
+    @Override
     public void resolve(RunContext run, List<String> unames) throws Exception {
         record(run, submit(run, unames));
     }

@@ -32,6 +32,11 @@ final class KeySet {
         }
     }
 
+    /** The hashes added. */
+    int size() {
+        return size;
+    }
+
     private void grow() {
         long[] old = slots;
         slots = new long[old.length * 2];

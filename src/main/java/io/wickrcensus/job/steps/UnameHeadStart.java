@@ -48,6 +48,11 @@ public class UnameHeadStart implements AutoCloseable {
      * fifth more CPU per uname recorded and a commit's wait each.
      */
     static final int RECORD_BATCH = 1000;
+    /**
+     * Unames seen at most, as hashes (16 MB at 1,000,000, see {@link KeySet}), on a network's first
+     * snapshot ({@link RunQueue#firstSight}); beyond it every read is filtered in the database.
+     */
+    static final int MAX_FIRST_SIGHT = 2_000_000;
 
     /** A staging slice: its table and the values of its slice columns (the run, the billing period). */
     public record Slice(String table, List<Object> values) {
@@ -83,6 +88,18 @@ public class UnameHeadStart implements AutoCloseable {
         int answeredUnames;
         boolean filtering;
         boolean recording;
+        /** Whether the first read asked if the network knows any uname, and its answer. */
+        boolean decided;
+        boolean knewNone;
+        /**
+         * On a network that knew no uname when the first rows were read: the unames read since,
+         * as hashes. A uname not among them was never read, so never looked up by this job
+         * execution: it is unknown without asking the directory, which then probes only the
+         * unames read before (or sharing a hash with one), as usual. A launch of the same network
+         * for another date at the same time may have looked it up; that costs a call again,
+         * never a uname missed. Null: every read is filtered in the database. Used by one read at a time.
+         */
+        KeySet firstSight;
         int inFlight;
         boolean closed;
         long failures;
@@ -160,7 +177,7 @@ public class UnameHeadStart implements AutoCloseable {
         if (!q.filtering && !q.offered.isEmpty() && q.unknown.size() < MAX_QUEUED) {
             StagedRows rows = nextBatch(q);
             q.filtering = true;
-            workers.execute(() -> work(q, () -> queueUnknown(q, rows, resolver.unknown(q.run, rows)), Task.FILTER));
+            workers.execute(() -> work(q, () -> queueUnknown(q, rows, unknown(q, rows)), Task.FILTER));
         }
         while (q.inFlight < concurrency && q.unknown.size() >= DirectoryUnameResolver.CHUNK) {
             List<String> chunk = take(q.unknown, DirectoryUnameResolver.CHUNK);
@@ -184,6 +201,34 @@ public class UnameHeadStart implements AutoCloseable {
     private void record(RunQueue q, List<UnameResolver.Answers> answers) throws Exception {
         resolver.record(q.run, answers);
         CrashPoints.reach("unames.early");
+    }
+
+    /**
+     * The unknown unames of {@code rows}: filtered in the database, or on a network's first
+     * snapshot ({@link RunQueue#firstSight}) read as they are and only those read before probed.
+     */
+    private List<String> unknown(RunQueue q, StagedRows rows) {
+        if (!q.decided) {
+            q.decided = true;
+            q.knewNone = resolver.knowsNone(q.run);
+            q.firstSight = q.knewNone ? new KeySet() : null;
+        }
+        KeySet seen = q.firstSight;
+        if (seen == null) {
+            return resolver.unknown(q.run, rows);
+        }
+        List<String> unknown = new ArrayList<>();
+        List<String> readBefore = new ArrayList<>();
+        for (String u : resolver.staged(q.run, rows)) {
+            (seen.add(u) ? unknown : readBefore).add(u);
+        }
+        if (!readBefore.isEmpty()) {
+            unknown.addAll(resolver.unknownOf(q.run, readBefore));
+        }
+        if (seen.size() > MAX_FIRST_SIGHT) {
+            q.firstSight = null;
+        }
+        return unknown;
     }
 
     /** The next offered rows to read, at most {@link #FILTER_BATCH}. Holds q's lock. */
@@ -299,7 +344,7 @@ public class UnameHeadStart implements AutoCloseable {
             while (!q.offered.isEmpty() && q.unknown.size() < MAX_QUEUED) {
                 StagedRows batch = nextBatch(q);
                 try {
-                    queueUnknown(q, batch, resolver.unknown(q.run, batch));
+                    queueUnknown(q, batch, unknown(q, batch));
                 } catch (Exception e) {
                     q.failures++;
                     log.debug("reading staged unames failed, left to the uname step: {}", e.getMessage());
@@ -311,6 +356,7 @@ public class UnameHeadStart implements AutoCloseable {
             q.offered.clear();
             q.unknown.clear();
             log.info("network {}: {} lookup calls while staging; {} staged rows not read yet and {} unknown unames are left to the uname step"
+                    + (q.knewNone ? " (the network's first unames: only those read twice were looked for in the directory)" : "")
                     + (q.failures > 0 ? " ({} calls or queries failed)" : ""), q.run.networkId(), q.calls, rows, unknown.size(), q.failures);
             return new Leftover(unknown, Map.copyOf(q.offeredTo), q.failures == 0 && rows == 0 && !q.gap);
         }

@@ -13,6 +13,18 @@ public interface UnameResolver {
     List<String> unknown(RunContext run, StagedRows rows);
 
     /**
+     * Whether the network has no uname known, resolved or failed, at any time: its first snapshot,
+     * before any lookup of its own. Every uname is then unknown until this run looks it up.
+     */
+    boolean knowsNone(RunContext run);
+
+    /** The unames of committed staged rows, without duplicates, known or not. */
+    List<String> staged(RunContext run, StagedRows rows);
+
+    /** Which of the unames (no duplicates) are not known yet, as {@link #unknown} decides it. */
+    List<String> unknownOf(RunContext run, List<String> unames);
+
+    /**
      * Looks the unames up, 50 per call, several calls at once under the shared budget, and records
      * the answers in the caller's transaction; a call that failed after its retries is rethrown.
      */

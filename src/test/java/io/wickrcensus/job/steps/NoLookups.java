@@ -11,6 +11,21 @@ final class NoLookups implements UnameResolver {
     }
 
     @Override
+    public boolean knowsNone(RunContext run) {
+        return false;
+    }
+
+    @Override
+    public List<String> staged(RunContext run, StagedRows rows) {
+        return List.of();
+    }
+
+    @Override
+    public List<String> unknownOf(RunContext run, List<String> unames) {
+        return List.of();
+    }
+
+    @Override
     public void resolve(RunContext run, List<String> unames) {
     }
 

@@ -29,6 +29,13 @@ class UnameHeadStartTest {
         /** The unames of each record, in the order recorded. */
         final List<List<String>> recorded = new CopyOnWriteArrayList<>();
         volatile boolean failRecords;
+        /** The network knows no uname ({@link UnameResolver#knowsNone}). */
+        volatile boolean knowsNone;
+        /** The ranges read unfiltered, and the unames probed, on a first snapshot. */
+        final List<StagedRows> read = new CopyOnWriteArrayList<>();
+        final List<List<String>> probed = new CopyOnWriteArrayList<>();
+        /** Unames the probe says are known. */
+        final java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final List<StagedRows> filtered = new CopyOnWriteArrayList<>();
         volatile CountDownLatch hold;
         /** Holds back the reads of staged rows while it is not counted down. */
@@ -36,6 +43,8 @@ class UnameHeadStartTest {
         /** The read of staged rows from this seq fails. */
         volatile long failReadFrom = -1;
         final CountDownLatch entered = new CountDownLatch(1);
+        /** Calls begun. */
+        final java.util.concurrent.atomic.AtomicInteger begun = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public List<String> unknown(RunContext run, StagedRows rows) {
@@ -55,6 +64,23 @@ class UnameHeadStartTest {
         }
 
         @Override
+        public boolean knowsNone(RunContext run) {
+            return knowsNone;
+        }
+
+        @Override
+        public List<String> staged(RunContext run, StagedRows rows) {
+            read.add(rows);
+            return rows.table().equals("census.stage_guest") ? unames(0, (int) rows.count()) : unames((int) rows.from(), (int) rows.count());
+        }
+
+        @Override
+        public List<String> unknownOf(RunContext run, List<String> unames) {
+            probed.add(unames);
+            return unames.stream().filter(u -> !known.contains(u)).toList();
+        }
+
+        @Override
         public void resolve(RunContext run, List<String> unames) {
             throw new AssertionError("the head start resolves on its own workers");
         }
@@ -62,6 +88,7 @@ class UnameHeadStartTest {
         @Override
         public Answers lookUpOnThisThread(RunContext run, List<String> unames) throws Exception {
             entered.countDown();
+            begun.incrementAndGet();
             CountDownLatch h = hold;
             if (h != null) {
                 h.await(5, TimeUnit.SECONDS);
@@ -188,16 +215,25 @@ class UnameHeadStartTest {
 
     /**
      * Answers wait to be recorded together, {@link UnameHeadStart#RECORD_BATCH} unames at a time or
-     * once no call is under way: eight calls answered at once are one record; every answer is
-     * recorded, once, by the time the drain returns.
+     * once no call is under way: eight calls answered at once are one record (answers that come
+     * in while one is being recorded wait for the next); every answer is recorded, once, by the
+     * time the drain returns.
      */
     @Test
     void answersAreRecordedManyCallsAtATime() throws Exception {
         FakeResolver resolver = new FakeResolver();
         resolver.hold = new CountDownLatch(1);
-        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 8);
+        ExecutorService many = Executors.newFixedThreadPool(10); // eight calls, a read and a record at once
+        try {
+            answersRecordedTogether(resolver, new UnameHeadStart(resolver, many, 8));
+        } finally {
+            many.shutdownNow();
+        }
+    }
+
+    private void answersRecordedTogether(FakeResolver resolver, UnameHeadStart headStart) throws Exception {
         headStart.offer(RUN, users(0, 400));
-        waitFor(() -> resolver.filtered.size() == 1);
+        waitFor(() -> resolver.begun.get() == 8); // all eight under way, held
         resolver.hold.countDown();
         waitFor(() -> resolver.calls.size() == 8);
         headStart.offer(RUN, users(400, 5000));
@@ -205,11 +241,51 @@ class UnameHeadStartTest {
         UnameHeadStart.Leftover left = headStart.drain();
 
         assertThat(resolver.recorded.get(0)).as("the eight held calls, recorded together").hasSize(400);
-        assertThat(resolver.recorded).allSatisfy(r -> assertThat(r.size()).isLessThanOrEqualTo(UnameHeadStart.RECORD_BATCH + 8 * 50));
         assertThat(resolver.recorded.stream().flatMap(List::stream).sorted().toList())
                 .isEqualTo(resolver.calls.stream().flatMap(List::stream).sorted().toList()).hasSize(5400);
         assertThat(resolver.recorded.size()).isLessThan(resolver.calls.size());
         assertThat(left.covers(java.util.Map.of(USERS, 5400L))).isTrue();
+    }
+
+    /**
+     * On a network's first snapshot the staged rows are read without the directory's probes: a
+     * uname never read before is unknown, and only the ones read before are probed (here the
+     * guests' hashes, which the fake makes the same as the users' unames u0..u99).
+     */
+    @Test
+    void aFirstSnapshotProbesOnlyTheUnamesReadBefore() throws Exception {
+        FakeResolver resolver = new FakeResolver();
+        resolver.knowsNone = true;
+        resolver.known.addAll(unames(0, 50)); // answered by now, but for u50..u59
+        resolver.known.addAll(unames(60, 40));
+        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
+        headStart.offer(RUN, users(0, 100));
+        headStart.offer(RUN, users(100, 100));
+        waitFor(() -> resolver.calls.size() == 4);
+        headStart.offer(RUN, guests("2026-11", 0, 100));
+        waitFor(() -> resolver.read.stream().anyMatch(r -> r.table().equals("census.stage_guest")));
+        UnameHeadStart.Leftover left = headStart.drain();
+
+        assertThat(resolver.filtered).as("nothing filtered in the database").isEmpty();
+        assertThat(resolver.probed).containsExactly(unames(0, 100));
+        assertThat(resolver.calls.stream().flatMap(List::stream).sorted().toList()).isEqualTo(unames(0, 200).stream().sorted().toList());
+        assertThat(left.unknown()).as("u50..u59 probed unknown again (asked, but not answered): less than a call, handed over")
+                .isEqualTo(unames(50, 10));
+        assertThat(left.covers(java.util.Map.of(USERS, 200L, new UnameHeadStart.Slice("census.stage_guest", List.of(RUN.runId(), "2026-11")),
+                100L))).isTrue();
+    }
+
+    /** A network that knows unames has every read filtered in the database. */
+    @Test
+    void aLaterSnapshotFiltersEveryReadInTheDatabase() throws Exception {
+        FakeResolver resolver = new FakeResolver();
+        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
+        headStart.offer(RUN, users(0, 100));
+        waitFor(() -> resolver.calls.size() == 2);
+        headStart.drain();
+        assertThat(resolver.filtered).hasSize(1);
+        assertThat(resolver.read).isEmpty();
+        assertThat(resolver.probed).isEmpty();
     }
 
     /** Answers that could not be recorded are lost, and the drain says it covers nothing: the uname step reads the snapshot. */
