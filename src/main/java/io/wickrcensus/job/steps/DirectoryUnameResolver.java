@@ -8,7 +8,6 @@ import io.wickrcensus.job.run.RunMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -126,9 +125,9 @@ public final class DirectoryUnameResolver implements UnameResolver {
         return new Calls(calls, unames.size());
     }
 
-    /** Waits for the calls and records their answers in the caller's transaction; see {@link #recordAll}. */
+    /** Waits for the calls and records their answers in the caller's transaction; see {@link #write}. */
     public void record(RunContext run, Calls calls) throws Exception {
-        recordAll(run, calls.futures());
+        write(run, answers(calls.futures()));
     }
 
     /** The answers of the calls for some unames, in the order sent. */
@@ -145,14 +144,8 @@ public final class DirectoryUnameResolver implements UnameResolver {
     }
 
     @Override
-    public void record(RunContext run, List<Answers> answers) throws Exception {
-        List<Future<BatchLookupUserUnameResponse>> calls = new ArrayList<>();
-        for (Answers a : answers) {
-            for (BatchLookupUserUnameResponse r : ((Answered) a).responses()) {
-                calls.add(CompletableFuture.completedFuture(r));
-            }
-        }
-        recordAll(run, calls);
+    public void record(RunContext run, List<Answers> answers) {
+        write(run, answers.stream().flatMap(a -> ((Answered) a).responses().stream()).toList());
     }
 
     private static List<List<String>> chunks(List<String> unames) {
@@ -170,32 +163,37 @@ public final class DirectoryUnameResolver implements UnameResolver {
         return r;
     }
 
-    /**
-     * Waits for the calls and records their answers (resolved in the directory, failures with field
-     * and reason) in the caller's transaction; a call that failed after its retries is rethrown.
-     */
-    private void recordAll(RunContext run, List<Future<BatchLookupUserUnameResponse>> calls) throws Exception {
+    /** Waits for the calls' answers; a call that failed after its retries is rethrown, and the others are cancelled. */
+    private static List<BatchLookupUserUnameResponse> answers(List<Future<BatchLookupUserUnameResponse>> calls) throws Exception {
+        List<BatchLookupUserUnameResponse> out = new ArrayList<>(calls.size());
+        try {
+            for (Future<BatchLookupUserUnameResponse> f : calls) {
+                out.add(f.get());
+            }
+        } catch (ExecutionException e) {
+            calls.forEach(f -> f.cancel(true));
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+        return out;
+    }
+
+    /** Records answers (resolved in the directory, failures with field and reason) in the caller's transaction. */
+    private void write(RunContext run, List<BatchLookupUserUnameResponse> answers) {
         List<String> unames = new ArrayList<>();
         List<String> usernames = new ArrayList<>();
         List<String> failedUnames = new ArrayList<>();
         List<String> fields = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
-        try {
-            for (Future<BatchLookupUserUnameResponse> f : calls) {
-                BatchLookupUserUnameResponse r = f.get();
-                r.successful().forEach(s -> {
-                    unames.add(s.uname());
-                    usernames.add(s.username());
-                });
-                r.failed().forEach(x -> {
-                    failedUnames.add(x.uname());
-                    fields.add(x.field());
-                    reasons.add(x.reason());
-                });
-            }
-        } catch (ExecutionException e) {
-            calls.forEach(f -> f.cancel(true));
-            throw e.getCause() instanceof Exception ex ? ex : e;
+        for (BatchLookupUserUnameResponse r : answers) {
+            r.successful().forEach(s -> {
+                unames.add(s.uname());
+                usernames.add(s.username());
+            });
+            r.failed().forEach(x -> {
+                failedUnames.add(x.uname());
+                fields.add(x.field());
+                reasons.add(x.reason());
+            });
         }
         // one statement each for the whole round, the answers passed as arrays; DISTINCT ON, because
         // ON CONFLICT DO UPDATE refuses to touch one row twice in a statement

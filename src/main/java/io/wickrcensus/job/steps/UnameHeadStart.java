@@ -83,14 +83,12 @@ public class UnameHeadStart implements AutoCloseable {
         final Deque<StagedRows> offered = new ArrayDeque<>();
         final Deque<String> unknown = new ArrayDeque<>();
         final Set<String> seen = new HashSet<>();
-        /** Answers of calls made, not recorded yet, and the unames they answer. */
+        /** Answers of calls made, not recorded yet. */
         final List<UnameResolver.Answers> answered = new ArrayList<>();
-        int answeredUnames;
         boolean filtering;
         boolean recording;
-        /** Whether the first read asked if the network knows any uname, and its answer. */
-        boolean decided;
-        boolean knewNone;
+        /** Whether the network knew no uname when the first rows were read; null until then. */
+        Boolean knewNone;
         /**
          * On a network that knew no uname when the first rows were read: the unames read since,
          * as hashes. A uname not among them was never read, so never looked up by this job
@@ -113,11 +111,15 @@ public class UnameHeadStart implements AutoCloseable {
             return filtering || recording || inFlight > 0;
         }
 
+        /** The unames the answers waiting to be recorded answer. */
+        int answeredUnames() {
+            return answered.stream().mapToInt(UnameResolver.Answers::unames).sum();
+        }
+
         /** Takes the answers waiting to be recorded. */
         List<UnameResolver.Answers> takeAnswered() {
             List<UnameResolver.Answers> out = List.copyOf(answered);
             answered.clear();
-            answeredUnames = 0;
             return out;
         }
     }
@@ -187,11 +189,10 @@ public class UnameHeadStart implements AutoCloseable {
                 UnameResolver.Answers a = resolver.lookUpOnThisThread(q.run, chunk);
                 synchronized (q) {
                     q.answered.add(a);
-                    q.answeredUnames += a.unames();
                 }
             }, Task.CALL));
         }
-        if (!q.recording && !q.answered.isEmpty() && (q.answeredUnames >= RECORD_BATCH || q.inFlight == 0)) {
+        if (!q.recording && !q.answered.isEmpty() && (q.inFlight == 0 || q.answeredUnames() >= RECORD_BATCH)) {
             List<UnameResolver.Answers> answers = q.takeAnswered();
             q.recording = true;
             workers.execute(() -> work(q, () -> record(q, answers), Task.RECORD));
@@ -208,8 +209,8 @@ public class UnameHeadStart implements AutoCloseable {
      * snapshot ({@link RunQueue#firstSight}) read as they are and only those read before probed.
      */
     private List<String> unknown(RunQueue q, StagedRows rows) {
-        if (!q.decided) {
-            q.decided = true;
+        if (q.knewNone == null) {
+            q.knewNone = false; // asked once: a failed question filters every read in the database
             q.knewNone = resolver.knowsNone(q.run);
             q.firstSight = q.knewNone ? new KeySet() : null;
         }
@@ -356,7 +357,7 @@ public class UnameHeadStart implements AutoCloseable {
             q.offered.clear();
             q.unknown.clear();
             log.info("network {}: {} lookup calls while staging; {} staged rows not read yet and {} unknown unames are left to the uname step"
-                    + (q.knewNone ? " (the network's first unames: only those read twice were looked for in the directory)" : "")
+                    + (Boolean.TRUE.equals(q.knewNone) ? " (the network's first unames: only those read twice were looked for in the directory)" : "")
                     + (q.failures > 0 ? " ({} calls or queries failed)" : ""), q.run.networkId(), q.calls, rows, unknown.size(), q.failures);
             return new Leftover(unknown, Map.copyOf(q.offeredTo), q.failures == 0 && rows == 0 && !q.gap);
         }
