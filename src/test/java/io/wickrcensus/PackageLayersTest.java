@@ -25,6 +25,7 @@ class PackageLayersTest {
             List.of("report"),
             List.of("job"),
             List.of("job.launch"),
+            List.of("job.ahead"),
             List.of("job.steps"),
             List.of("job.run"),
             List.of("parquet"),
@@ -68,6 +69,36 @@ class PackageLayersTest {
             }
         }
         assertThat(upward).as("imports of a package above").isEmpty();
+    }
+
+    /**
+     * The steps own the ports the head starts implement ({@code StagingListener}, {@code UnameBacklog},
+     * {@code PartitionsWrittenAhead}) and know no head start: each step reads on its own. Only the
+     * job's configuration wires the two together.
+     */
+    @Test
+    void noStepKnowsAHeadStart() throws IOException {
+        List<String> knowing = new ArrayList<>();
+        Path ahead = SOURCES.resolve("job/ahead");
+        List<String> headStarts;
+        try (Stream<Path> files = Files.list(ahead)) {
+            headStarts = files.map(f -> f.getFileName().toString().replace(".java", "")).toList();
+        }
+        assertThat(headStarts).contains("UnameHeadStart", "ParquetHeadStart", "UsersPartitionAsStaged");
+        try (Stream<Path> files = Files.list(SOURCES.resolve("job/steps"))) {
+            for (Path f : files.toList()) {
+                String src = Files.readString(f);
+                if (src.contains("io.wickrcensus.job.ahead")) {
+                    knowing.add(f.getFileName() + " names the package");
+                }
+                for (String h : headStarts) {
+                    if (Pattern.compile("\\b" + h + "\\b").matcher(src).find()) {
+                        knowing.add(f.getFileName() + " -> " + h);
+                    }
+                }
+            }
+        }
+        assertThat(knowing).as("steps that know a head start").isEmpty();
     }
 
     @Test

@@ -164,19 +164,19 @@ public final class Bench {
         String jdbc = db.url();
         java.util.regex.Matcher user = java.util.regex.Pattern.compile("[?&]user=([^&]*)").matcher(jdbc);
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.put("PEER_ENDPOINT", endpoint.toString());
-        env.put("PEER_REGION", "us-east-1");
-        env.put("PEER_NETWORK", network);
-        env.put("PEER_PERIODS", String.join(",", periods.stream().map(YearMonth::toString).toList()));
-        env.put("PEER_PSQL", jdbc.replaceFirst("^jdbc:", "").replaceFirst("\\?.*$", "")); // libpq takes none of JDBC's parameters
-        env.put("AWS_ACCESS_KEY_ID", accessKey);
-        env.put("AWS_SECRET_ACCESS_KEY", secret);
+        Map<String, String> peerEnv = pb.environment();
+        peerEnv.put("PEER_ENDPOINT", endpoint.toString());
+        peerEnv.put("PEER_REGION", "us-east-1");
+        peerEnv.put("PEER_NETWORK", network);
+        peerEnv.put("PEER_PERIODS", String.join(",", periods.stream().map(YearMonth::toString).toList()));
+        peerEnv.put("PEER_PSQL", jdbc.replaceFirst("^jdbc:", "").replaceFirst("\\?.*$", "")); // libpq takes none of JDBC's parameters
+        peerEnv.put("AWS_ACCESS_KEY_ID", accessKey);
+        peerEnv.put("AWS_SECRET_ACCESS_KEY", secret);
         if (db.user() != null || user.find()) {
-            env.put("PGUSER", db.user() != null ? db.user() : user.group(1));
+            peerEnv.put("PGUSER", db.user() != null ? db.user() : user.group(1));
         }
         if (db.password() != null) {
-            env.put("PGPASSWORD", db.password());
+            peerEnv.put("PGPASSWORD", db.password());
         }
         return pb;
     }

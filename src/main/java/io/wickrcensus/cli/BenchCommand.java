@@ -51,7 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the synthetic network (default: random, printed).")
     Long seed;
 
-    @Option(names = "--parquet", defaultValue = "on", description = "Write the Parquet datasets too: on or off (default ${DEFAULT-VALUE}).")
+    @Option(names = "--parquet", defaultValue = OnOff.ON, description = "Write the Parquet datasets too: on or off (default ${DEFAULT-VALUE}).")
     String parquet;
 
     @Option(names = "--work-dir", description = "Where the embedded PostgreSQL and the datasets go (default: a new temporary directory, deleted after).")
@@ -70,9 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (users < 1 || guests < 0 || nights < 1 || concurrency < 1 || latencyMs < 0 || rateLimit < 0) {
             throw new IllegalArgumentException("--users, --nights and --concurrency must be positive; --guests, --latency-ms and --rate-limit not negative");
         }
-        if (!parquet.equals("on") && !parquet.equals("off")) {
-            throw new IllegalArgumentException("--parquet must be on or off, got '" + parquet + "'");
-        }
+        boolean writeParquet = OnOff.parse("--parquet", parquet);
         List<YearMonth> ps = new ArrayList<>();
         if (periods == null) {
             YearMonth now = YearMonth.now(ZoneOffset.UTC);
@@ -86,11 +84,11 @@ public final class BenchCommand implements Callable<Integer> {
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("wickr-census-bench") : workDir;
         Bench.Options o = new Bench.Options(users, guests, ps, latencyMs, rateLimit, concurrency, nights, churnRate, s,
-                parquet.equals("on"), dir, peer);
+                writeParquet, dir, peer);
         PrintStream out = System.out;
         Bench.Result r;
         try {
-            r = Bench.run(o, DatabaseSettings.fromEnvironment(System.getenv(), dir.resolve("postgres")), Main.class.getName(), System.err);
+            r = Bench.run(o, Environment.current().database(dir.resolve("postgres")), Main.class.getName(), System.err);
         } finally {
             if (temporary) {
                 io.wickrcensus.parquet.PartitionWriter.deleteTree(dir);

@@ -25,7 +25,7 @@ public final class DbCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = DatabaseSettings.dataDir(dataDir, System.getenv()).toAbsolutePath();
+        Path dir = Environment.current().dataDir(dataDir).toAbsolutePath();
         if (!Files.exists(dir.resolve("PG_VERSION"))) {
             throw new IllegalArgumentException("--data-dir " + dir + " holds no embedded PostgreSQL (run the job or the demo first)");
         }

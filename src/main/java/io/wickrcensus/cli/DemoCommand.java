@@ -16,12 +16,10 @@ import io.wickrcensus.report.ReportFormat;
 import io.wickrcensus.report.ReportWriter;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import picocli.CommandLine.Command;
@@ -99,7 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
                 RunSettings settings = RunSettings.builder().networkId(network).asOf(night).billingPeriodMonths(covered)
                         .endpoint(emulator.endpoint()).parallelism(1).unameConcurrency(4)
                         .database(DatabaseSettings.embedded(dir.resolve("postgres").toAbsolutePath()))
-                        .reinvite(new ReinviteSettings(ReinviteSettings.Mode.DRY_RUN, null, 500, Duration.ofDays(7)))
+                        .reinvite(ReinviteSettings.of(ReinviteSettings.Mode.DRY_RUN))
                         .parquet(ParquetSettings.DEFAULT.withOutputDir(parquet))
                         .build();
                 int exit = CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)),

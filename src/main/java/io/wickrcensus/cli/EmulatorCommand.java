@@ -86,7 +86,7 @@ public final class EmulatorCommand implements Callable<Integer> {
             description = "Treat a repeated X-Client-Token as a new request: re-invite again (the model documents no replay).")
     boolean ignoreClientTokens;
 
-    @Option(names = "--guest-variation", defaultValue = "on", description = "Vary the guests from period to period with the seed "
+    @Option(names = "--guest-variation", defaultValue = OnOff.ON, description = "Vary the guests from period to period with the seed "
             + "(growth, seasonality, a quiet month; some return after a period away): on or off, when every period holds --guests "
             + "(default ${DEFAULT-VALUE}; with it on, --guests is the latest period's count).")
     String guestVariation;
@@ -116,11 +116,7 @@ public final class EmulatorCommand implements Callable<Integer> {
                 .churnDays(churnDays).churnRate(churnRate)
                 .clockSkewSeconds(clockSkewSeconds)
                 .ignoreClientTokens(ignoreClientTokens)
-                .guestVariation(switch (guestVariation) {
-                    case "on" -> true;
-                    case "off" -> false;
-                    default -> throw new IllegalArgumentException("--guest-variation must be on or off, got '" + guestVariation + "'");
-                })
+                .guestVariation(OnOff.parse("--guest-variation", guestVariation))
                 .usersCountIncludesBots(switch (usersCountBots) {
                     case "include" -> true;
                     case "exclude" -> false;

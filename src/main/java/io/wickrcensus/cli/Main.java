@@ -23,6 +23,10 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof io.wickrcensus.support.SettingException setting) {
+                cmd.getErr().println("wickr-census: " + SettingNames.message(setting));
+                return ExitCodes.BAD_CONFIGURATION;
+            }
             if (ex instanceof IllegalArgumentException) {
                 cmd.getErr().println("wickr-census: " + ex.getMessage());
                 return ExitCodes.BAD_CONFIGURATION;

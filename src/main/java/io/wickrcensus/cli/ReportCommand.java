@@ -21,7 +21,6 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,16 +89,16 @@ public final class ReportCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Map<String, String> env = System.getenv();
+            Environment env = Environment.current();
             YearMonth p;
             try {
                 p = BillingPeriod.parse(period);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--period: " + e.getMessage());
             }
-            int grace = graceDays != null ? graceDays : parseGrace(env.get("CENSUS_GRACE_DAYS"));
+            int grace = graceDays != null ? graceDays : env.graceDays(DEFAULT_GRACE_DAYS);
             ReportFormat f = ReportFormat.parse(common.format);
-            return report(DatabaseSettings.fromEnvironment(env, DatabaseSettings.dataDir(common.dataDir, env)), common.out, common.privateFile,
+            return report(env.database(env.dataDir(common.dataDir)), common.out, common.privateFile,
                     c -> GuestBillingReport.load(c, p, networkId, grace),
                     r -> r.networks().isEmpty() ? (networkId == null ? "no network has" : "network " + networkId + " has no")
                             + " published snapshot covering billing period " + p + "; run the job for it first" : null,
@@ -108,21 +107,6 @@ public final class ReportCommand implements Runnable {
     }
 
     static final int DEFAULT_GRACE_DAYS = 3;
-
-    static int parseGrace(String s) {
-        if (s == null || s.isBlank()) {
-            return DEFAULT_GRACE_DAYS;
-        }
-        try {
-            int v = Integer.parseInt(s.trim());
-            if (v >= 0) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new IllegalArgumentException("CENSUS_GRACE_DAYS must be a whole number of days, got '" + s + "'");
-    }
 
     @Command(name = "audit", mixinStandardHelpOptions = true,
             description = "Roster summary as of a date, changes since an earlier one, unresolved unames and re-invitations.")
@@ -144,7 +128,8 @@ public final class ReportCommand implements Runnable {
             LocalDate to = asOf == null ? LocalDate.now(ZoneOffset.UTC) : date("--as-of", asOf);
             LocalDate from = since == null ? null : date("--since", since);
             ReportFormat f = ReportFormat.parse(common.format);
-            return report(DatabaseSettings.fromEnvironment(System.getenv(), DatabaseSettings.dataDir(common.dataDir, System.getenv())), common.out, common.privateFile,
+            Environment env = Environment.current();
+            return report(env.database(env.dataDir(common.dataDir)), common.out, common.privateFile,
                     c -> AuditReport.load(c, networkId, to, from), r -> null,
                     (r, fmt, w) -> ReportWriter.write(r, fmt, w), f);
         }
@@ -197,7 +182,7 @@ public final class ReportCommand implements Runnable {
             c.setReadOnly(true);
             c.setAutoCommit(false);
             // one snapshot of the database for every query of the report
-            c.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             report = loader.load(c);
             c.rollback();
         } catch (AuditReport.NoSnapshotException e) {
@@ -228,7 +213,7 @@ public final class ReportCommand implements Runnable {
                 w.flush();
             } else {
                 Path abs = out.toAbsolutePath();
-                io.wickrcensus.report.ReportFiles.write(abs, privateFile, w -> renderer.write(report, format, w));
+                io.wickrcensus.support.AtomicFile.write(abs, privateFile, w -> renderer.write(report, format, w));
                 log.info("report written to {}", abs);
             }
             return ExitCodes.OK;

@@ -4,7 +4,6 @@ import io.wickrcensus.job.CensusRetract;
 import io.wickrcensus.job.run.RunSettings;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +29,7 @@ public final class RetractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> env = System.getenv();
+        Environment env = Environment.current();
         if (!RunSettings.NETWORK_ID.matcher(networkId).matches()) {
             throw new IllegalArgumentException("network id '" + networkId + "' must be exactly 8 characters (letters, digits, '-' or '_')");
         }
@@ -44,7 +43,7 @@ public final class RetractCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--reason must say why the snapshot is retracted");
         }
         return CensusRetract.execute(storage.database(env),
-                new RunSettings.Roles(env.get("CENSUS_AUDITOR_ROLE"), env.get("CENSUS_FINANCE_ROLE")), storage.parquet(env, StorageOptions.region(null, env)),
+                env.roles(), storage.parquet(env, env.region(null)),
                 networkId, date, reason.strip(), System.getProperty("user.name"));
     }
 }

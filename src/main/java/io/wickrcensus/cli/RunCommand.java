@@ -4,6 +4,7 @@ import io.wickrcensus.job.CensusRun;
 import io.wickrcensus.job.run.ReconcileMode;
 import io.wickrcensus.job.run.ReinviteSettings;
 import io.wickrcensus.parquet.ParquetSettings;
+import io.wickrcensus.parquet.S3Target;
 import io.wickrcensus.report.ReportsDirectory;
 import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.job.run.RunSettings;
@@ -13,7 +14,6 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,7 +46,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--billing-periods", split = ",", description = "Billing periods to cover, e.g. 2026-10,2026-11.")
     List<String> billingPeriods = new ArrayList<>();
 
-    @Option(names = "--billing-period-count", description = "Cover this many months ending with the as-of month (default 2).")
+    @Option(names = "--billing-period-count", description = "Cover this many months ending with the as-of month (default "
+            + RunSettings.DEFAULT_BILLING_PERIOD_COUNT + ").")
     Integer billingPeriodCount;
 
     @Option(names = "--endpoint", description = "Endpoint override, e.g. http://127.0.0.1:8787 for the emulator.")
@@ -71,14 +72,16 @@ public final class RunCommand implements Callable<Integer> {
             + RunSettings.DEFAULT_UNAME_CONCURRENCY + ").")
     Integer unameConcurrency;
 
-    @Option(names = "--api-rate", description = "Client-side budget of uname lookups per second, adapting to 429s (default 0: none).")
+    @Option(names = "--api-rate", description = "Client-side budget of API calls per second for the credentials, shared by every "
+            + "network run at once: paging takes its share, uname lookups wait for the rest; halves on a 429 and grows back "
+            + "(default 0: none).")
     Double apiRate;
 
     @Option(names = "--uname-freshness-days", description = "Do not look up again unames resolved within this many days (default "
             + RunSettings.DEFAULT_UNAME_FRESHNESS_DAYS + ").")
     Integer freshnessDays;
 
-    @Option(names = "--reconcile", defaultValue = "fail",
+    @Option(names = "--reconcile", defaultValue = ReconcileMode.DEFAULT_WORD,
             description = "When staged and reported counts differ beyond the tolerance: fail (the run, before publishing), warn (publish "
                     + "and flag the run) or off (default ${DEFAULT-VALUE}).")
     String reconcile;
@@ -90,34 +93,42 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--copy-batch-rows", description = "Rows per COPY and commit while staging (default " + RunSettings.DEFAULT_COPY_BATCH_ROWS + ").")
     Integer copyBatchRows;
 
-    @Option(names = "--reinvite", defaultValue = "off", description = "Re-invite pending users whose invitation expired: off, dry-run or on (default ${DEFAULT-VALUE}).")
+    @Option(names = "--reinvite", defaultValue = ReinviteSettings.OFF_WORD, description = "Re-invite pending users whose invitation expired: off, dry-run or on (default ${DEFAULT-VALUE}).")
     String reinvite;
 
     @Option(names = "--reinvite-group", description = "Re-invite only users of this security group.")
     String reinviteGroup;
 
-    @Option(names = "--reinvite-cap", defaultValue = "500", description = "Re-invite nobody when more than this many users qualify (default ${DEFAULT-VALUE}).")
-    int reinviteCap;
+    @Option(names = "--reinvite-cap", description = "Re-invite nobody when more than this many users qualify (default "
+            + ReinviteSettings.DEFAULT_CAP + ").")
+    int reinviteCap = ReinviteSettings.DEFAULT_CAP;
 
-    @Option(names = "--reinvite-cooldown-days", defaultValue = "7", description = "Do not re-invite a user re-invited within this many days (default ${DEFAULT-VALUE}).")
-    int reinviteCooldownDays;
+    @Option(names = "--reinvite-cooldown-days", description = "Do not re-invite a user re-invited within this many days (default "
+            + ReinviteSettings.DEFAULT_COOLDOWN_DAYS + ").")
+    int reinviteCooldownDays = ReinviteSettings.DEFAULT_COOLDOWN_DAYS;
 
     @Mixin
     StorageOptions storage = new StorageOptions();
 
-    @Option(names = "--parquet-compression", defaultValue = "zstd", description = "zstd, snappy or uncompressed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--parquet-compression", defaultValue = ParquetSettings.DEFAULT_COMPRESSION, description = "zstd, snappy or uncompressed (default ${DEFAULT-VALUE}).")
     String parquetCompression;
 
     @Option(names = "--parquet-max-file-mb", description = "Start a new file in a partition past this size (default "
             + ParquetSettings.DEFAULT_MAX_FILE_MB + ").")
     Integer parquetMaxFileMb;
 
+    @Option(names = "--head-starts", hidden = true, defaultValue = OnOff.ON, description = "Start uname lookups while staging pages and "
+            + "Parquet partitions beside the steps before their own: on or off (default ${DEFAULT-VALUE}). Off does the same work later; "
+            + "the tests use it to prove the head starts are an optimisation only.")
+    String headStarts;
+
     @Override
     public Integer call() {
-        Map<String, String> env = System.getenv();
+        Environment env = Environment.current();
         List<String> networks = networks(networkIds, env);
         if (networks.isEmpty()) {
-            System.err.println("shard " + env.get("JOB_COMPLETION_INDEX") + " of " + env.get("CENSUS_SHARDS") + " has no network: nothing to do");
+            System.err.println("shard " + env.get(Environment.COMPLETION_INDEX) + " of " + env.get(Environment.SHARDS)
+                    + " has no network: nothing to do");
             return ExitCodes.OK;
         }
         networkIds = networks;
@@ -129,31 +140,37 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
                     + "AWS_PROFILE, or run with a role (web identity, container or instance)");
         }
-        String reports = reportsDir != null ? reportsDir : env.getOrDefault("CENSUS_REPORTS_DIR", "").strip();
+        String reports = reportsDir != null ? reportsDir : env.get(Environment.REPORTS_DIR);
         int code;
-        if (reports.isEmpty()) {
+        if (reports == null || reports.isBlank()) {
             code = CensusRun.execute(settings, credentials);
         } else {
-            try (ReportsDirectory dir = reportsDirectory(reports, env, settings.region())) {
+            try (ReportsDirectory dir = reportsDirectory(reportsDir != null ? "--reports-dir" : Environment.REPORTS_DIR, reports, env,
+                    settings.region())) {
                 code = CensusRun.execute(settings, credentials, dir);
             }
         }
-        boolean zero = completeIsSuccess != null ? completeIsSuccess : flag(env, "CENSUS_COMPLETE_IS_SUCCESS");
+        boolean zero = completeIsSuccess != null ? completeIsSuccess : env.flag(Environment.COMPLETE_IS_SUCCESS);
         return code == ExitCodes.ALREADY_COMPLETE && zero ? ExitCodes.OK : code;
     }
 
-    /** The reports' directory or bucket, checked now: one line and exit 2 before any API call when it cannot take them. */
-    private static ReportsDirectory reportsDirectory(String location, Map<String, String> env, String region) {
+    /**
+     * The reports' directory or bucket, checked now: one line and exit 2 before any API call when it
+     * cannot take them; {@code setting} names where the location came from (the option or the variable).
+     */
+    private static ReportsDirectory reportsDirectory(String setting, String location, Environment env, String region) {
+        S3Target.Options s3 = env.s3(region);
+        int grace = env.graceDays(ReportCommand.DEFAULT_GRACE_DAYS);
         ReportsDirectory dir;
         try {
-            dir = ReportsDirectory.at(location, env, region, ReportCommand.parseGrace(env.get("CENSUS_GRACE_DAYS")));
+            dir = ReportsDirectory.at(location, s3, grace);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--reports-dir " + e.getMessage());
+            throw new IllegalArgumentException(setting + " " + e.getMessage());
         }
         String problem = dir.problem();
         if (problem != null) {
             dir.close();
-            throw new IllegalArgumentException("--reports-dir " + location + " cannot hold the reports: " + problem);
+            throw new IllegalArgumentException(setting + " " + location + " cannot hold the reports: " + problem);
         }
         return dir;
     }
@@ -163,31 +180,23 @@ public final class RunCommand implements Callable<Integer> {
      * those at positions {@code i} with {@code i % N} equal to JOB_COMPLETION_INDEX (which a
      * Kubernetes Indexed Job sets), so the pods of one Job share the list without a shell.
      */
-    static List<String> networks(List<String> options, Map<String, String> env) {
-        List<String> all = new ArrayList<>(options);
-        String listed = env.get("CENSUS_NETWORK_IDS");
-        if (all.isEmpty() && listed != null) {
-            for (String id : listed.strip().split("[\\s,]+")) {
-                if (!id.isEmpty()) {
-                    all.add(id);
-                }
-            }
-        }
+    static List<String> networks(List<String> options, Environment env) {
+        List<String> all = new ArrayList<>(options.isEmpty() ? env.networkIds() : options);
         if (all.isEmpty()) {
             throw new IllegalArgumentException("no network named: give --network-id (repeatable) or CENSUS_NETWORK_IDS");
         }
-        String shards = env.get("CENSUS_SHARDS");
-        if (shards == null || shards.isBlank()) {
+        Long shards = env.positive(Environment.SHARDS, "whole number");
+        if (shards == null) {
             return all;
         }
-        int n = (int) Math.min(Integer.MAX_VALUE, positive("CENSUS_SHARDS", shards, "whole number"));
-        String index = env.get("JOB_COMPLETION_INDEX");
-        if (index == null || index.isBlank()) {
+        int n = (int) Math.min(Integer.MAX_VALUE, shards);
+        String index = env.get(Environment.COMPLETION_INDEX);
+        if (index == null) {
             throw new IllegalArgumentException("CENSUS_SHARDS is set but JOB_COMPLETION_INDEX is not: run it as a Kubernetes Indexed Job");
         }
         int i;
         try {
-            i = Integer.parseInt(index.strip());
+            i = Integer.parseInt(index);
         } catch (NumberFormatException e) {
             i = -1;
         }
@@ -203,7 +212,7 @@ public final class RunCommand implements Callable<Integer> {
 
 
     /** The settings from the options and, where an option is not given, the environment; else the documented defaults. */
-    RunSettings settings(Map<String, String> env) {
+    RunSettings settings(Environment env) {
         RunSettings.Builder b = RunSettings.builder().networkIds(networkIds);
         try {
             b.asOf(asOf == null ? null : LocalDate.parse(asOf));
@@ -218,25 +227,18 @@ public final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--endpoint: '" + endpoint + "' is not a URL");
             }
         }
-        String r = StorageOptions.region(region, env);
+        String r = env.region(region);
         if (r != null) {
             b.region(r);
         }
-        b.fips(fips != null ? fips : flag(env, "AWS_USE_FIPS_ENDPOINT"));
-        b.dualStack(dualStack != null ? dualStack : flag(env, "AWS_USE_DUALSTACK_ENDPOINT"));
-        String readTimeout = env.get("CENSUS_API_READ_TIMEOUT_MS");
-        if (readTimeout != null && !readTimeout.isBlank()) {
-            b.apiReadTimeout(Duration.ofMillis(positive("CENSUS_API_READ_TIMEOUT_MS", readTimeout, "number of milliseconds")));
+        b.fips(fips != null ? fips : env.flag(Environment.FIPS));
+        b.dualStack(dualStack != null ? dualStack : env.flag(Environment.DUAL_STACK));
+        Duration readTimeout = env.apiReadTimeout();
+        if (readTimeout != null) {
+            b.apiReadTimeout(readTimeout);
         }
-        String pushgateway = env.get("CENSUS_PUSHGATEWAY_URL");
-        if (pushgateway != null && !pushgateway.isBlank()) {
-            try {
-                b.pushgateway(URI.create(pushgateway.trim()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("CENSUS_PUSHGATEWAY_URL must be http(s)://host:port, got '" + pushgateway + "'");
-            }
-        }
-        b.roles(new RunSettings.Roles(env.get("CENSUS_AUDITOR_ROLE"), env.get("CENSUS_FINANCE_ROLE")));
+        b.pushgateway(env.pushgateway());
+        b.roles(env.roles());
         b.database(storage.database(env));
         if (maxAttempts != null) {
             b.maxAttempts(maxAttempts);
@@ -261,36 +263,11 @@ public final class RunCommand implements Callable<Integer> {
             b.copyBatchRows(copyBatchRows);
         }
         b.reinvite(new ReinviteSettings(ReinviteSettings.parseMode(reinvite), reinviteGroup, reinviteCap, Duration.ofDays(reinviteCooldownDays)));
+        b.headStarts(OnOff.parse("--head-starts", headStarts));
         return b.parquet(parquetSettings(env, r)).build();
     }
 
-    /** A boolean environment variable as the AWS SDKs read it: true or false, unset is false. */
-    private static boolean flag(Map<String, String> env, String name) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            return false;
-        }
-        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
-        };
-    }
-
-    /** {@code v} as a positive whole number, else exit 2 with "NAME must be a positive WHAT". */
-    private static long positive(String name, String v, String what) {
-        try {
-            long n = Long.parseLong(v.strip());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new IllegalArgumentException(name + " must be a positive " + what + ", got '" + v + "'");
-    }
-
-    private ParquetSettings parquetSettings(Map<String, String> env, String jobRegion) {
+    private ParquetSettings parquetSettings(Environment env, String jobRegion) {
         ParquetSettings base = storage.parquet(env, jobRegion);
         long maxFile = parquetMaxFileMb != null ? (long) parquetMaxFileMb << 20 : base.maxFileBytes();
         return base.withFiles(ParquetSettings.codec(parquetCompression), maxFile, base.rowGroupBytes());

@@ -70,6 +70,14 @@ public final class DatabaseLocation implements AutoCloseable {
     }
 
     private static DatabaseLocation startEmbedded(Path dataDir, boolean stopOnJvmExit) {
+        return startEmbedded(dataDir, stopOnJvmExit, DatabaseLocation::ping);
+    }
+
+    /**
+     * The same, proving the started server answers with {@code check}: when it throws, the server
+     * is stopped and the lock let go before the failure goes up, so nothing outlives it.
+     */
+    static DatabaseLocation startEmbedded(Path dataDir, boolean stopOnJvmExit, java.util.function.Consumer<DatabaseLocation> check) {
         FileChannel lockChannel = null;
         try {
             Files.createDirectories(dataDir);
@@ -90,7 +98,12 @@ public final class DatabaseLocation implements AutoCloseable {
                     .start();
             log.info("embedded PostgreSQL {} in {} on port {}", fresh ? "initialised" : "started", dataDir, pg.getPort());
             DatabaseLocation db = new DatabaseLocation(pg.getJdbcUrl("postgres", "postgres"), "postgres", null, pg, lockChannel);
-            db.ping();
+            try {
+                check.accept(db);
+            } catch (RuntimeException e) {
+                db.close(); // stops the server it started and lets the lock go
+                throw e;
+            }
             return db;
         } catch (OverlappingFileLockException e) {
             closeQuietly(lockChannel);
@@ -143,8 +156,8 @@ public final class DatabaseLocation implements AutoCloseable {
     }
 
     private void ping() {
-        try (Connection c = connect()) {
-            c.createStatement().execute("SELECT 1");
+        try (Connection c = connect(); var st = c.createStatement()) {
+            st.execute("SELECT 1");
         } catch (SQLException e) {
             throw new DatabaseUnavailableException("cannot reach the database at " + redact(url) + ": " + e.getMessage());
         }

@@ -4,10 +4,9 @@ import io.wickrcensus.db.DatabaseSettings;
 import io.wickrcensus.job.launch.Retraction;
 import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.job.run.RunSettings;
+import io.wickrcensus.parquet.ParquetExporter;
 import io.wickrcensus.parquet.ParquetSettings;
 import java.time.LocalDate;
-import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,14 +20,6 @@ public final class CensusRetract {
     private static final Logger log = LoggerFactory.getLogger(CensusRetract.class);
 
     private CensusRetract() {
-    }
-
-    /** The migrations as a run applies them (see CensusRun: a script and its history row on one connection). */
-    public static Flyway flyway(javax.sql.DataSource dataSource, RunSettings.Roles roles) {
-        return Flyway.configure().configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
-                .dataSource(dataSource).locations("classpath:db/migration")
-                .placeholders(Map.of("auditor_role", roles.auditor(), "finance_role", roles.finance()))
-                .load();
     }
 
     public static int execute(DatabaseSettings database, RunSettings.Roles roles, ParquetSettings parquet, String networkId,
@@ -47,8 +38,9 @@ public final class CensusRetract {
                 return ExitCodes.BAD_CONFIGURATION;
             }
             try {
-                flyway(db.dataSource(), roles).migrate();
-                return new Retraction(db.dataSource(), parquet).retract(networkId, asOf, reason, by);
+                Migrations.flyway(db.dataSource(), roles).migrate();
+                return new Retraction(db.dataSource(), parquet, new ParquetExporter(db.dataSource(), parquet))
+                        .retract(networkId, asOf, reason, by);
             } catch (Exception e) {
                 log.error("network {} {}: the retraction failed: {}; run the same command again to finish it", networkId, asOf,
                         e.getMessage(), e);

@@ -215,6 +215,7 @@ public final class CensusRun {
 
     static ConfigurableApplicationContext context(RunSettings settings, AwsCredentialsProvider credentials, DatabaseLocation db,
                                                   RunMetrics metrics) {
+        Migrations.flyway(db.dataSource(), settings.roles()).migrate();
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("spring.datasource.url", db.url());
         props.put("spring.datasource.username", db.user() == null ? "" : db.user());
@@ -229,14 +230,8 @@ public final class CensusRun {
         // Launches of one network and date are serialised by the launcher's advisory lock; SERIALIZABLE
         // (Batch's default) only made launches of different networks abort each other at commit
         props.put("spring.batch.jdbc.isolation-level-for-create", "read-committed");
-        props.put("spring.flyway.locations", "classpath:db/migration");
-        // one connection for a migration's script and its history row, so that they commit together:
-        // with Flyway's default for PostgreSQL (a transactional lock) they go through two connections,
-        // and a kill between the two commits left a script applied but unrecorded, which every
-        // relaunch then failed to apply again (found by the torture suite's SIGKILL)
-        props.put("spring.flyway.postgresql.transactional-lock", false);
-        props.put("spring.flyway.placeholders.auditor_role", settings.roles().auditor());
-        props.put("spring.flyway.placeholders.finance_role", settings.roles().finance());
+        // migrated before the context starts, as every command migrates (Migrations), not by Boot's own Flyway
+        props.put("spring.flyway.enabled", false);
         props.put("spring.main.log-startup-info", false);
         return new SpringApplicationBuilder(CensusApplication.class)
                 // the run closes the context itself, after stopping its jobs on SIGTERM (shutdown hooks run in no order)

@@ -6,6 +6,8 @@ import io.wickrcensus.api.WickrClientConfig;
 import io.wickrcensus.api.model.GuestUser;
 import io.wickrcensus.api.model.User;
 import io.wickrcensus.faults.CrashPoints;
+import io.wickrcensus.job.ahead.ParquetHeadStart;
+import io.wickrcensus.job.ahead.UnameHeadStart;
 import io.wickrcensus.job.launch.RunningExecutions;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
@@ -14,17 +16,20 @@ import io.wickrcensus.job.run.RunSettings;
 import io.wickrcensus.job.steps.AdaptiveRateLimiter;
 import io.wickrcensus.job.steps.DirectoryUnameResolver;
 import io.wickrcensus.job.steps.ParquetTasklet;
+import io.wickrcensus.job.steps.PartitionsWrittenAhead;
 import io.wickrcensus.job.steps.PublishTasklet;
 import io.wickrcensus.job.steps.ReconcileTasklet;
 import io.wickrcensus.job.steps.ReinviteTasklet;
 import io.wickrcensus.job.steps.StagedSource;
+import io.wickrcensus.job.steps.StagingListener;
 import io.wickrcensus.job.steps.StagingTasklet;
-import io.wickrcensus.job.steps.ParquetHeadStart;
-import io.wickrcensus.job.steps.UnameHeadStart;
+import io.wickrcensus.job.steps.UnameBacklog;
 import io.wickrcensus.job.steps.UnamesTasklet;
 import io.wickrcensus.parquet.ParquetExporter;
+import io.wickrcensus.parquet.WriteAhead;
 import java.time.YearMonth;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,15 +67,22 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * reconciled (4), pending users re-invited when asked (5), the snapshot published (6), and its
  * Parquet datasets written (7).
  *
- * <p>Per-run state lives in scoped beans: each step execution gets its own tasklet (step scope),
- * and each job execution its own {@link UnameHeadStart} (job scope), which the staging steps feed
- * and the uname step drains. What outlives a run is in the database.
+ * <p>Per-run state lives in scoped beans: each step execution gets its own tasklet (step scope).
+ * The head starts ({@code job.ahead}, one of each per job execution, job scope) are wired here,
+ * and only here, behind the ports the steps own: the staging steps tell their
+ * {@link StagingListener}s of each batch, the uname step drains its {@link UnameBacklog}, and the
+ * Parquet step takes its {@link PartitionsWrittenAhead}. With {@link RunSettings#headStarts} off,
+ * the steps get none and do the same work themselves, later. What outlives a run is in the database.
  */
 @Configuration(proxyBeanMethods = false)
 public class SnapshotJobConfiguration {
 
     private static final String JOB_PARAM = "#{jobParameters['";
 
+    /**
+     * The API budget of the credentials ({@link RunSettings#apiRatePerSecond}): one for the process,
+     * shared by every network it runs at once, since the service limits the caller, not a network.
+     */
     @Bean
     AdaptiveRateLimiter apiRateLimiter(RunSettings settings) {
         return new AdaptiveRateLimiter(settings.apiRatePerSecond());
@@ -151,11 +163,21 @@ public class SnapshotJobConfiguration {
         return new DirectoryUnameResolver(ds, client, unameCallers, limiter, s.unameFreshness(), metrics);
     }
 
-    /** One per job execution: the staging steps feed it, the uname step drains it, the scope's end drops what is left. */
+    /**
+     * One per job execution: the staging steps feed it, the uname step drains it, the scope's end
+     * drops what is left. A scoped proxy: never made where head starts are off, since nothing calls it.
+     */
     @Bean
     @JobScope
-    UnameHeadStart unameHeadStart(DirectoryUnameResolver resolver, ExecutorService unameCallers, RunSettings s) {
-        return new UnameHeadStart(resolver, unameCallers, s.unameConcurrency());
+    UnameHeadStart unameHeadStart(@Value(JOB_PARAM + RunContext.RUN_ID + "']}") Long runId,
+                                  @Value(JOB_PARAM + RunContext.NETWORK_ID + "']}") String networkId,
+                                  DirectoryUnameResolver resolver, ExecutorService unameCallers, RunSettings s) {
+        return new UnameHeadStart(run(runId, networkId), resolver, unameCallers, s.unameConcurrency());
+    }
+
+    /** The uname step's backlog: the head start's, or none. */
+    private static UnameBacklog backlog(RunSettings s, UnameHeadStart headStart) {
+        return s.headStarts() ? headStart : UnameBacklog.NONE;
     }
 
     private static RunContext run(Long runId, String networkId) {
@@ -169,8 +191,9 @@ public class SnapshotJobConfiguration {
                                       DataSource ds, WickrAdminClient client, RunSettings s, RunMetrics metrics, UnameHeadStart headStart,
                                       RunLedger ledger, ParquetHeadStart parquetHeadStart) {
         RunContext run = run(runId, networkId);
-        return new StagingTasklet<>(StagedSource.users(client, run, ledger), run, ds, s.copyBatchRows(), metrics, headStart,
-                parquetHeadStart.usersAsStaged(run));
+        List<StagingListener<? super User>> listeners = !s.headStarts() ? List.of()
+                : s.parquet().enabled() ? List.of(headStart, parquetHeadStart.usersAsStaged(run)) : List.of(headStart);
+        return new StagingTasklet<>(StagedSource.users(client, run, ledger), ds, s.copyBatchRows(), metrics, listeners);
     }
 
     @Bean
@@ -181,8 +204,8 @@ public class SnapshotJobConfiguration {
                                             DataSource ds, WickrAdminClient client, RunSettings s, RunMetrics metrics,
                                             UnameHeadStart headStart) {
         RunContext run = run(runId, networkId);
-        return new StagingTasklet<>(StagedSource.guests(client, run, billingPeriodOf(partition)), run, ds, s.copyBatchRows(),
-                metrics, headStart);
+        return new StagingTasklet<>(StagedSource.guests(client, run, billingPeriodOf(partition)), ds, s.copyBatchRows(),
+                metrics, s.headStarts() ? List.of(headStart) : List.of());
     }
 
     /**
@@ -213,7 +236,7 @@ public class SnapshotJobConfiguration {
     UnamesTasklet unamesTasklet(@Value(JOB_PARAM + RunContext.RUN_ID + "']}") Long runId,
                                 @Value(JOB_PARAM + RunContext.NETWORK_ID + "']}") String networkId,
                                 DataSource ds, DirectoryUnameResolver resolver, UnameHeadStart headStart, RunLedger ledger, RunSettings s) {
-        return new UnamesTasklet(run(runId, networkId), ds, resolver, headStart, ledger, s.unameConcurrency());
+        return new UnamesTasklet(run(runId, networkId), ds, resolver, backlog(s, headStart), ledger, s.unameConcurrency());
     }
 
     @Bean
@@ -260,19 +283,34 @@ public class SnapshotJobConfiguration {
         return new ParquetExporter(ds, s.parquet());
     }
 
-    /** One per job execution: started by the uname step, taken by the Parquet step, dropped at the scope's end if not. */
+    @Bean
+    WriteAhead writeAhead(DataSource ds, RunSettings s) {
+        return new WriteAhead(ds, s.parquet());
+    }
+
+    /**
+     * One per job execution: started by the uname step, taken by the Parquet step, dropped at the
+     * scope's end if not. A scoped proxy: never made where head starts or Parquet are off.
+     */
     @Bean
     @JobScope
-    ParquetHeadStart parquetHeadStart(ParquetExporter parquetExporter, RunLedger ledger, RunSettings s) {
-        return new ParquetHeadStart(parquetExporter, ledger, s.parquet().enabled());
+    ParquetHeadStart parquetHeadStart(WriteAhead writeAhead, RunLedger ledger) {
+        return new ParquetHeadStart(writeAhead, ledger);
+    }
+
+    /** Whether the Parquet head start runs: head starts on, and Parquet datasets to write. */
+    private static boolean parquetAhead(RunSettings s) {
+        return s.headStarts() && s.parquet().enabled();
     }
 
     @Bean
     Step unamesStep(JobRepository repo, PlatformTransactionManager tx, UnamesTasklet unamesTasklet, ParquetHeadStart parquetHeadStart,
-                    RunMetrics metrics) {
-        return new StepBuilder("unames", repo).tasklet(unamesTasklet, tx).listener(unamesTasklet)
-                .listener((StepExecutionListener) parquetHeadStart)
-                .listener((StepExecutionListener) metrics)
+                    RunMetrics metrics, RunSettings s) {
+        var step = new StepBuilder("unames", repo).tasklet(unamesTasklet, tx).listener(unamesTasklet);
+        if (parquetAhead(s)) {
+            step.listener((StepExecutionListener) parquetHeadStart); // starts writing as the step starts
+        }
+        return step.listener((StepExecutionListener) metrics)
                 .listener(crashAfterCommit("unames.after-commit")) // the listeners' afterStep run last first: this one before the others
                 .build();
     }
@@ -304,7 +342,8 @@ public class SnapshotJobConfiguration {
     Step parquetStep(JobRepository repo, PlatformTransactionManager tx, RunLedger ledger, ParquetExporter parquetExporter,
                      ParquetHeadStart parquetHeadStart, RunSettings s, RunMetrics metrics) {
         return new StepBuilder("parquet", repo)
-                .tasklet(new ParquetTasklet(ledger, parquetExporter, parquetHeadStart, s.parquet().enabled()), tx)
+                .tasklet(new ParquetTasklet(ledger, parquetExporter, parquetAhead(s) ? parquetHeadStart : PartitionsWrittenAhead.NONE,
+                        s.parquet().enabled()), tx)
                 .listener(crashAfterCommit("parquet.after-commit"))
                 .listener((StepExecutionListener) metrics)
                 .build();

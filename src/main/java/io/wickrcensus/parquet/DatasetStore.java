@@ -14,16 +14,8 @@ interface DatasetStore extends Closeable {
 
     /** The store of {@code networkId}'s partitions under the settings' root. */
     static DatasetStore open(ParquetSettings settings, String networkId) {
-        return settings.s3() != null ? new S3Store(settings.s3(), networkId) : new LocalStore(settings.outputDir(), networkId);
-    }
-
-    /**
-     * Null when the datasets' root can take new partitions, else why not in words ("bucket x does
-     * not exist"): checked at start-up, before any API call, so that the run does not publish and
-     * then fail in the Parquet step on every relaunch.
-     */
-    static String problem(ParquetSettings settings) {
-        return settings.s3() != null ? S3Store.problem(settings.s3()) : LocalStore.problem(settings.outputDir());
+        return settings.root() instanceof FileRoot.Bucket b ? new S3Store(b.target(), networkId)
+                : new LocalStore(((FileRoot.Directory) settings.root()).path(), networkId);
     }
 
     /**

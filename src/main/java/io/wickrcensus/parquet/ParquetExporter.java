@@ -9,7 +9,6 @@ import static io.wickrcensus.db.ColumnType.STRING_LIST;
 import static io.wickrcensus.db.ColumnType.TIMESTAMP;
 import static io.wickrcensus.parquet.ParquetColumn.of;
 
-import io.wickrcensus.api.model.User;
 import io.wickrcensus.db.UserColumn;
 import io.wickrcensus.faults.CrashPoints;
 import java.io.IOException;
@@ -68,175 +67,13 @@ public final class ParquetExporter {
         this.settings = settings;
     }
 
-    /**
-     * Partitions of a run written before the run is published, for {@link #export} to make the
-     * partitions' once it is: the users partition as the users are staged ({@link #usersAsListed}) or
-     * from the staged snapshot ({@link #prepareUsers}, while the uname lookups, the reconciliation and
-     * the publish run), and the uname directory once the lookups are done ({@link #prepareUnames},
-     * while reconciliation and publish run). The two largest datasets are then written beside the
-     * steps before, instead of after them. They live in the store's staging only; if the process dies, the relaunch's export writes them from what PostgreSQL
-     * holds, as always.
-     */
-    public static final class Prepared implements AutoCloseable {
-        private final long runId;
-        private final DatasetStore store;
-        private volatile PartitionWriter.Pending users;
-        private volatile PartitionWriter.Pending unames;
-        /** The users partition was written as the users were staged ({@link UsersAsListed}). */
-        private volatile boolean usersAsListed;
-        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    static final String UNAMES_QUERY = "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname";
 
-        private Prepared(long runId, DatasetStore store) {
-            this.runId = runId;
-            this.store = store;
-        }
-
-        /** The rows of the users partition written ahead. */
-        public long usersRows() {
-            return users.rows();
-        }
-
-        /** Gives the partitions up (the run was not published, or exported another way); once, however often called. */
-        @Override
-        public void close() {
-            if (closed.getAndSet(true)) {
-                return;
-            }
-            for (PartitionWriter.Pending p : new PartitionWriter.Pending[] {users, unames}) {
-                if (p != null) {
-                    p.abandon();
-                }
-            }
-            closeQuietly(store);
-        }
-    }
-
-    /**
-     * The users rows of the run's staged snapshot, as the publish will record them: the last row
-     * staged for each user (publish makes exactly these the roster of the run).
-     */
-    private static final String STAGED_USERS = "SELECT DISTINCT ON (user_id) " + names(USERS)
-            + " FROM census.stage_user WHERE run_id = ? ORDER BY user_id, seq DESC";
-
-    private static final String UNAMES_QUERY = "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname";
-
-    /**
-     * A read-only transaction whose snapshot is taken when this returns, for {@link #prepareUsers} to
-     * read the staged rows from later, on another thread: by then publish may have cleared
-     * staging, and a snapshot taken then would see no rows.
-     */
-    public static final class StagedSnapshot implements AutoCloseable {
-        private final Connection connection;
-
-        private StagedSnapshot(Connection connection) {
-            this.connection = connection;
-        }
-
-        @Override
-        public void close() {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                log.debug("closing the staged snapshot: {}", e.getMessage());
-            }
-        }
-    }
-
-    /** Takes the snapshot of what is staged now (staging complete, not published yet); see {@link StagedSnapshot}. */
-    public StagedSnapshot pinStaged() throws SQLException {
-        Connection c = snapshot();
-        try (var st = c.createStatement()) {
-            st.execute("SELECT 1"); // a repeatable-read transaction takes its snapshot at its first query
-            return new StagedSnapshot(c);
-        } catch (SQLException | RuntimeException e) {
-            c.close();
-            throw e;
-        }
-    }
-
-    /**
-     * Opens the network's store for the partitions of run {@code runId} written ahead of its publish
-     * ({@link #prepareUsers}, {@link #prepareUnames}, from two threads if need be); what an
-     * interrupted write of the network left is recovered first, as {@link #export} would.
-     */
-    public Prepared openAhead(long runId, String networkId) throws IOException {
-        DatasetStore store = DatasetStore.open(settings, networkId);
-        try {
-            store.recover(networkDirs(networkId));
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(store);
-            throw e;
-        }
-        return new Prepared(runId, store);
-    }
-
-    /**
-     * Writes the run's users partition from its staged snapshot, read in {@code staged} (closed
-     * here), into {@code prepared}, for {@link #export} to make the partition's after the publish.
-     */
-    public void prepareUsers(Prepared prepared, StagedSnapshot staged, String networkId, LocalDate asOf) throws SQLException, IOException {
-        try (staged) {
-            Connection c = staged.connection;
-            prepared.users = new PartitionWriter(settings, prepared.store, prepared.runId, "export")
-                    .prepare(c, usersPartition(networkId, asOf), "users", USERS, STAGED_USERS, prepared.runId);
-            c.commit();
-        }
-    }
-
-    /**
-     * The users partition of a run written while its users are staged, as the pages arrive, in the
-     * order the service listed them, into a store opened by {@link #openAhead}: {@link #finish}
-     * leaves it in that {@link Prepared} for {@link #export}, {@link #abandon} gives it up. It is the
-     * caller's to write the users the publish will record, each once.
-     */
-    public static final class UsersAsListed {
-        private final Prepared prepared;
-        private final PartitionWriter.Rows rows;
-
-        private UsersAsListed(Prepared prepared, PartitionWriter.Rows rows) {
-            this.prepared = prepared;
-            this.rows = rows;
-        }
-
-        public void add(User user) throws IOException {
-            Object[] row = new Object[USERS.size()];
-            row[0] = prepared.runId;
-            for (int i = 0; i < UserColumn.ALL.size(); i++) {
-                row[i + 1] = UserColumn.ALL.get(i).valueOf(user);
-            }
-            rows.write(row);
-        }
-
-        public void finish() throws IOException {
-            prepared.users = rows.finish();
-            prepared.usersAsListed = true;
-        }
-
-        public void abandon() {
-            rows.abandon();
-        }
-    }
-
-    /** Begins the run's users partition in {@code prepared}, to be written a user at a time; see {@link UsersAsListed}. */
-    public UsersAsListed usersAsListed(Prepared prepared, String networkId, LocalDate asOf) throws IOException {
-        return new UsersAsListed(prepared, new PartitionWriter(settings, prepared.store, prepared.runId, "export")
-                .open(usersPartition(networkId, asOf), "users", USERS));
-    }
-
-    /** Writes the network's uname partition into {@code prepared}, once the run's lookups are done (the directory is final). */
-    public void prepareUnames(Prepared prepared, String networkId) throws SQLException, IOException {
-        try (Connection c = snapshot()) {
-            prepared.unames = new PartitionWriter(settings, prepared.store, prepared.runId, "export")
-                    .prepare(c, "unames/network_id=" + networkId, "unames", UNAMES, UNAMES_QUERY, networkId);
-            c.commit();
-        }
-    }
-
-    private static String usersPartition(String networkId, LocalDate asOf) {
+    static String usersPartition(String networkId, LocalDate asOf) {
         return "users/network_id=" + networkId + "/snapshot_date=" + asOf;
     }
 
-    private static void closeQuietly(DatasetStore store) {
+    static void closeQuietly(DatasetStore store) {
         try {
             store.close();
         } catch (IOException | RuntimeException e) {
@@ -244,7 +81,7 @@ public final class ParquetExporter {
         }
     }
 
-    /** Writes (or rewrites) every dataset partition of the run; see {@link #export(long, String, LocalDate, List, Prepared)}. */
+    /** Writes (or rewrites) every dataset partition of the run; see {@link #export(long, String, LocalDate, List, WriteAhead.Prepared)}. */
     public void export(long runId, String networkId, LocalDate asOf, List<String> billingPeriods) throws SQLException, IOException {
         export(runId, networkId, asOf, billingPeriods, null);
     }
@@ -257,7 +94,7 @@ public final class ParquetExporter {
      * partitions {@code prepared} for this run, if any, are made the partitions' instead of being
      * written again; the store they were written to is used, and closed.
      */
-    public void export(long runId, String networkId, LocalDate asOf, List<String> billingPeriods, Prepared prepared)
+    public void export(long runId, String networkId, LocalDate asOf, List<String> billingPeriods, WriteAhead.Prepared prepared)
             throws SQLException, IOException {
         String net = "network_id=" + networkId;
         boolean usePrepared = prepared != null && prepared.runId == runId && prepared.users != null;
@@ -375,11 +212,15 @@ public final class ParquetExporter {
 
     /** One snapshot of the data for all datasets, streamed with cursors. */
     private Connection snapshot() throws SQLException {
-        return snapshot(null);
+        return snapshot(dataSource, null);
+    }
+
+    private Connection snapshot(String exported) throws SQLException {
+        return snapshot(dataSource, exported);
     }
 
     /** A read-only transaction in a new snapshot, or in the one another transaction exported ({@code pg_export_snapshot}). */
-    private Connection snapshot(String exported) throws SQLException {
+    static Connection snapshot(DataSource dataSource, String exported) throws SQLException {
         Connection c = dataSource.getConnection();
         try {
             c.setAutoCommit(false);
@@ -397,7 +238,7 @@ public final class ParquetExporter {
     }
 
     /** Each dataset's directory of the network: what a relaunch's recovery looks through. */
-    private static List<String> networkDirs(String networkId) {
+    static List<String> networkDirs(String networkId) {
         return Stream.of("users", "guest_users", "unames", "runs").map(d -> d + "/network_id=" + networkId).toList();
     }
 
@@ -423,7 +264,7 @@ public final class ParquetExporter {
         return w.write(c, "runs/" + net, "runs", RUNS, RUNS_QUERY, networkId);
     }
 
-    private static String names(List<ParquetColumn> columns) {
+    static String names(List<ParquetColumn> columns) {
         return columns.stream().map(ParquetColumn::name).collect(Collectors.joining(", "));
     }
 }

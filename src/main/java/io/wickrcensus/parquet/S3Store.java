@@ -17,6 +17,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
@@ -55,6 +57,10 @@ final class S3Store implements DatasetStore {
         if (t.endpoint() != null) {
             b.endpointOverride(t.endpoint());
         }
+        if (t.checksumsWhenRequired()) {
+            b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        }
         return b.build();
     }
 
@@ -69,7 +75,7 @@ final class S3Store implements DatasetStore {
         } catch (S3Exception e) {
             return describe(e, t);
         } catch (SdkException e) {
-            return "S3 cannot be reached: " + e.getMessage();
+            return "S3 cannot be reached: " + message(e);
         }
     }
 
@@ -81,6 +87,9 @@ final class S3Store implements DatasetStore {
             return "bucket " + t.bucket() + " is in region " + region + ", not " + t.region() + "; set CENSUS_S3_REGION=" + region;
         }
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        if (CHECKSUM_MISMATCH.equals(code)) {
+            return checksumAdvice();
+        }
         return switch (e.statusCode()) {
             case 404 -> "bucket " + t.bucket() + " does not exist";
             case 403 -> "access to bucket " + t.bucket() + " is denied" + (code == null ? "" : " (" + code + ")")
@@ -89,6 +98,22 @@ final class S3Store implements DatasetStore {
             case 301 -> "bucket " + t.bucket() + " is not in region " + t.region() + "; set CENSUS_S3_REGION to its region";
             default -> "S3 answered " + e.statusCode() + (code == null ? "" : " " + code) + " for bucket " + t.bucket();
         };
+    }
+
+    /** What an S3-compatible store answers when it does not take the SDK's default (flexible) checksums. */
+    static final String CHECKSUM_MISMATCH = "XAmzContentSHA256Mismatch";
+
+    /** The line that says what to do about {@link #CHECKSUM_MISMATCH}. */
+    static String checksumAdvice() {
+        return "the S3-compatible store refused the SDK's checksums (" + CHECKSUM_MISMATCH + "); set " + S3Target.REQUEST_CHECKSUMS
+                + "=when_required and " + S3Target.RESPONSE_CHECKSUMS + "=when_required (the job does so itself when it knows of a "
+                + "custom endpoint and neither is set)";
+    }
+
+    /** An S3 failure in words: the SDK's message, or for a refused checksum what to do about it. */
+    public static String message(SdkException e) {
+        return e instanceof S3Exception s3 && s3.awsErrorDetails() != null && CHECKSUM_MISMATCH.equals(s3.awsErrorDetails().errorCode())
+                ? checksumAdvice() : e.getMessage();
     }
 
     @Override
@@ -115,7 +140,7 @@ final class S3Store implements DatasetStore {
                         networkId, target, aborted, deleted);
             }
         } catch (SdkException e) {
-            throw new IOException("cleaning up " + target + " for network " + networkId + " failed: " + e.getMessage(), e);
+            throw new IOException("cleaning up " + target + " for network " + networkId + " failed: " + message(e), e);
         }
     }
 
@@ -191,7 +216,7 @@ final class S3Store implements DatasetStore {
                     deleteUnlisted(prefix, list(prefix).stream().map(S3Object::key).toList(),
                             manifest.files().stream().map(FileEntry::name).toList());
                 } catch (SdkException e) {
-                    throw new IOException("publishing " + target + "/" + partition + " failed: " + e.getMessage(), e);
+                    throw new IOException("publishing " + target + "/" + partition + " failed: " + message(e), e);
                 }
             }
 
@@ -216,7 +241,7 @@ final class S3Store implements DatasetStore {
         } catch (NoSuchKeyException e) {
             // nothing to remove
         } catch (SdkException e) {
-            throw new IOException("removing " + target + "/" + partition + " failed: " + e.getMessage(), e);
+            throw new IOException("removing " + target + "/" + partition + " failed: " + message(e), e);
         }
     }
 

@@ -87,14 +87,23 @@ final class S3Upload implements OutputFile {
         private String uploadId;
         private boolean closed;
         private boolean completed;
+        /** Given up: nothing more goes up, and {@link #close()} makes nothing visible. */
+        private boolean aborted;
 
         @Override
         public long getPos() {
             return position;
         }
 
+        private void checkOpen() throws IOException {
+            if (aborted || closed) {
+                throw new IOException(getPath() + " was " + (aborted ? "given up" : "closed") + ": nothing more is written to it");
+            }
+        }
+
         @Override
         public void write(int b) throws IOException {
+            checkOpen();
             if (length == buffer.length) {
                 uploadPart();
             }
@@ -104,6 +113,7 @@ final class S3Upload implements OutputFile {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            checkOpen();
             while (len > 0) {
                 if (length == buffer.length) {
                     uploadPart();
@@ -131,13 +141,15 @@ final class S3Upload implements OutputFile {
                 length = 0;
             } catch (SdkException e) {
                 abort();
-                throw new IOException("uploading " + getPath() + " failed: " + e.getMessage(), e);
+                throw new IOException("uploading " + getPath() + " failed: " + S3Store.message(e), e);
             }
         }
 
+        /** Completes the upload: the object becomes visible. After {@link #abort()} it does nothing. */
         @Override
         public void close() throws IOException {
-            if (closed) {
+            if (closed || aborted) {
+                closed = true;
                 return;
             }
             closed = true;
@@ -145,7 +157,7 @@ final class S3Upload implements OutputFile {
                 try {
                     s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(Arrays.copyOf(buffer, length)));
                 } catch (SdkException e) {
-                    throw new IOException("uploading " + getPath() + " failed: " + e.getMessage(), e);
+                    throw new IOException("uploading " + getPath() + " failed: " + S3Store.message(e), e);
                 }
             } else {
                 if (length > 0) {
@@ -156,14 +168,23 @@ final class S3Upload implements OutputFile {
                             .multipartUpload(m -> m.parts(parts)));
                 } catch (SdkException e) {
                     abort();
-                    throw new IOException("completing the upload of " + getPath() + " failed: " + e.getMessage(), e);
+                    throw new IOException("completing the upload of " + getPath() + " failed: " + S3Store.message(e), e);
                 }
             }
             completed = true;
         }
 
+        /**
+         * Gives the object up unless it completed: an open multipart upload is aborted, and a later
+         * {@link #close()} puts nothing (not even what is buffered) under the key.
+         */
         void abort() {
-            if (uploadId != null && !completed) {
+            if (completed) {
+                return;
+            }
+            aborted = true;
+            length = 0;
+            if (uploadId != null) {
                 String id = uploadId;
                 uploadId = null;
                 try {

@@ -1,9 +1,8 @@
 package io.wickrcensus.report;
 
 import io.wickrcensus.job.AfterPublish;
-import io.wickrcensus.parquet.S3Target;
+import io.wickrcensus.parquet.FileRoot;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,9 +20,6 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The reports a run publishes for finance and auditors ({@code run --reports-dir DIR}), after each
@@ -42,137 +38,33 @@ public final class ReportsDirectory implements AfterPublish, AutoCloseable {
     private static final Pattern GUEST_BILLING = Pattern.compile("([A-Za-z0-9_-]{8})/guest-billing-(\\d{4}-\\d{2})\\.html");
     private static final Pattern AUDIT = Pattern.compile("([A-Za-z0-9_-]{8})/audit-(\\d{4}-\\d{2}-\\d{2})\\.html");
 
-    /** Where the files go: the directory's or the bucket's view of paths relative to the root, with '/'. */
-    private interface Sink extends AutoCloseable {
-        void write(String relative, String content) throws IOException;
-
-        /** Every file under the root, relative, with '/'. */
-        List<String> list() throws IOException;
-
-        String describe(String relative);
-
-        /** Null when the root can take the reports, else why not in words. */
-        String problem();
-
-        @Override
-        void close();
-    }
-
     /**
-     * The reports of {@code location}: a directory, or {@code s3://BUCKET/PREFIX} in
-     * CENSUS_S3_REGION (else {@code jobRegion}) as the environment configures S3.
+     * The reports of {@code location}: a directory, or {@code s3://BUCKET/PREFIX} reached as
+     * {@code s3} says.
      */
-    public static ReportsDirectory at(String location, Map<String, String> env, String jobRegion, int graceDays) {
-        if (S3Target.isS3(location)) {
-            return new ReportsDirectory(S3Target.parse(location, env, jobRegion), graceDays);
-        }
-        if (S3Target.isOtherUrl(location)) {
-            throw new IllegalArgumentException(location + " is a URL; the reports go to a directory or to s3://BUCKET/PREFIX");
-        }
-        return new ReportsDirectory(Path.of(location), graceDays);
+    public static ReportsDirectory at(String location, io.wickrcensus.parquet.S3Target.Options s3, int graceDays) {
+        return new ReportsDirectory(FileRoot.parse(location, s3), graceDays);
     }
 
-    private final Sink sink;
+    private final FileRoot root;
+    private final FileRoot.Open sink;
     private final int graceDays;
 
-    /** The reports in a local (or mounted) directory. */
-    public ReportsDirectory(Path root, int graceDays) {
-        Path abs = root.toAbsolutePath();
+    /** The reports under {@code root}, written through one open root until {@link #close}. */
+    public ReportsDirectory(FileRoot root, int graceDays) {
+        this.root = root;
+        this.sink = root.open();
         this.graceDays = graceDays;
-        this.sink = new Sink() {
-            @Override
-            public void write(String relative, String content) throws IOException {
-                ReportFiles.write(abs.resolve(relative), false, w -> w.write(content));
-            }
-
-            @Override
-            public List<String> list() throws IOException {
-                if (!Files.isDirectory(abs)) {
-                    return List.of();
-                }
-                try (Stream<Path> files = Files.walk(abs, 2)) {
-                    return files.filter(Files::isRegularFile).map(f -> abs.relativize(f).toString().replace('\\', '/')).toList();
-                }
-            }
-
-            @Override
-            public String describe(String relative) {
-                return abs.resolve(relative).toString();
-            }
-
-            @Override
-            public String problem() {
-                return io.wickrcensus.support.FileProblems.unwritableDirectory(abs);
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 
-    /** The reports under an S3 prefix, written through one client until {@link #close}. */
-    public ReportsDirectory(S3Target target, int graceDays) {
-        this.graceDays = graceDays;
-        this.sink = new Sink() {
-            private S3Client client;
-
-            private synchronized S3Client s3() {
-                if (client == null) {
-                    client = target.client();
-                }
-                return client;
-            }
-
-            @Override
-            public void write(String relative, String content) throws IOException {
-                // no charset parameter: the pages declare UTF-8 themselves, and S3Proxy's Jetty rewrites
-                // "text/html; charset=utf-8" after signing, which fails the signature
-                String type = relative.endsWith(".html") ? "text/html" : relative.endsWith(".json") ? "application/json" : "text/csv";
-                try {
-                    s3().putObject(r -> r.bucket(target.bucket()).key(target.key(relative)).contentType(type),
-                            RequestBody.fromBytes(content.getBytes(StandardCharsets.UTF_8)));
-                } catch (SdkException e) {
-                    throw new IOException("writing " + describe(relative) + " failed: " + e.getMessage(), e);
-                }
-            }
-
-            @Override
-            public List<String> list() throws IOException {
-                String prefix = target.key("");
-                try {
-                    List<String> out = new ArrayList<>();
-                    s3().listObjectsV2Paginator(r -> r.bucket(target.bucket()).prefix(prefix)).contents()
-                            .forEach(o -> out.add(o.key().substring(prefix.length())));
-                    return out;
-                } catch (SdkException e) {
-                    throw new IOException("listing " + target + " failed: " + e.getMessage(), e);
-                }
-            }
-
-            @Override
-            public String describe(String relative) {
-                return target + "/" + relative;
-            }
-
-            @Override
-            public String problem() {
-                return target.problem();
-            }
-
-            @Override
-            public synchronized void close() {
-                if (client != null) {
-                    client.close();
-                    client = null;
-                }
-            }
-        };
+    /** The reports in a local (or mounted) directory. */
+    public ReportsDirectory(Path dir, int graceDays) {
+        this(new FileRoot.Directory(dir), graceDays);
     }
 
     /** Null when the directory or bucket can take the reports, else why not: checked before the run calls the API. */
     public String problem() {
-        return sink.problem();
+        return root.problem();
     }
 
     @Override

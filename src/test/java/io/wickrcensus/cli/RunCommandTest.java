@@ -41,6 +41,10 @@ class RunCommandTest {
 
     private String err;
 
+    private static List<String> networks(List<String> options, java.util.Map<String, String> env) {
+        return RunCommand.networks(options, new Environment(env));
+    }
+
     private int run(String... args) {
         Cli.Result r = Cli.run(args);
         err = r.err();
@@ -65,7 +69,7 @@ class RunCommandTest {
         assertThat(run("run", "--network-id", "bad id", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
         assertThat(run("run", "--network-id", "net00001", "--region", "moon", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
         assertThat(run("run", "--network-id", "net00001", "--fips", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
-        assertThat(err).contains("--endpoint cannot be combined with --fips").hasLineCount(1);
+        assertThat(err).contains("--endpoint cannot be combined with the FIPS endpoint").hasLineCount(1);
         assertThat(run("run", "--network-id", "net00001", "--billing-periods", "2026-10", "--billing-period-count", "3")).isEqualTo(ExitCodes.BAD_CONFIGURATION);
     }
 
@@ -127,16 +131,16 @@ class RunCommandTest {
     @Test
     void networksComeFromTheEnvironmentAndAnIndexedJobShardsThem() {
         List<String> eight = List.of("net00001", "net00002", "net00003", "net00004", "net00005", "net00006", "net00007", "net00008");
-        assertThat(RunCommand.networks(List.of(), java.util.Map.of("CENSUS_NETWORK_IDS", String.join(" ", eight)))).isEqualTo(eight);
-        assertThat(RunCommand.networks(List.of("net00009"), java.util.Map.of("CENSUS_NETWORK_IDS", "net00001,net00002")))
+        assertThat(networks(List.of(), java.util.Map.of("CENSUS_NETWORK_IDS", String.join(" ", eight)))).isEqualTo(eight);
+        assertThat(networks(List.of("net00009"), java.util.Map.of("CENSUS_NETWORK_IDS", "net00001,net00002")))
                 .as("the options win").containsExactly("net00009");
         var shard = java.util.Map.of("CENSUS_NETWORK_IDS", String.join(", ", eight), "CENSUS_SHARDS", "3", "JOB_COMPLETION_INDEX", "1");
-        assertThat(RunCommand.networks(List.of(), shard)).containsExactly("net00002", "net00005", "net00008");
-        assertThat(RunCommand.networks(List.of("net00001"), java.util.Map.of("CENSUS_SHARDS", "2", "JOB_COMPLETION_INDEX", "1")))
+        assertThat(networks(List.of(), shard)).containsExactly("net00002", "net00005", "net00008");
+        assertThat(networks(List.of("net00001"), java.util.Map.of("CENSUS_SHARDS", "2", "JOB_COMPLETION_INDEX", "1")))
                 .as("a shard past the list").isEmpty();
         assertThat(run("run", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
         assertThat(err).contains("give --network-id (repeatable) or CENSUS_NETWORK_IDS").hasLineCount(1);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunCommand.networks(List.of("net00001"), java.util.Map.of("CENSUS_SHARDS", "2")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> networks(List.of("net00001"), java.util.Map.of("CENSUS_SHARDS", "2")))
                 .hasMessageContaining("JOB_COMPLETION_INDEX is not");
     }
 

@@ -25,20 +25,24 @@ class MigrationConnectionTest {
         return flyway.getConfiguration().getPluginRegister().getExact(PostgreSQLConfigurationExtension.class).isTransactionalLock();
     }
 
+    /** Every command that migrates (run, retract) goes through {@link Migrations}: one connection for a script and its history row. */
     @Test
-    void theRunsMigrationsUseOneConnection() throws Exception {
+    void theMigrationsUseOneConnection() {
+        assertThat(transactionalLock(Migrations.flyway(null, RunSettings.Roles.DEFAULT))).isFalse();
+        assertThat(transactionalLock(Flyway.configure().load())).as("Flyway's own default, which the job must not keep").isTrue();
+    }
+
+    /** The run's context has no Flyway of its own, configured some other way: the database is migrated before it starts. */
+    @Test
+    void theRunMigratesBeforeItsContextStartsAndHasNoFlywayOfItsOwn() throws Exception {
         String url = TestDatabases.newDatabase("migration_connection");
         try (JobHarness h = new JobHarness(10, 1, url);
              DatabaseLocation db = DatabaseLocation.resolve(JobHarness.database(url));
              ConfigurableApplicationContext ctx = CensusRun.context(h.settings("2026-11-20"), AnonymousCredentialsProvider.create(), db,
                      new RunMetrics())) {
-            assertThat(transactionalLock(ctx.getBean(Flyway.class))).isFalse();
+            assertThat(ctx.getBeanNamesForType(Flyway.class)).isEmpty();
+            assertThat(h.count("SELECT count(*) FROM flyway_schema_history WHERE success")).isPositive();
+            assertThat(h.count("SELECT count(*) FROM census.run")).isZero();
         }
-    }
-
-    @Test
-    void theRetractionsMigrationsUseOneConnection() {
-        assertThat(transactionalLock(CensusRetract.flyway(null, RunSettings.Roles.DEFAULT))).isFalse();
-        assertThat(transactionalLock(Flyway.configure().load())).as("Flyway's own default, which the job must not keep").isTrue();
     }
 }

@@ -211,7 +211,8 @@ class PublishStepTest {
         stage(run5, 1, "u2", "bob3", false);
         fifth.batch(jdbc, 0, 2);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM census.stage_user_change WHERE run_id = ?", Long.class, run5)).isZero();
-        assertThat(new io.wickrcensus.job.launch.Retraction(ctx.getBean(javax.sql.DataSource.class), ParquetSettings.OFF)
+        assertThat(new io.wickrcensus.job.launch.Retraction(ctx.getBean(javax.sql.DataSource.class), ParquetSettings.OFF,
+                ctx.getBean(io.wickrcensus.parquet.ParquetExporter.class))
                 .retract(net, LocalDate.parse("2026-11-25"), "test", "tester")).isEqualTo(io.wickrcensus.job.run.ExitCodes.OK);
         assertThat(rosterLines(net, "2026-11-25")).as("retracted: the 23rd's roster holds").containsExactly("u1 alice", "u2 bob");
         assertThat(publish(net, run5, "2026-11-24").getStatus()).isEqualTo(BatchStatus.COMPLETED);

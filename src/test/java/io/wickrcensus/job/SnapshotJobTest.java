@@ -97,6 +97,35 @@ class SnapshotJobTest {
         }
     }
 
+    /**
+     * The head starts are an optimisation only: a run with them off (the steps get no listener, no
+     * backlog and no partitions written ahead) stores exactly what a run with them stores, in
+     * PostgreSQL and in the Parquet datasets, and asks each uname once too.
+     */
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aRunWithoutHeadStartsStoresTheSameSnapshot(org.springframework.boot.test.system.CapturedOutput output) throws Exception {
+        try (JobHarness h = new JobHarness(1234, 150)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            String without = TestDatabases.newDatabase("no_head_starts");
+            java.nio.file.Path dir = io.wickrcensus.testing.TestFiles.dir("no-head-starts");
+            long callsBefore = h.emulator.stats().getOrDefault("BatchLookupUserUname.200", 0L);
+            int mark = output.getAll().length();
+            assertThat(h.run(h.builder("2026-11-20").database(JobHarness.database(without)).parquet(h.parquet.withOutputDir(dir))
+                    .headStarts(false).build(), JobHarness.SECRET)).isEqualTo(ExitCodes.OK);
+
+            String log = output.getAll().substring(mark);
+            assertThat(log).contains("the whole snapshot is read for unknown unames")
+                    .doesNotContain("lookup calls while staging").doesNotContain("written as they were staged")
+                    .doesNotContain("before the publish");
+            assertThat(JobHarness.digest(without)).isEqualTo(JobHarness.digest(h.dbUrl));
+            assertThat(JobHarness.parquetDigest(dir)).isEqualTo(JobHarness.parquetDigest(h.outputDir));
+            assertThat(h.emulator.stats().get("BatchLookupUserUname.200") - callsBefore).as("each uname asked once, in full calls")
+                    .isEqualTo((h.count("SELECT count(*) FROM census.uname_directory") + h.count("SELECT count(*) FROM census.uname_lookup_failure")
+                            + 49) / 50);
+        }
+    }
+
     @Test
     void relaunchingACompletedRunIsANoOpThatSaysSo() throws Exception {
         try (JobHarness h = new JobHarness(300, 40)) {
@@ -319,6 +348,34 @@ class SnapshotJobTest {
                         .hasMessageContaining("permission denied");
                 assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
             }
+        }
+    }
+
+    /**
+     * --api-rate is the credentials' budget, as the service enforces its limit: two networks run at
+     * once share it, so together they make no more calls a second than it allows. (Were the budget
+     * per network, the two would finish in about half the time.)
+     */
+    @Test
+    void twoNetworksAtOnceShareOneApiBudget() throws Exception {
+        String db = TestDatabases.newDatabase("budget");
+        double rate = 10;
+        try (var e = io.wickrcensus.emulator.WickrEmulator.start(io.wickrcensus.emulator.EmulatorConfig.builder().seed(11)
+                .networks(2).users(2000).guests(10).periods(JobHarness.PERIODS).accessKey(JobHarness.ACCESS_KEY)
+                .secretKey(JobHarness.SECRET).build())) {
+            RunSettings s = RunSettings.builder().networkIds(e.networkIds()).asOf(java.time.LocalDate.parse("2026-11-20"))
+                    .billingPeriodMonths(JobHarness.PERIODS).endpoint(e.endpoint()).maxAttempts(4).parallelism(2).unameConcurrency(4)
+                    .apiRatePerSecond(rate).reconcileTolerance(0.0).copyBatchRows(1000).database(JobHarness.database(db))
+                    .parquet(io.wickrcensus.parquet.ParquetSettings.OFF).build();
+            long start = System.nanoTime();
+            int code = CensusRun.execute(s, software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(JobHarness.ACCESS_KEY, JobHarness.SECRET)));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertThat(code).isEqualTo(ExitCodes.OK);
+            long calls = e.stats().entrySet().stream().filter(x -> x.getKey().endsWith(".200")).mapToLong(Map.Entry::getValue).sum();
+            assertThat(e.stats().get("BatchLookupUserUname.200")).as("both networks looked their unames up").isGreaterThan(80);
+            // every call takes a slot of the one budget; paging may run up to a second ahead of it
+            assertThat(seconds).as("%d calls of two networks at %s calls/s", calls, rate).isGreaterThanOrEqualTo((calls - rate - 1) / rate);
         }
     }
 

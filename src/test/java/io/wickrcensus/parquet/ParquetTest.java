@@ -149,10 +149,10 @@ class ParquetTest {
             var ds = new org.springframework.jdbc.datasource.DriverManagerDataSource(h.dbUrl, "postgres", "");
             var jdbc = new org.springframework.jdbc.core.JdbcTemplate(ds);
             jdbc.update("INSERT INTO census.stage_user (run_id, seq, user_id) SELECT 999, g, 'u' || g FROM generate_series(0, 29) g");
-            ParquetExporter exporter = new ParquetExporter(ds, h.parquet);
-            ParquetExporter.StagedSnapshot staged = exporter.pinStaged();
+            WriteAhead exporter = new WriteAhead(ds, h.parquet);
+            WriteAhead.StagedSnapshot staged = exporter.pinStaged();
             jdbc.update("DELETE FROM census.stage_user WHERE run_id = 999"); // what publish does
-            try (ParquetExporter.Prepared p = exporter.openAhead(999, h.network)) {
+            try (WriteAhead.Prepared p = exporter.open(999, h.network)) {
                 exporter.prepareUsers(p, staged, h.network, java.time.LocalDate.parse("2026-11-21"));
                 assertThat(p.usersRows()).isEqualTo(30);
             }
@@ -196,7 +196,7 @@ class ParquetTest {
     @Test
     void smallFilesSplitAPartitionAndReadersStillSeeEveryRow() throws Exception {
         try (JobHarness h = new JobHarness(30_000, 10)) {
-            h.parquet = new io.wickrcensus.parquet.ParquetSettings(true, h.outputDir, null,
+            h.parquet = new io.wickrcensus.parquet.ParquetSettings(true, new FileRoot.Directory(h.outputDir),
                     org.apache.parquet.hadoop.metadata.CompressionCodecName.SNAPPY, 1L << 20, 1L << 20);
             assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
             Path part = h.outputDir.resolve("users").resolve("network_id=" + h.network).resolve("snapshot_date=2026-11-20");

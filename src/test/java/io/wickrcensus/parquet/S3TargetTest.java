@@ -3,7 +3,6 @@ package io.wickrcensus.parquet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.http.SdkHttpResponse;
@@ -13,7 +12,7 @@ class S3TargetTest {
 
     @Test
     void aLocationNamesTheBucketThePrefixAndTheRegion() {
-        S3Target t = S3Target.parse("s3://finance-data/census/nightly/", Map.of(), "eu-west-1");
+        S3Target t = S3Target.parse("s3://finance-data/census/nightly/", new S3Target.Options("eu-west-1", false, false));
         assertThat(t.bucket()).isEqualTo("finance-data");
         assertThat(t.prefix()).isEqualTo("census/nightly");
         assertThat(t.region()).isEqualTo("eu-west-1");
@@ -21,7 +20,7 @@ class S3TargetTest {
         assertThat(t.key("users/network_id=n")).isEqualTo("census/nightly/users/network_id=n");
         assertThat(t).hasToString("s3://finance-data/census/nightly");
 
-        S3Target root = S3Target.parse("S3://finance-data", Map.of("CENSUS_S3_REGION", "us-west-2", "CENSUS_S3_PATH_STYLE", "true"), "eu-west-1");
+        S3Target root = S3Target.parse("S3://finance-data", new S3Target.Options("us-west-2", true, false));
         assertThat(root.prefix()).isEmpty();
         assertThat(root.key("runs")).isEqualTo("runs");
         assertThat(root.region()).isEqualTo("us-west-2");
@@ -30,17 +29,15 @@ class S3TargetTest {
 
     @Test
     void aBadLocationIsRefusedInWords() {
-        assertThatThrownBy(() -> S3Target.parse("s3://Bad_Bucket/x", Map.of(), "us-east-1"))
+        assertThatThrownBy(() -> S3Target.parse("s3://Bad_Bucket/x", new S3Target.Options("us-east-1", false, false)))
                 .hasMessageContaining("'Bad_Bucket' is not an S3 bucket name");
-        assertThatThrownBy(() -> S3Target.parse("s3://ok-bucket/x", Map.of("CENSUS_S3_PATH_STYLE", "yes"), "us-east-1"))
-                .hasMessageContaining("CENSUS_S3_PATH_STYLE must be true or false");
         assertThat(S3Target.isS3("s3://b/p")).isTrue();
         assertThat(S3Target.isS3("/data/s3/p")).isFalse();
     }
 
     @Test
     void aBucketInAnotherRegionIsNamedWithTheSettingThatFixesIt() {
-        S3Target t = S3Target.parse("s3://finance-data/x", Map.of(), "us-east-1");
+        S3Target t = S3Target.parse("s3://finance-data/x", new S3Target.Options("us-east-1", false, false));
         S3Exception moved = (S3Exception) S3Exception.builder().statusCode(301).awsErrorDetails(AwsErrorDetails.builder()
                 .sdkHttpResponse(SdkHttpResponse.builder().statusCode(301).putHeader("x-amz-bucket-region", "eu-central-1").build())
                 .build()).build();

@@ -65,7 +65,7 @@ public final class JobHarness implements AutoCloseable {
         this.network = emulator.networkIds().get(0);
         this.dbUrl = dbUrl;
         this.outputDir = TestFiles.dir("census-parquet");
-        this.parquet = new ParquetSettings(true, outputDir, null, org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD,
+        this.parquet = new ParquetSettings(true, new io.wickrcensus.parquet.FileRoot.Directory(outputDir), org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD,
                 512L << 20, 64L << 20);
     }
 

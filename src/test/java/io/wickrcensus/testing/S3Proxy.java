@@ -127,7 +127,7 @@ public final class S3Proxy {
 
     /** Where an in-process run writes: {@code s3://bucket/prefix} on this server. */
     public S3Target target(String bucket, String prefix) {
-        return S3Target.parse("s3://" + bucket + "/" + prefix, Map.of(), "us-east-1").withEndpoint(endpoint, credentials());
+        return S3Target.parse("s3://" + bucket + "/" + prefix, new S3Target.Options("us-east-1", false, false)).withEndpoint(endpoint, credentials());
     }
 
     /** The environment a child run needs to write to this server, besides the credentials JobHarness gives it. */

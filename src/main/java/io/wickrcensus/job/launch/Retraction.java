@@ -33,10 +33,13 @@ public final class Retraction {
 
     private final DataSource dataSource;
     private final ParquetSettings parquet;
+    private final ParquetExporter exporter;
 
-    public Retraction(DataSource dataSource, ParquetSettings parquet) {
+    /** Retractions in {@code dataSource}, whose Parquet datasets ({@code parquet}) {@code exporter} rewrites. */
+    public Retraction(DataSource dataSource, ParquetSettings parquet, ParquetExporter exporter) {
         this.dataSource = dataSource;
         this.parquet = parquet;
+        this.exporter = exporter;
     }
 
     /** Retracts the snapshot of {@code networkId} as of {@code asOf}; returns the exit code. */
@@ -80,7 +83,7 @@ public final class Retraction {
                     return ExitCodes.OK;
                 }
                 List<String> periods = run.billingPeriods().stream().map(YearMonth::toString).toList();
-                new ParquetExporter(dataSource, parquet).retract(run.runId(), networkId, asOf, periods);
+                exporter.retract(run.runId(), networkId, asOf, periods);
                 ledger.retractionParquetDone(run.runId());
             }
             return ExitCodes.OK;

@@ -49,10 +49,12 @@ public class RunLauncher {
     private final RunLedger ledger;
     private final RunSettings settings;
     private final RepositoryRepair repair;
+    private final ParquetExporter exporter;
 
     public RunLauncher(DataSource dataSource, JobOperator jobOperator, JobRepository jobRepository, Job snapshotJob,
-                       RunLedger ledger, RunSettings settings) {
+                       RunLedger ledger, RunSettings settings, ParquetExporter exporter) {
         this.dataSource = dataSource;
+        this.exporter = exporter;
         this.jobOperator = jobOperator;
         this.snapshotJob = snapshotJob;
         this.ledger = ledger;
@@ -146,7 +148,7 @@ public class RunLauncher {
         var run = ledger.find(networkId, settings.asOf());
         if (run.isPresent() && run.get().published() && !run.get().parquetExported() && settings.parquet().enabled()) {
             try {
-                ParquetTasklet.export(ledger, new ParquetExporter(dataSource, settings.parquet()), run.get(), null);
+                ParquetTasklet.export(ledger, exporter, run.get(), null);
                 return ExitCodes.OK;
             } catch (SQLException | java.io.IOException e) {
                 log.error("{}: writing the Parquet datasets failed: {}", name(networkId), e.getMessage());

@@ -9,12 +9,20 @@ public enum ReconcileMode {
     /** Record the counts without comparing them. */
     OFF;
 
+    /** The mode unless told otherwise, in the command line's word. */
+    public static final String DEFAULT_WORD = "fail";
+
+    /** The mode's word on the command line. */
+    public String word() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     public static ReconcileMode parse(String s) {
-        return switch (s) {
-            case "fail" -> FAIL;
-            case "warn" -> WARN;
-            case "off" -> OFF;
-            default -> throw new IllegalArgumentException("--reconcile must be fail, warn or off, got '" + s + "'");
-        };
+        for (ReconcileMode m : values()) {
+            if (m.word().equals(s)) {
+                return m;
+            }
+        }
+        throw new io.wickrcensus.support.SettingException("reconcile", "must be fail, warn or off, got '" + s + "'");
     }
 }

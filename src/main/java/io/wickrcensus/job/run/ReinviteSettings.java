@@ -1,5 +1,6 @@
 package io.wickrcensus.job.run;
 
+import io.wickrcensus.support.SettingException;
 import java.time.Duration;
 
 /**
@@ -14,23 +15,38 @@ public record ReinviteSettings(Mode mode, String groupId, int cap, Duration cool
 
     public enum Mode { OFF, DRY_RUN, ON }
 
-    public static final ReinviteSettings OFF = new ReinviteSettings(Mode.OFF, null, 500, Duration.ofDays(7));
+    /** The most users one run re-invites unless told otherwise. */
+    public static final int DEFAULT_CAP = 500;
+    /** Days a re-invited user is not re-invited again, unless told otherwise. */
+    public static final int DEFAULT_COOLDOWN_DAYS = 7;
+    /** The words of the modes, as the command line takes them. */
+    public static final String OFF_WORD = "off";
+    public static final String DRY_RUN_WORD = "dry-run";
+    public static final String ON_WORD = "on";
+
+    public static final ReinviteSettings OFF = of(Mode.OFF);
 
     public ReinviteSettings {
         if (cap < 1) {
-            throw new IllegalArgumentException("--reinvite-cap must be at least 1, got " + cap);
+            throw new SettingException("reinvite.cap", "must be at least 1, got " + cap);
         }
         if (cooldown.isNegative()) {
-            throw new IllegalArgumentException("--reinvite-cooldown-days must not be negative");
+            throw new SettingException("reinvite.cooldown", "must not be negative");
         }
+    }
+
+    /** {@code mode} for every group, with the default cap and cool-down. */
+    public static ReinviteSettings of(Mode mode) {
+        return new ReinviteSettings(mode, null, DEFAULT_CAP, Duration.ofDays(DEFAULT_COOLDOWN_DAYS));
     }
 
     public static Mode parseMode(String s) {
         return switch (s) {
-            case "off" -> Mode.OFF;
-            case "dry-run" -> Mode.DRY_RUN;
-            case "on" -> Mode.ON;
-            default -> throw new IllegalArgumentException("--reinvite must be off, dry-run or on, got '" + s + "'");
+            case OFF_WORD -> Mode.OFF;
+            case DRY_RUN_WORD -> Mode.DRY_RUN;
+            case ON_WORD -> Mode.ON;
+            default -> throw new SettingException("reinvite.mode", "must be " + OFF_WORD + ", " + DRY_RUN_WORD + " or " + ON_WORD
+                    + ", got '" + s + "'");
         };
     }
 }

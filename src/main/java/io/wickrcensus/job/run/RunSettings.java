@@ -2,6 +2,7 @@ package io.wickrcensus.job.run;
 
 import io.wickrcensus.db.DatabaseSettings;
 import io.wickrcensus.parquet.ParquetSettings;
+import io.wickrcensus.support.SettingException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +30,11 @@ import java.util.Objects;
  * @param apiReadTimeout     how long the client waits for an answer to start
  * @param parallelism        networks run at once
  * @param unameConcurrency   concurrent BatchLookupUserUname calls per network
- * @param apiRatePerSecond   client-side budget of API calls per second shared by a network's
- *                           concurrent lookups (0: none); it shrinks on 429s and grows back
+ * @param apiRatePerSecond   client-side budget of Wickr Admin API calls per second for the
+ *                           credentials (0: none), as the service enforces its limit: one budget
+ *                           shared by every network the process runs at once. Paging takes its
+ *                           share without waiting (it is the critical path); uname lookups wait for
+ *                           what is left. It halves on a 429 and grows back.
  * @param unameFreshness     unames resolved within this window are not looked up again
  * @param reconcile          what a difference beyond the tolerance does: fail the run, warn, or nothing
  * @param reconcileTolerance the largest relative difference between staged and reported counts
@@ -40,6 +44,9 @@ import java.util.Objects;
  * @param pushgateway        the Prometheus Pushgateway the metrics are pushed to, or null
  * @param reinvite           the opt-in re-invitation of pending users whose invitation expired
  * @param parquet            where and how the Parquet datasets are written
+ * @param headStarts         whether the work that can start early does (uname lookups while
+ *                           staging pages, Parquet partitions written beside the steps before
+ *                           their own): an optimisation only, off for tests that prove it one
  */
 public record RunSettings(
         List<String> networkIds,
@@ -62,7 +69,8 @@ public record RunSettings(
         Roles roles,
         URI pushgateway,
         ReinviteSettings reinvite,
-        ParquetSettings parquet) {
+        ParquetSettings parquet,
+        boolean headStarts) {
 
     /** The model's constraint on a networkId: exactly 8 characters (and none that a URL path would mangle). */
     public static final java.util.regex.Pattern NETWORK_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{8}");
@@ -87,13 +95,13 @@ public record RunSettings(
         public static final Roles DEFAULT = new Roles(DEFAULT_AUDITOR, DEFAULT_FINANCE);
 
         public Roles {
-            auditor = identifier("CENSUS_AUDITOR_ROLE", auditor == null || auditor.isBlank() ? DEFAULT_AUDITOR : auditor);
-            finance = identifier("CENSUS_FINANCE_ROLE", finance == null || finance.isBlank() ? DEFAULT_FINANCE : finance);
+            auditor = identifier("roles.auditor", auditor == null || auditor.isBlank() ? DEFAULT_AUDITOR : auditor);
+            finance = identifier("roles.finance", finance == null || finance.isBlank() ? DEFAULT_FINANCE : finance);
         }
 
         private static String identifier(String what, String name) {
             if (!name.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
-                throw new IllegalArgumentException(what + " must be a plain role name (letters, digits, '_'), got '" + name + "'");
+                throw new SettingException(what, "must be a plain role name (letters, digits, '_'), got '" + name + "'");
             }
             return name;
         }
@@ -103,7 +111,7 @@ public record RunSettings(
         networkIds = List.copyOf(new LinkedHashSet<>(Objects.requireNonNull(networkIds, "networkIds")));
         billingPeriods = List.copyOf(billingPeriods);
         if (networkIds.isEmpty()) {
-            throw new IllegalArgumentException("no network id: give at least one --network-id");
+            throw new SettingException("networkIds", "names no network: give at least one");
         }
         for (String id : networkIds) {
             if (id == null || !NETWORK_ID.matcher(id).matches()) {
@@ -114,56 +122,56 @@ public record RunSettings(
         Objects.requireNonNull(asOf, "asOf");
         LocalDate tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1);
         if (asOf.isAfter(tomorrow)) {
-            throw new IllegalArgumentException("--as-of " + asOf + " is in the future: the API gives only today's state, so a snapshot "
+            throw new SettingException("asOf", asOf + " is in the future: the API gives only today's state, so a snapshot "
                     + "can be taken as of today (UTC) or, near midnight, tomorrow; not after " + tomorrow);
         }
         if (billingPeriods.isEmpty()) {
-            throw new IllegalArgumentException("no billing period to cover");
+            throw new SettingException("billingPeriods", "names no billing period to cover");
         }
         if (region == null || !region.matches("[a-z]{2}(-[a-z0-9]+)+-\\d+")) {
-            throw new IllegalArgumentException("--region: '" + region + "' is not an AWS region name such as us-east-1");
+            throw new SettingException("region", "'" + region + "' is not an AWS region name such as us-east-1");
         }
         if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null
                 || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https")))) {
-            throw new IllegalArgumentException("--endpoint: '" + endpoint + "' is not an http(s) URL");
+            throw new SettingException("endpoint", "'" + endpoint + "' is not an http(s) URL");
         }
         if (endpoint != null && (fips || dualStack)) {
-            throw new IllegalArgumentException("--endpoint cannot be combined with " + (fips ? "--fips" : "--dual-stack")
+            throw new SettingException("endpoint", "cannot be combined with " + (fips ? "the FIPS endpoint" : "the dual-stack endpoint")
                     + ": a custom endpoint is used as it is (the AWS SDKs refuse the combination too)");
         }
         if (maxAttempts < 1 || maxAttempts > 20) {
-            throw new IllegalArgumentException("--max-attempts must be between 1 and 20, got " + maxAttempts);
+            throw new SettingException("maxAttempts", "must be between 1 and 20, got " + maxAttempts);
         }
         if (apiReadTimeout == null || apiReadTimeout.isNegative() || apiReadTimeout.isZero()) {
-            throw new IllegalArgumentException("CENSUS_API_READ_TIMEOUT_MS must be a positive number of milliseconds");
+            throw new SettingException("apiReadTimeout", "must be a positive number of milliseconds");
         }
         if (parallelism < 1 || parallelism > 64) {
-            throw new IllegalArgumentException("--parallelism must be between 1 and 64, got " + parallelism);
+            throw new SettingException("parallelism", "must be between 1 and 64, got " + parallelism);
         }
         if (unameConcurrency < 1 || unameConcurrency > 64) {
-            throw new IllegalArgumentException("--uname-concurrency must be between 1 and 64, got " + unameConcurrency);
+            throw new SettingException("unameConcurrency", "must be between 1 and 64, got " + unameConcurrency);
         }
         if (!(apiRatePerSecond >= 0) || Double.isInfinite(apiRatePerSecond)) { // NaN too
-            throw new IllegalArgumentException("--api-rate must be a number of calls per second, 0 or more, got " + apiRatePerSecond);
+            throw new SettingException("apiRatePerSecond", "must be a number of calls per second, 0 or more, got " + apiRatePerSecond);
         }
         if (unameFreshness.isNegative()) {
-            throw new IllegalArgumentException("--uname-freshness-days must not be negative");
+            throw new SettingException("unameFreshness", "must not be negative");
         }
         reconcile = reconcile == null ? ReconcileMode.FAIL : reconcile;
         if (!(reconcileTolerance >= 0 && reconcileTolerance <= 1)) { // NaN too
-            throw new IllegalArgumentException("--reconcile-tolerance must be a fraction between 0 and 1, got " + reconcileTolerance);
+            throw new SettingException("reconcileTolerance", "must be a fraction between 0 and 1, got " + reconcileTolerance);
         }
         if (copyBatchRows < 100) {
-            throw new IllegalArgumentException("copy batch must be at least 100 rows");
+            throw new SettingException("copyBatchRows", "must be at least 100 rows, got " + copyBatchRows);
         }
         Objects.requireNonNull(database, "database");
         roles = roles == null ? Roles.DEFAULT : roles;
         if (pushgateway != null && (pushgateway.getHost() == null
                 || !("http".equals(pushgateway.getScheme()) || "https".equals(pushgateway.getScheme())))) {
-            throw new IllegalArgumentException("CENSUS_PUSHGATEWAY_URL must be http(s)://host:port, got '" + pushgateway + "'");
+            throw new SettingException("pushgateway", "must be http(s)://host:port, got '" + pushgateway + "'");
         }
         reinvite = reinvite == null ? ReinviteSettings.OFF : reinvite;
-        parquet = parquet == null ? ParquetSettings.OFF : parquet;
+        parquet = parquet == null ? ParquetSettings.DEFAULT : parquet;
     }
 
     public static Builder builder() {
@@ -194,6 +202,7 @@ public record RunSettings(
         private URI pushgateway;
         private ReinviteSettings reinvite = ReinviteSettings.OFF;
         private ParquetSettings parquet = ParquetSettings.DEFAULT;
+        private boolean headStarts = true;
 
         private Builder() {
         }
@@ -320,12 +329,18 @@ public record RunSettings(
             return this;
         }
 
+        /** Whether the head starts run (default on); see {@link RunSettings#headStarts}. */
+        public Builder headStarts(boolean on) {
+            this.headStarts = on;
+            return this;
+        }
+
         /** Validates and builds; throws {@link IllegalArgumentException} with one line naming the setting. */
         public RunSettings build() {
             LocalDate date = asOf != null ? asOf : LocalDate.now(ZoneOffset.UTC);
             return new RunSettings(networkIds, date, BillingPeriods.resolve(date, billingPeriods, billingPeriodCount), region,
                     endpoint, fips, dualStack, maxAttempts, apiReadTimeout, parallelism, unameConcurrency, apiRatePerSecond, unameFreshness,
-                    reconcile, reconcileTolerance, copyBatchRows, database, roles, pushgateway, reinvite, parquet);
+                    reconcile, reconcileTolerance, copyBatchRows, database, roles, pushgateway, reinvite, parquet, headStarts);
         }
     }
 }

@@ -12,9 +12,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
+import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterUtils;
+import org.springframework.jdbc.core.namedparam.ParsedSql;
 
 /**
  * The {@link UnameResolver} of the job: BatchLookupUserUname calls under the shared
@@ -25,7 +30,8 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
  */
 public final class DirectoryUnameResolver implements UnameResolver {
 
-    static final int CHUNK = WickrAdminClient.MAX_BATCH_ITEMS;
+    /** Unames per BatchLookupUserUname call. */
+    public static final int CHUNK = WickrAdminClient.MAX_BATCH_ITEMS;
 
     /**
      * "The uname {@code %1$s} is not known yet" (see the class comment), over named parameters;
@@ -102,32 +108,57 @@ public final class DirectoryUnameResolver implements UnameResolver {
                 unknownParameters(run).addValue("unames", PgCopy.arrayLiteral(unames)), String.class);
     }
 
-    @Override
-    public void resolve(RunContext run, List<String> unames) throws Exception {
-        record(run, submit(run, unames));
-    }
-
-    /** Lookups under way: the calls of a list of unames, sent and not yet recorded. */
-    public record Calls(List<Future<BatchLookupUserUnameResponse>> futures, int unames) {
-
-        /** Gives the calls up (the step failed or stopped): their answers will not be recorded. */
+    /** The calls of a list of unames, on the callers' threads. */
+    private record Sent(List<Future<BatchLookupUserUnameResponse>> futures, int unames) implements Calls {
+        @Override
         public void cancel() {
             futures.forEach(f -> f.cancel(true));
         }
     }
 
-    /** Sends the unames' calls, 50 a call, on the callers' threads under the budget; {@link #record} waits for them. */
+    @Override
     public Calls submit(RunContext run, List<String> unames) {
         List<Future<BatchLookupUserUnameResponse>> calls = new ArrayList<>();
         for (List<String> chunk : chunks(unames)) {
             calls.add(callers.submit(() -> call(run, chunk)));
         }
-        return new Calls(calls, unames.size());
+        return new Sent(calls, unames.size());
     }
 
-    /** Waits for the calls and records their answers in the caller's transaction; see {@link #write}. */
+    @Override
     public void record(RunContext run, Calls calls) throws Exception {
-        write(run, answers(calls.futures()));
+        write(run, answers(((Sent) calls).futures()));
+    }
+
+    /** The unknown unames of the whole staged snapshot of the run, as {@link #UNKNOWN} says (one pass over the directory). */
+    private static final String CANDIDATES = """
+            SELECT s.u FROM (
+                SELECT uname AS u FROM census.stage_user WHERE run_id = :run AND uname IS NOT NULL
+                UNION
+                SELECT username_hash FROM census.stage_guest WHERE run_id = :run
+            ) s
+            WHERE""" + " " + UNKNOWN.formatted("s.u", "");
+
+    /**
+     * A server-side cursor (no autocommit, so PostgreSQL streams it) over the unames still unknown.
+     * The staging steps and the head start have just filled the tables it reads: they are analysed
+     * first, so that the one query over the whole snapshot is planned from what they hold now, not
+     * from when they were small.
+     */
+    @Override
+    public ItemStreamReader<String> unknownInSnapshot(RunContext run) {
+        jdbc.execute("ANALYZE census.uname_directory, census.stage_user, census.stage_guest");
+        MapSqlParameterSource params = unknownParameters(run);
+        ParsedSql parsed = NamedParameterUtils.parseSqlStatement(CANDIDATES);
+        JdbcCursorItemReader<String> reader = new JdbcCursorItemReader<>(jdbc.getDataSource(),
+                NamedParameterUtils.substituteNamedParameters(parsed, params), (rs, i) -> rs.getString(1));
+        reader.setPreparedStatementSetter(new ArgumentPreparedStatementSetter(NamedParameterUtils.buildValueArray(parsed, params, null)));
+        reader.setName("unameCandidates");
+        reader.setSaveState(false); // a relaunch lists what is still unknown then
+        reader.setFetchSize(10_000);
+        reader.setConnectionAutoCommit(false);
+        reader.setVerifyCursorPosition(false);
+        return reader;
     }
 
     /** The answers of the calls for some unames, in the order sent. */

@@ -5,13 +5,13 @@ package io.wickrcensus.job.steps;
  * bytes a key, not a string, 16 MB at 1,000,000 users. A collision of two keys reads as a repeat,
  * which only costs the optimisations that need no repeat ({@link StagingTasklet}).
  */
-final class KeySet {
+public final class KeySet {
 
     private long[] slots = new long[1 << 12];
     private int size;
 
     /** Adds the key's hash; false if it was there already (the key, or one of the same hash, was added before). */
-    boolean add(String key) {
+    public boolean add(String key) {
         long h = hash(key);
         if (h == 0) {
             h = 1; // 0 marks an empty slot
@@ -33,7 +33,7 @@ final class KeySet {
     }
 
     /** The hashes added. */
-    int size() {
+    public int size() {
         return size;
     }
 

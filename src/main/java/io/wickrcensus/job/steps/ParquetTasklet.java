@@ -3,6 +3,7 @@ package io.wickrcensus.job.steps;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
 import io.wickrcensus.parquet.ParquetExporter;
+import io.wickrcensus.parquet.WriteAhead;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.YearMonth;
@@ -13,20 +14,20 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
  * Step 7, parquet: writes the published run's Parquet datasets, then records that it did. The
- * users partition the {@link ParquetHeadStart} wrote during the steps before is used when there is
- * one.
+ * partitions written ahead during the steps before ({@link PartitionsWrittenAhead}) are used when
+ * there are some.
  */
 public class ParquetTasklet implements Tasklet {
 
     private final RunLedger ledger;
     private final ParquetExporter exporter;
-    private final ParquetHeadStart headStart;
+    private final PartitionsWrittenAhead ahead;
     private final boolean enabled;
 
-    public ParquetTasklet(RunLedger ledger, ParquetExporter exporter, ParquetHeadStart headStart, boolean enabled) {
+    public ParquetTasklet(RunLedger ledger, ParquetExporter exporter, PartitionsWrittenAhead ahead, boolean enabled) {
         this.ledger = ledger;
         this.exporter = exporter;
-        this.headStart = headStart;
+        this.ahead = ahead;
         this.enabled = enabled;
     }
 
@@ -34,7 +35,7 @@ public class ParquetTasklet implements Tasklet {
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         if (enabled) {
             RunLedger.Run run = ledger.get(RunContext.of(contribution.getStepExecution()).runId());
-            export(ledger, exporter, run, headStart.take(run.runId()));
+            export(ledger, exporter, run, ahead.take(run.runId()));
         }
         return RepeatStatus.FINISHED;
     }
@@ -43,7 +44,7 @@ public class ParquetTasklet implements Tasklet {
      * Writes a run's datasets and records it in the ledger: the step's work, also done (with
      * nothing prepared) for a run completed without them.
      */
-    public static void export(RunLedger ledger, ParquetExporter exporter, RunLedger.Run run, ParquetExporter.Prepared prepared)
+    public static void export(RunLedger ledger, ParquetExporter exporter, RunLedger.Run run, WriteAhead.Prepared prepared)
             throws SQLException, IOException {
         exporter.export(run.runId(), run.networkId(), run.asOf(), run.billingPeriods().stream().map(YearMonth::toString).toList(),
                 prepared);

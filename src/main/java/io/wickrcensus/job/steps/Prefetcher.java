@@ -97,9 +97,24 @@ public final class Prefetcher<T> implements AutoCloseable {
         }
     }
 
+    /** How long {@link #close()} waits for the reading thread (a call under way ends by its own timeout). */
+    static final long CLOSE_WAIT_MS = 30_000;
+
+    /**
+     * Stops the reading thread and waits for it (up to {@link #CLOSE_WAIT_MS}), so that nothing of
+     * the source is read after the step that owned it ended.
+     */
     @Override
     public void close() {
         closed = true;
         thread.interrupt();
+        if (thread == Thread.currentThread()) {
+            return;
+        }
+        try {
+            thread.join(CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

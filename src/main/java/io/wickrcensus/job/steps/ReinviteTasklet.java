@@ -1,5 +1,6 @@
 package io.wickrcensus.job.steps;
 
+import io.wickrcensus.db.StagedUsers;
 import io.wickrcensus.job.run.RunMetrics;
 import io.wickrcensus.api.WickrAdminClient;
 import io.wickrcensus.api.model.BatchReinviteUserResponse;
@@ -111,8 +112,8 @@ public class ReinviteTasklet implements Tasklet {
         List<String> resend = new ArrayList<>();
         List<Object[]> confirmed = new ArrayList<>();
         for (String userId : userIds) {
-            String username = jdbc.queryForObject("SELECT username FROM census.stage_user WHERE run_id = ? AND user_id = ? "
-                    + "ORDER BY seq DESC LIMIT 1", String.class, run.runId(), userId);
+            String username = jdbc.queryForObject(StagedUsers.lastRows("s.username", "AND s.user_id = ?", false), String.class,
+                    run.runId(), userId);
             User now = null;
             if (username != null) {
                 for (User u : client.listAllUsers(ListUsersRequest.builder(run.networkId()).username(username)
@@ -139,10 +140,9 @@ public class ReinviteTasklet implements Tasklet {
 
     /** Records the candidates; returns whether there are calls to make. */
     private boolean recordCandidates(RunContext run) {
-        List<String> candidates = jdbc.queryForList("""
-                SELECT s.user_id FROM (
-                    SELECT DISTINCT ON (user_id) user_id, status, is_invite_expired, security_groups
-                    FROM census.stage_user WHERE run_id = ? ORDER BY user_id, seq DESC) s
+        List<String> candidates = jdbc.queryForList("SELECT s.user_id FROM ("
+                + StagedUsers.lastRows("s.user_id, s.status, s.is_invite_expired, s.security_groups", "", false) + ") s" + """
+
                 WHERE s.status = 1 AND s.is_invite_expired
                   AND (?::text IS NULL OR ?::text = ANY (s.security_groups))
                   AND NOT EXISTS (

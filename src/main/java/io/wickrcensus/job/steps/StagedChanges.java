@@ -1,5 +1,6 @@
 package io.wickrcensus.job.steps;
 
+import io.wickrcensus.db.StagedUsers;
 import io.wickrcensus.db.UserColumn;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
@@ -86,12 +87,11 @@ public final class StagedChanges {
 
     /**
      * Each staged user's last row, {@code s.*} ({@code run_id} the first parameter), of the users
-     * {@code filter} keeps: where the users step staged each user once ({@link #listedOnce(JdbcTemplate, long)}),
-     * the rows as they are; otherwise picked by sorting the run's staging.
+     * {@code filter} keeps; see {@link StagedUsers#lastRows}, with whether the users step staged
+     * each user once ({@link #listedOnce(JdbcTemplate, long)}).
      */
     static String lastStaged(String filter, boolean listedOnce) {
-        return listedOnce ? "SELECT s.* FROM census.stage_user s WHERE s.run_id = ? " + filter
-                : "SELECT DISTINCT ON (s.user_id) s.* FROM census.stage_user s WHERE s.run_id = ? " + filter + "ORDER BY s.user_id, s.seq DESC";
+        return StagedUsers.lastRows("s.*", filter, listedOnce);
     }
 
     /** Drops the run's list, with its staging. */

@@ -25,15 +25,15 @@ public record StagedRows(String table, String unameColumn, List<String> sliceCol
     }
 
     /** {@code next} continues these rows in the same slice: the two can be queued as one. */
-    boolean continuedBy(StagedRows next) {
+    public boolean continuedBy(StagedRows next) {
         return next.from == to && next.table.equals(table) && next.sliceValues.equals(sliceValues);
     }
 
-    StagedRows withTo(long newTo) {
+    public StagedRows withTo(long newTo) {
         return new StagedRows(table, unameColumn, sliceColumns, sliceValues, from, newTo, recurring);
     }
 
-    StagedRows withFrom(long newFrom) {
+    public StagedRows withFrom(long newFrom) {
         return new StagedRows(table, unameColumn, sliceColumns, sliceValues, newFrom, to, recurring);
     }
 

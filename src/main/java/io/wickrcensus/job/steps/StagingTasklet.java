@@ -2,7 +2,6 @@ package io.wickrcensus.job.steps;
 
 import io.wickrcensus.db.PgCopy;
 import io.wickrcensus.faults.CrashPoints;
-import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunMetrics;
 import java.sql.Connection;
 import java.util.List;
@@ -28,8 +27,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * and streams pages through a prefetching thread, so API calls overlap with COPY; each
  * {@code execute} writes one batch of rows in the step's own transaction and asks to be called
  * again until the listing ends; where the source keeps a list of {@link StagedChanges}, the batch's
- * changes are listed in the same transaction. The rows of each batch are offered to the run's
- * {@link UnameHeadStart} once they are committed (it reads their unames back).
+ * changes are listed in the same transaction. Each batch, once committed, is told to the step's
+ * {@link StagingListener}s (the head starts beside staging, when the job has them).
  *
  * @param <T> the item type of the listing
  */
@@ -43,9 +42,7 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
     private final JdbcTemplate jdbc;
     private final int batchRows;
     private final RunMetrics metrics;
-    private final UnameHeadStart headStart;
-    private final RunContext run;
-    private final Alongside<T> alongside;
+    private final List<StagingListener<? super T>> listeners;
 
     private Prefetcher<T> pages;
     private ProgressLog progress;
@@ -56,38 +53,14 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
     private boolean repeated;
     private boolean toldEnd;
 
-    /**
-     * Work beside staging, fed each batch of items once it is committed (the users partition
-     * written as staged): {@link #begin} when the step starts, {@link #end} when it ends; any of it
-     * may fail without failing the step.
-     */
-    public interface Alongside<T> {
-        void begin();
-
-        void committed(List<T> items);
-
-        /**
-         * The step ended; {@code whole}: it completed and listed no item twice (by the source's
-         * key), so the batches given are the slice's rows, one per key. Told once.
-         */
-        void end(boolean whole);
-    }
-
-    public StagingTasklet(StagedSource<T> source, RunContext run, DataSource dataSource, int batchRows, RunMetrics metrics,
-                          UnameHeadStart headStart) {
-        this(source, run, dataSource, batchRows, metrics, headStart, null);
-    }
-
-    public StagingTasklet(StagedSource<T> source, RunContext run, DataSource dataSource, int batchRows, RunMetrics metrics,
-                          UnameHeadStart headStart, Alongside<T> alongside) {
-        this.alongside = alongside;
+    public StagingTasklet(StagedSource<T> source, DataSource dataSource, int batchRows, RunMetrics metrics,
+                          List<StagingListener<? super T>> listeners) {
         this.source = source;
-        this.run = run;
         this.dataSource = dataSource;
         this.jdbc = new JdbcTemplate(dataSource);
         this.batchRows = batchRows;
         this.metrics = metrics;
-        this.headStart = headStart;
+        this.listeners = List.copyOf(listeners);
     }
 
     @Override
@@ -99,9 +72,7 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
         progress = new ProgressLog(log, source.description(), 10_000);
         keys = source.key() == null ? null : new KeySet();
         repeated = false;
-        if (alongside != null) {
-            alongside.begin();
-        }
+        listeners.forEach(StagingListener::begin);
         // paging starts at once (it is the run's critical path) while the service's count is asked
         pages = new Prefetcher<>(source.description(), source.pages().get(), 4 * batchRows);
         try {
@@ -143,12 +114,7 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
             contribution.incrementWriteCount(items.size());
             metrics.rows(source.tableName(), items.size());
             StagedRows rows = source.rows(from, seq);
-            afterCommit(() -> {
-                headStart.offer(run, rows);
-                if (alongside != null) {
-                    alongside.committed(items);
-                }
-            });
+            afterCommit(() -> listeners.forEach(l -> l.committed(rows, items)));
             progress.add(items.size(), expected);
             CrashPoints.reach(source.crashPoint());
         }
@@ -186,11 +152,11 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
         return null;
     }
 
-    /** Tells the alongside the step's end, once. */
+    /** Tells the listeners the step's end, once. */
     private void tellEnd(boolean whole) {
-        if (alongside != null && !toldEnd) {
+        if (!toldEnd) {
             toldEnd = true;
-            alongside.end(whole);
+            listeners.forEach(l -> l.end(whole));
         }
     }
 

@@ -2,10 +2,12 @@ package io.wickrcensus.job.steps;
 
 import io.wickrcensus.job.run.RunContext;
 import java.util.List;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 /**
- * Resolves unames to usernames and remembers the answers: the head start while staging pages
- * ({@link UnameHeadStart}) and the uname step ({@link UnamesTasklet}) both go through it.
+ * Resolves unames to usernames and remembers the answers: the one way the uname step
+ * ({@link UnamesTasklet}) and the head start of lookups while staging pages ({@code job.ahead})
+ * both ask which unames are unknown, look them up and record what the service said.
  */
 public interface UnameResolver {
 
@@ -25,19 +27,38 @@ public interface UnameResolver {
     List<String> unknownOf(RunContext run, List<String> unames);
 
     /**
-     * Looks the unames up, 50 per call, several calls at once under the shared budget, and records
-     * the answers in the caller's transaction; a call that failed after its retries is rethrown.
+     * A cursor over every unknown uname of the run's whole staged snapshot (users' uname, guests'
+     * username hash), for the uname step when the head start did not read every staged row; the
+     * caller opens and closes it.
      */
-    void resolve(RunContext run, List<String> unames) throws Exception;
+    ItemStreamReader<String> unknownInSnapshot(RunContext run);
+
+    /** Sends the unames' calls, 50 a call, several at once under the shared budget; {@link #record(RunContext, Calls)} waits for them. */
+    Calls submit(RunContext run, List<String> unames);
+
+    /**
+     * Waits for the calls and records their answers in the caller's transaction; a call that
+     * failed after its retries is rethrown, and the others are cancelled.
+     */
+    void record(RunContext run, Calls calls) throws Exception;
 
     /**
      * Looks the unames up, one call after the other on this thread (for callers that are themselves
-     * pool workers), and records nothing: {@link #record} records the answers of many such lookups at once.
+     * pool workers), and records nothing: {@link #record(RunContext, List)} records the answers of many such lookups at once.
      */
     Answers lookUpOnThisThread(RunContext run, List<String> unames) throws Exception;
 
     /** Records the answers of lookups ({@link #lookUpOnThisThread}) in one statement for the resolved and one for the failed. */
     void record(RunContext run, List<Answers> answers) throws Exception;
+
+    /** Lookups under way ({@link #submit}): sent and not recorded yet. */
+    interface Calls {
+        /** The unames asked. */
+        int unames();
+
+        /** Gives the calls up (the step failed or stopped): their answers will not be recorded. */
+        void cancel();
+    }
 
     /** What the service answered for some unames: opaque but for their count. */
     interface Answers {

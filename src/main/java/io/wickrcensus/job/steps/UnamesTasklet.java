@@ -19,18 +19,14 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemReader;
-import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.item.support.ListItemReader;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
-import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
-import org.springframework.jdbc.core.namedparam.NamedParameterUtils;
-import org.springframework.jdbc.core.namedparam.ParsedSql;
 
 /**
  * Step 3, unames; one instance per step execution (step scope). Drains the run's
- * {@link UnameHeadStart} (most unames were looked up while staging paged), then streams the unames
+ * {@link UnameBacklog} (with the head start, most unames were looked up while staging paged), then streams the unames
  * the staged snapshot holds (users' {@code uname}, guests' {@code usernameHash}) that are still
  * unknown from a cursor (or, when the head start read every staged row, takes the ones it had not
  * looked up yet from it), and resolves them in rounds, 50 per BatchLookupUserUname call, several
@@ -42,14 +38,6 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
 
     private static final Logger log = LoggerFactory.getLogger(UnamesTasklet.class);
 
-    private static final String CANDIDATES = """
-            SELECT s.u FROM (
-                SELECT uname AS u FROM census.stage_user WHERE run_id = :run AND uname IS NOT NULL
-                UNION
-                SELECT username_hash FROM census.stage_guest WHERE run_id = :run
-            ) s
-            WHERE""" + " " + DirectoryUnameResolver.UNKNOWN.formatted("s.u", "");
-
     /** Each staged slice of the run and its last seq (a slice's seqs run from 0: the index on (run, slice, seq) answers). */
     private static final String STAGED_SLICES = """
             SELECT 'census.stage_user', NULL, max(seq) FROM census.stage_user WHERE run_id = ? HAVING count(*) > 0
@@ -58,23 +46,23 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
 
     private final RunContext run;
     private final DataSource dataSource;
-    private final DirectoryUnameResolver resolver;
-    private final UnameHeadStart headStart;
+    private final UnameResolver resolver;
+    private final UnameBacklog backlog;
     private final RunLedger ledger;
     private final int roundSize;
 
     private ItemReader<String> candidates;
-    private JdbcCursorItemReader<String> cursor;
+    private ItemStreamReader<String> cursor;
     private ProgressLog progress;
     /** The round whose calls are under way, recorded by the next chunk. */
-    private DirectoryUnameResolver.Calls inFlight;
+    private UnameResolver.Calls inFlight;
 
-    public UnamesTasklet(RunContext run, DataSource dataSource, DirectoryUnameResolver resolver, UnameHeadStart headStart,
+    public UnamesTasklet(RunContext run, DataSource dataSource, UnameResolver resolver, UnameBacklog backlog,
                          RunLedger ledger, int concurrency) {
         this.run = run;
         this.dataSource = dataSource;
         this.resolver = resolver;
-        this.headStart = headStart;
+        this.backlog = backlog;
         this.ledger = ledger;
         this.roundSize = DirectoryUnameResolver.CHUNK * concurrency * 4;
     }
@@ -82,7 +70,7 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
     @Override
     public void beforeStep(StepExecution step) {
         // what the lookups during staging resolved is known before the rest is listed
-        UnameHeadStart.Leftover left = headStart.drain();
+        UnameBacklog.Leftover left = backlog.drain();
         progress = new ProgressLog(log, "unames of network " + run.networkId(), 10_000);
         try {
             if (left.covers(stagedSlices())) {
@@ -93,10 +81,7 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
             }
             log.info("network {}: the head start did not read every staged row, or a lookup of it failed; the whole snapshot is"
                     + " read for unknown unames", run.networkId());
-            // the staging steps and the head start have just filled these tables: the one query over
-            // the whole snapshot is planned from what they hold now, not from when they were small
-            new JdbcTemplate(dataSource).execute("ANALYZE census.uname_directory, census.stage_user, census.stage_guest");
-            cursor = cursor();
+            cursor = resolver.unknownInSnapshot(run);
             candidates = cursor;
             cursor.open(new ExecutionContext());
         } catch (RuntimeException e) {
@@ -109,30 +94,15 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
         }
     }
 
-    /** The run's staged slices, as {@link UnameHeadStart.Leftover#covers} takes them: each one's last seq + 1. */
-    private Map<UnameHeadStart.Slice, Long> stagedSlices() {
-        Map<UnameHeadStart.Slice, Long> staged = new HashMap<>();
+    /** The run's staged slices, as {@link UnameBacklog.Leftover#covers} takes them: each one's last seq + 1. */
+    private Map<UnameBacklog.Slice, Long> stagedSlices() {
+        Map<UnameBacklog.Slice, Long> staged = new HashMap<>();
         new JdbcTemplate(dataSource).query(STAGED_SLICES, rs -> {
             String period = rs.getString(2);
-            staged.put(new UnameHeadStart.Slice(rs.getString(1), period == null ? List.of(run.runId()) : List.of(run.runId(), period)),
+            staged.put(new UnameBacklog.Slice(rs.getString(1), period == null ? List.of(run.runId()) : List.of(run.runId(), period)),
                     rs.getLong(3) + 1);
         }, run.runId(), run.runId());
         return staged;
-    }
-
-    /** A server-side cursor (no autocommit, so PostgreSQL streams it) over the unames still unknown. */
-    private JdbcCursorItemReader<String> cursor() {
-        MapSqlParameterSource params = resolver.unknownParameters(run);
-        ParsedSql parsed = NamedParameterUtils.parseSqlStatement(CANDIDATES);
-        JdbcCursorItemReader<String> reader = new JdbcCursorItemReader<>(dataSource, NamedParameterUtils.substituteNamedParameters(parsed, params),
-                (rs, i) -> rs.getString(1));
-        reader.setPreparedStatementSetter(new ArgumentPreparedStatementSetter(NamedParameterUtils.buildValueArray(parsed, params, null)));
-        reader.setName("unameCandidates");
-        reader.setSaveState(false); // a relaunch lists what is still unknown then
-        reader.setFetchSize(10_000);
-        reader.setConnectionAutoCommit(false);
-        reader.setVerifyCursorPosition(false);
-        return reader;
     }
 
     /**
@@ -147,7 +117,7 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
         for (String u; round.size() < roundSize && (u = candidates.read()) != null; ) {
             round.add(u);
         }
-        DirectoryUnameResolver.Calls previous = inFlight;
+        UnameResolver.Calls previous = inFlight;
         inFlight = round.isEmpty() ? null : resolver.submit(run, round);
         if (previous == null) {
             if (inFlight != null) {

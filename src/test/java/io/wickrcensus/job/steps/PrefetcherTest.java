@@ -79,6 +79,40 @@ class PrefetcherTest {
         assertThat(PrefetcherTest.thread("prefetch-close-test")).as("no thread is left to read").isNull();
     }
 
+    /** A source busy in a call when the step closes: close returns once the reading thread has ended, not before. */
+    @Test
+    void closeWaitsForTheReadingThreadToEnd() throws Exception {
+        java.util.concurrent.CountDownLatch inCall = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean callEnded = new java.util.concurrent.atomic.AtomicBoolean();
+        Iterable<Integer> slow = () -> new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Integer next() {
+                inCall.countDown();
+                try {
+                    Thread.sleep(60_000); // a page under way
+                } catch (InterruptedException e) {
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait(); // the call takes a while to give up
+                    }
+                    callEnded.set(true);
+                    Thread.currentThread().interrupt();
+                }
+                return 1;
+            }
+        };
+        Prefetcher<Integer> p = new Prefetcher<>("prefetch-join-test", slow, 8);
+        assertThat(inCall.await(5, TimeUnit.SECONDS)).isTrue();
+        p.close();
+        assertThat(callEnded).as("the call under way ended before close returned").isTrue();
+        assertThat(thread("prefetch-join-test")).isNull();
+    }
+
     static Thread thread(String name) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst().orElse(null);
     }

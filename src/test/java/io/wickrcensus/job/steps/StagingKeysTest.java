@@ -11,8 +11,6 @@ import io.wickrcensus.job.run.RunMetrics;
 import io.wickrcensus.testing.JobHarness;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -36,17 +34,13 @@ class StagingKeysTest {
                 "normal", null, null, 0, false, true, false, "uname-" + id);
     }
 
-    /** What the alongside was told as the step ended. */
-    private static final class Told implements StagingTasklet.Alongside<User> {
+    /** What the listener was told as the step ended. */
+    private static final class Told implements StagingListener<User> {
         final List<Boolean> ends = new ArrayList<>();
         int users;
 
         @Override
-        public void begin() {
-        }
-
-        @Override
-        public void committed(List<User> items) {
+        public void committed(StagedRows rows, List<? extends User> items) {
             users += items.size();
         }
 
@@ -56,7 +50,7 @@ class StagingKeysTest {
         }
     }
 
-    /** Stages {@code listing} as run 1's users step would, ending with {@code status}; returns what the alongside was told. */
+    /** Stages {@code listing} as run 1's users step would, ending with {@code status}; returns what the listener was told. */
     private static Told stage(JobHarness h, List<User> listing, BatchStatus status) throws Exception {
         DriverManagerDataSource ds = new DriverManagerDataSource(h.dbUrl, "postgres", "");
         JdbcTemplate jdbc = new JdbcTemplate(ds);
@@ -64,23 +58,17 @@ class StagingKeysTest {
         StagedSource<User> source = new StagedSource<>("users of the keys test", "census.stage_user", List.of("run_id"), List.of(1L),
                 UserColumn.ALL.stream().map(c -> new StagedSource.Column<User>(c.column(), c::valueOf)).toList(), UserColumn.UNAME.column(),
                 false, () -> listing, () -> listing.size(), "users.batch", new StagedChanges(run, new RunLedger(jdbc)), User::userId);
-        ExecutorService workers = Executors.newSingleThreadExecutor();
         Told told = new Told();
-        try {
-            StagingTasklet<User> tasklet = new StagingTasklet<>(source, run, ds, 100, new RunMetrics(),
-                    new UnameHeadStart(new NoLookups(), workers, 1), told);
-            StepExecution step = new StepExecution(1L, "users", new JobExecution(1L, new JobInstance(1L, "snapshot"), new JobParameters()));
-            tasklet.beforeStep(step);
-            StepContribution contribution = new StepContribution(step);
-            while (tasklet.execute(contribution, null) == RepeatStatus.CONTINUABLE) {
-                // one batch a call
-            }
-            step.setStatus(status);
-            tasklet.afterStep(step);
-            tasklet.close();
-        } finally {
-            workers.shutdownNow();
+        StagingTasklet<User> tasklet = new StagingTasklet<>(source, ds, 100, new RunMetrics(), List.of(told));
+        StepExecution step = new StepExecution(1L, "users", new JobExecution(1L, new JobInstance(1L, "snapshot"), new JobParameters()));
+        tasklet.beforeStep(step);
+        StepContribution contribution = new StepContribution(step);
+        while (tasklet.execute(contribution, null) == RepeatStatus.CONTINUABLE) {
+            // one batch a call
         }
+        step.setStatus(status);
+        tasklet.afterStep(step);
+        tasklet.close();
         return told;
     }
 

@@ -52,7 +52,7 @@ class StepResourceLeakTest {
         new JdbcTemplate(ds).execute("CREATE TABLE IF NOT EXISTS stage_test (run_id bigint, seq bigint, v text)");
         StagedSource<String> source = new StagedSource<>(what, "public.stage_test", List.of("run_id"), List.of(RUN.runId()),
                 List.of(new StagedSource.Column<>("v", s -> s)), "v", false, () -> endless(served), expected, "test.batch", null, null);
-        return new StagingTasklet<>(source, RUN, ds, 100, new RunMetrics(), new UnameHeadStart(new NoLookups(), workers, 1));
+        return new StagingTasklet<>(source, ds, 100, new RunMetrics(), List.of());
     }
 
     @Test
@@ -109,8 +109,7 @@ class StepResourceLeakTest {
         try {
             DirectoryUnameResolver resolver = new DirectoryUnameResolver(ds, null, workers, new AdaptiveRateLimiter(0),
                     Duration.ofDays(30), new RunMetrics());
-            UnamesTasklet tasklet = new UnamesTasklet(RUN, ds, resolver, new UnameHeadStart(resolver, workers, 1),
-                    new RunLedger(new JdbcTemplate(ds)), 2);
+            UnamesTasklet tasklet = new UnamesTasklet(RUN, ds, resolver, UnameBacklog.NONE, new RunLedger(new JdbcTemplate(ds)), 2);
 
             assertThatThrownBy(() -> tasklet.beforeStep(stepExecution("unames")))
                     .hasMessageStartingWith("could not list the unames to resolve: ").hasMessageContaining("census");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-import io.wickrcensus.job.CensusRetract;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunMetrics;
 import io.wickrcensus.job.run.RunSettings;
@@ -40,7 +39,7 @@ class UnameFilterPlanTest {
     static void directoryFilledAfterItsStatistics() {
         String url = TestDatabases.newDatabase("unamefilter");
         ds = new SingleConnectionDataSource(url, "postgres", "", true);
-        CensusRetract.flyway(ds, new RunSettings.Roles(null, null)).migrate();
+        io.wickrcensus.job.Migrations.flyway(ds, new RunSettings.Roles(null, null)).migrate();
         jdbc = new JdbcTemplate(ds);
         // statistics of an empty directory and an empty staging table
         jdbc.execute("ANALYZE census.uname_directory, census.uname_lookup_failure, census.stage_user");

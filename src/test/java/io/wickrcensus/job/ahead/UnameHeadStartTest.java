@@ -1,8 +1,13 @@
-package io.wickrcensus.job.steps;
+package io.wickrcensus.job.ahead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wickrcensus.job.run.RunContext;
+import io.wickrcensus.job.steps.DirectoryUnameResolver;
+import io.wickrcensus.job.steps.StagedRows;
+import io.wickrcensus.job.steps.UnameBacklog;
+import io.wickrcensus.job.steps.UnameResolver;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -81,8 +86,18 @@ class UnameHeadStartTest {
         }
 
         @Override
-        public void resolve(RunContext run, List<String> unames) {
-            throw new AssertionError("the head start resolves on its own workers");
+        public ItemStreamReader<String> unknownInSnapshot(RunContext run) {
+            throw new AssertionError("the head start reads offered rows only");
+        }
+
+        @Override
+        public Calls submit(RunContext run, List<String> unames) {
+            throw new AssertionError("the head start calls on its own workers");
+        }
+
+        @Override
+        public void record(RunContext run, Calls calls) {
+            throw new AssertionError("the head start records answers it waited for itself");
         }
 
         @Override
@@ -131,7 +146,7 @@ class UnameHeadStartTest {
                 from, from + n, true);
     }
 
-    private static final UnameHeadStart.Slice USERS = new UnameHeadStart.Slice("census.stage_user", List.of(RUN.runId()));
+    private static final UnameBacklog.Slice USERS = new UnameBacklog.Slice("census.stage_user", List.of(RUN.runId()));
 
     /**
      * Only full calls are sent; what no call took yet is handed over to the uname step, and the
@@ -140,27 +155,27 @@ class UnameHeadStartTest {
     @Test
     void onlyFullCallsOfFiftyAreSentAndTheRemainderIsHandedToTheUnameStep() throws Exception {
         FakeResolver resolver = new FakeResolver();
-        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
-        headStart.offer(RUN, users(0, 70));
-        headStart.offer(RUN, users(70, 50));
+        UnameHeadStart headStart = new UnameHeadStart(RUN, resolver, workers, 2);
+        headStart.committed(users(0, 70), List.of());
+        headStart.committed(users(70, 50), List.of());
         waitFor(() -> resolver.calls.size() == 2);
-        UnameHeadStart.Leftover left = headStart.drain();
+        UnameBacklog.Leftover left = headStart.drain();
 
         assertThat(resolver.calls).hasSize(2).allSatisfy(c -> assertThat(c).hasSize(50));
         assertThat(resolver.calls.stream().flatMap(List::stream).distinct().count()).isEqualTo(100);
         assertThat(left.unknown()).isEqualTo(unames(100, 20));
         assertThat(left.covers(java.util.Map.of(USERS, 120L))).isTrue();
         assertThat(left.covers(java.util.Map.of(USERS, 121L))).as("a row staged and never offered").isFalse();
-        assertThat(left.covers(java.util.Map.of(USERS, 120L, new UnameHeadStart.Slice("census.stage_guest", List.of(RUN.runId(), "2026-11")),
+        assertThat(left.covers(java.util.Map.of(USERS, 120L, new UnameBacklog.Slice("census.stage_guest", List.of(RUN.runId(), "2026-11")),
                 10L))).as("a slice never offered (staged by an earlier process)").isFalse();
     }
 
     @Test
     void recurringUnamesAreAskedOnce() throws Exception {
         FakeResolver resolver = new FakeResolver();
-        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
-        headStart.offer(RUN, guests("2026-10", 0, 50));
-        headStart.offer(RUN, guests("2026-11", 0, 50)); // the same guests in the next billing period
+        UnameHeadStart headStart = new UnameHeadStart(RUN, resolver, workers, 2);
+        headStart.committed(guests("2026-10", 0, 50), List.of());
+        headStart.committed(guests("2026-11", 0, 50), List.of()); // the same guests in the next billing period
         waitFor(() -> resolver.filtered.size() == 2);
         waitFor(() -> resolver.calls.size() == 1);
         headStart.drain();
@@ -176,10 +191,10 @@ class UnameHeadStartTest {
     void noOfferIsTurnedAwayHoweverFarPagingRunsAhead() throws Exception {
         FakeResolver resolver = new FakeResolver();
         resolver.hold = new CountDownLatch(1);
-        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
+        UnameHeadStart headStart = new UnameHeadStart(RUN, resolver, workers, 2);
         int rows = 10 * UnameHeadStart.MAX_QUEUED;
         for (int from = 0; from < rows; from += 100) {
-            headStart.offer(RUN, users(from, 100)); // 100 rows a page, committed one after the other
+            headStart.committed(users(from, 100), List.of()); // 100 rows a page, committed one after the other
         }
         assertThat(headStart.queuedRanges()).as("consecutive rows of one slice wait as one range").isLessThanOrEqualTo(1);
         resolver.hold.countDown();
@@ -195,8 +210,8 @@ class UnameHeadStartTest {
     void drainWaitsForTheCallsUnderWay() throws Exception {
         FakeResolver resolver = new FakeResolver();
         resolver.hold = new CountDownLatch(1);
-        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
-        headStart.offer(RUN, users(0, 50));
+        UnameHeadStart headStart = new UnameHeadStart(RUN, resolver, workers, 2);
+        headStart.committed(users(0, 50), List.of());
         assertThat(resolver.entered.await(5, TimeUnit.SECONDS)).as("the call is under way, held by the latch").isTrue();
 
         AtomicBoolean drained = new AtomicBoolean();
@@ -225,20 +240,20 @@ class UnameHeadStartTest {
         resolver.hold = new CountDownLatch(1);
         ExecutorService many = Executors.newFixedThreadPool(10); // eight calls, a read and a record at once
         try {
-            answersRecordedTogether(resolver, new UnameHeadStart(resolver, many, 8));
+            answersRecordedTogether(resolver, new UnameHeadStart(RUN, resolver, many, 8));
         } finally {
             many.shutdownNow();
         }
     }
 
     private void answersRecordedTogether(FakeResolver resolver, UnameHeadStart headStart) throws Exception {
-        headStart.offer(RUN, users(0, 400));
+        headStart.committed(users(0, 400), List.of());
         waitFor(() -> resolver.begun.get() == 8); // all eight under way, held
         resolver.hold.countDown();
         waitFor(() -> resolver.calls.size() == 8);
-        headStart.offer(RUN, users(400, 5000));
+        headStart.committed(users(400, 5000), List.of());
         waitFor(() -> resolver.calls.size() == 108);
-        UnameHeadStart.Leftover left = headStart.drain();
+        UnameBacklog.Leftover left = headStart.drain();
 
         assertThat(resolver.recorded.get(0)).as("the eight held calls, recorded together").hasSize(400);
         assertThat(resolver.recorded.stream().flatMap(List::stream).sorted().toList())
@@ -258,20 +273,20 @@ class UnameHeadStartTest {
         resolver.knowsNone = true;
         resolver.known.addAll(unames(0, 50)); // answered by now, but for u50..u59
         resolver.known.addAll(unames(60, 40));
-        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
-        headStart.offer(RUN, users(0, 100));
-        headStart.offer(RUN, users(100, 100));
+        UnameHeadStart headStart = new UnameHeadStart(RUN, resolver, workers, 2);
+        headStart.committed(users(0, 100), List.of());
+        headStart.committed(users(100, 100), List.of());
         waitFor(() -> resolver.calls.size() == 4);
-        headStart.offer(RUN, guests("2026-11", 0, 100));
+        headStart.committed(guests("2026-11", 0, 100), List.of());
         waitFor(() -> resolver.read.stream().anyMatch(r -> r.table().equals("census.stage_guest")));
-        UnameHeadStart.Leftover left = headStart.drain();
+        UnameBacklog.Leftover left = headStart.drain();
 
         assertThat(resolver.filtered).as("nothing filtered in the database").isEmpty();
         assertThat(resolver.probed).containsExactly(unames(0, 100));
         assertThat(resolver.calls.stream().flatMap(List::stream).sorted().toList()).isEqualTo(unames(0, 200).stream().sorted().toList());
         assertThat(left.unknown()).as("u50..u59 probed unknown again (asked, but not answered): less than a call, handed over")
                 .isEqualTo(unames(50, 10));
-        assertThat(left.covers(java.util.Map.of(USERS, 200L, new UnameHeadStart.Slice("census.stage_guest", List.of(RUN.runId(), "2026-11")),
+        assertThat(left.covers(java.util.Map.of(USERS, 200L, new UnameBacklog.Slice("census.stage_guest", List.of(RUN.runId(), "2026-11")),
                 100L))).isTrue();
     }
 
@@ -279,8 +294,8 @@ class UnameHeadStartTest {
     @Test
     void aLaterSnapshotFiltersEveryReadInTheDatabase() throws Exception {
         FakeResolver resolver = new FakeResolver();
-        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
-        headStart.offer(RUN, users(0, 100));
+        UnameHeadStart headStart = new UnameHeadStart(RUN, resolver, workers, 2);
+        headStart.committed(users(0, 100), List.of());
         waitFor(() -> resolver.calls.size() == 2);
         headStart.drain();
         assertThat(resolver.filtered).hasSize(1);
@@ -293,8 +308,8 @@ class UnameHeadStartTest {
     void aFailedRecordCoversNothing() throws Exception {
         FakeResolver resolver = new FakeResolver();
         resolver.failRecords = true;
-        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
-        headStart.offer(RUN, users(0, 100));
+        UnameHeadStart headStart = new UnameHeadStart(RUN, resolver, workers, 2);
+        headStart.committed(users(0, 100), List.of());
         waitFor(() -> resolver.calls.size() == 2);
         assertThat(headStart.drain().covers(java.util.Map.of(USERS, 100L))).isFalse();
     }
@@ -303,11 +318,11 @@ class UnameHeadStartTest {
     void closeDropsWhatIsQueuedAndLaterOffersAreIgnored() throws Exception {
         FakeResolver resolver = new FakeResolver();
         resolver.hold = new CountDownLatch(1);
-        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 1);
-        headStart.offer(RUN, users(0, 150)); // one call under way (held), two full calls queued
+        UnameHeadStart headStart = new UnameHeadStart(RUN, resolver, workers, 1);
+        headStart.committed(users(0, 150), List.of()); // one call under way (held), two full calls queued
         assertThat(resolver.entered.await(5, TimeUnit.SECONDS)).isTrue();
         headStart.close();
-        headStart.offer(RUN, users(150, 100));
+        headStart.committed(users(150, 100), List.of());
         resolver.hold.countDown();
         workers.shutdown(); // every task given to the workers has ended once this returns
         assertThat(workers.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
@@ -320,16 +335,16 @@ class UnameHeadStartTest {
     void aDrainReadsTheRowsNotReadYet() throws Exception {
         FakeResolver resolver = new FakeResolver();
         resolver.holdReads = new CountDownLatch(1);
-        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
-        headStart.offer(RUN, users(0, 100)); // its read is held back
-        headStart.offer(RUN, users(100, 5000)); // waits to be read
-        java.util.concurrent.atomic.AtomicReference<UnameHeadStart.Leftover> drained = new java.util.concurrent.atomic.AtomicReference<>();
+        UnameHeadStart headStart = new UnameHeadStart(RUN, resolver, workers, 2);
+        headStart.committed(users(0, 100), List.of()); // its read is held back
+        headStart.committed(users(100, 5000), List.of()); // waits to be read
+        java.util.concurrent.atomic.AtomicReference<UnameBacklog.Leftover> drained = new java.util.concurrent.atomic.AtomicReference<>();
         Thread drainer = new Thread(() -> drained.set(headStart.drain()));
         drainer.start();
         waitFor(() -> drainer.getState() == Thread.State.WAITING); // the drain waits for the read under way
         resolver.holdReads.countDown();
         drainer.join(5000);
-        UnameHeadStart.Leftover left = drained.get();
+        UnameBacklog.Leftover left = drained.get();
 
         assertThat(resolver.calls).as("no call is sent once the drain began").isEmpty();
         assertThat(left.unknown()).hasSize(5100).doesNotHaveDuplicates();
@@ -338,13 +353,13 @@ class UnameHeadStartTest {
 
     @Test
     void offersThatDoNotStartAtTheSlicesFirstRowOrLeaveAGapCoverNothing() throws Exception {
-        UnameHeadStart late = new UnameHeadStart(new FakeResolver(), workers, 2);
-        late.offer(RUN, users(10, 50)); // the rows before were staged by a process that died
+        UnameHeadStart late = new UnameHeadStart(RUN, new FakeResolver(), workers, 2);
+        late.committed(users(10, 50), List.of()); // the rows before were staged by a process that died
         assertThat(late.drain().covers(java.util.Map.of(USERS, 60L))).isFalse();
 
-        UnameHeadStart gap = new UnameHeadStart(new FakeResolver(), workers, 2);
-        gap.offer(RUN, users(0, 50));
-        gap.offer(RUN, users(60, 50));
+        UnameHeadStart gap = new UnameHeadStart(RUN, new FakeResolver(), workers, 2);
+        gap.committed(users(0, 50), List.of());
+        gap.committed(users(60, 50), List.of());
         assertThat(gap.drain().covers(java.util.Map.of(USERS, 110L))).isFalse();
     }
 
@@ -352,9 +367,9 @@ class UnameHeadStartTest {
     void aFailedReadCoversNothing() throws Exception {
         FakeResolver resolver = new FakeResolver();
         resolver.failReadFrom = 2000;
-        UnameHeadStart headStart = new UnameHeadStart(resolver, workers, 2);
-        headStart.offer(RUN, users(0, 3000));
-        UnameHeadStart.Leftover left = headStart.drain();
+        UnameHeadStart headStart = new UnameHeadStart(RUN, resolver, workers, 2);
+        headStart.committed(users(0, 3000), List.of());
+        UnameBacklog.Leftover left = headStart.drain();
         assertThat(left.covers(java.util.Map.of(USERS, 3000L))).isFalse();
     }
 

@@ -1,4 +1,4 @@
-package io.wickrcensus.report;
+package io.wickrcensus.support;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -9,8 +9,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 
-/** Writes a report file atomically: into a temporary file beside it, then renamed over it. */
-public final class ReportFiles {
+/** Writes a file atomically: into a temporary file beside it, then renamed over it (a report, a page). */
+public final class AtomicFile {
 
     /** What writes the file's content. */
     @FunctionalInterface
@@ -18,7 +18,7 @@ public final class ReportFiles {
         void write(Writer out) throws IOException;
     }
 
-    private ReportFiles() {
+    private AtomicFile() {
     }
 
     /**

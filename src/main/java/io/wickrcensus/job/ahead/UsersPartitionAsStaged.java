@@ -1,9 +1,11 @@
-package io.wickrcensus.job.steps;
+package io.wickrcensus.job.ahead;
 
 import io.wickrcensus.api.model.User;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
-import io.wickrcensus.parquet.ParquetExporter;
+import io.wickrcensus.job.steps.StagedRows;
+import io.wickrcensus.job.steps.StagingListener;
+import io.wickrcensus.parquet.WriteAhead;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -18,32 +20,32 @@ import org.slf4j.LoggerFactory;
  * on a night with few lookups the Parquet step then has nothing left to write for the users, where
  * writing them after staging was the tail's longest chain. The partition holds what publish will
  * make the roster, the last row staged of each user, only when every user was listed once: the
- * step says so as it ends ({@link StagingTasklet.Alongside#end}); otherwise (a user listed twice, as
+ * step says so as it ends ({@link StagingListener#end}); otherwise (a user listed twice, as
  * the service's paging moved under a change, or a step that did not complete) the write is given
  * up and the partition is written from staging as before ({@link ParquetHeadStart}). Like the other
  * head starts it keeps nothing across a crash, and any failure only gives it up.
  */
-final class UsersPartitionAsStaged implements StagingTasklet.Alongside<User> {
+final class UsersPartitionAsStaged implements StagingListener<User> {
 
     private static final Logger log = LoggerFactory.getLogger(UsersPartitionAsStaged.class);
     /** Marks the end of the staged batches in the queue. */
-    private static final List<User> END = List.of();
+    private static final List<? extends User> END = List.of();
 
-    private final ParquetExporter exporter;
+    private final WriteAhead exporter;
     private final RunContext run;
     private final RunLedger ledger;
     /** Two batches waiting at most (about 10,000 users); staging waits when the writer falls behind. */
-    private final BlockingQueue<List<User>> batches = new ArrayBlockingQueue<>(2);
+    private final BlockingQueue<List<? extends User>> batches = new ArrayBlockingQueue<>(2);
     /** False once the write is given up: later batches are not queued. */
     private volatile boolean open = true;
     /** The partition written, or null when it was given up; completed when the writer ends. */
-    private final CompletableFuture<ParquetExporter.Prepared> written = new CompletableFuture<>();
+    private final CompletableFuture<WriteAhead.Prepared> written = new CompletableFuture<>();
     /** The step completed and listed no user twice: the batches are the roster publish records. */
     private volatile boolean whole;
     private Thread writer;
     private boolean ended;
 
-    UsersPartitionAsStaged(ParquetExporter exporter, RunContext run, RunLedger ledger) {
+    UsersPartitionAsStaged(WriteAhead exporter, RunContext run, RunLedger ledger) {
         this.exporter = exporter;
         this.run = run;
         this.ledger = ledger;
@@ -60,7 +62,7 @@ final class UsersPartitionAsStaged implements StagingTasklet.Alongside<User> {
     }
 
     @Override
-    public void committed(List<User> items) {
+    public void committed(StagedRows rows, List<? extends User> items) {
         if (!open || items.isEmpty()) {
             return; // given up already
         }
@@ -95,7 +97,7 @@ final class UsersPartitionAsStaged implements StagingTasklet.Alongside<User> {
     }
 
     /** Waits for the writer: the partition, or null if it was given up (then nothing of it is left). */
-    ParquetExporter.Prepared result() throws InterruptedException {
+    WriteAhead.Prepared result() throws InterruptedException {
         try {
             return written.get();
         } catch (ExecutionException e) {
@@ -103,9 +105,28 @@ final class UsersPartitionAsStaged implements StagingTasklet.Alongside<User> {
         }
     }
 
-    /** Gives up the partition if written and not taken (the job ended without the Parquet step taking it). */
+    /**
+     * Gives up the partition (the job ended without the Parquet step taking it): a writer still
+     * writing is interrupted and waited for (up to {@link #CLOSE_WAIT_MS}), and what it wrote is
+     * removed, so nothing of it outlives the job. Never blocks on the queue.
+     */
     void abandon() {
-        end(false);
+        Thread w;
+        synchronized (this) {
+            ended = true; // a later end() is told nothing more
+            w = writer;
+            if (w == null) {
+                written.complete(null);
+            }
+        }
+        if (w != null && w.isAlive() && w != Thread.currentThread()) {
+            w.interrupt(); // a writer waiting for a batch, or writing one, gives up
+            try {
+                w.join(CLOSE_WAIT_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         written.thenAccept(p -> {
             if (p != null) {
                 p.close();
@@ -113,14 +134,17 @@ final class UsersPartitionAsStaged implements StagingTasklet.Alongside<User> {
         });
     }
 
+    /** How long {@link #abandon} waits for the writer. */
+    static final long CLOSE_WAIT_MS = 30_000;
+
     private void write() {
-        ParquetExporter.Prepared prepared = null;
-        ParquetExporter.UsersAsListed users = null;
+        WriteAhead.Prepared prepared = null;
+        WriteAhead.UsersAsListed users = null;
         String givenUp = null;
         try {
-            prepared = exporter.openAhead(run.runId(), run.networkId());
+            prepared = exporter.open(run.runId(), run.networkId());
             users = exporter.usersAsListed(prepared, run.networkId(), ledger.get(run.runId()).asOf());
-            for (List<User> batch = batches.take(); batch != END; batch = batches.take()) {
+            for (List<? extends User> batch = batches.take(); batch != END; batch = batches.take()) {
                 for (User u : batch) {
                     users.add(u);
                 }

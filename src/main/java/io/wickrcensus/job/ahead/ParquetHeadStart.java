@@ -1,9 +1,11 @@
-package io.wickrcensus.job.steps;
+package io.wickrcensus.job.ahead;
 
 import io.wickrcensus.api.model.User;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
-import io.wickrcensus.parquet.ParquetExporter;
+import io.wickrcensus.job.steps.PartitionsWrittenAhead;
+import io.wickrcensus.job.steps.StagingListener;
+import io.wickrcensus.parquet.WriteAhead;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,27 +23,26 @@ import org.springframework.batch.core.step.StepExecution;
  * the step's batches once committed). Where that was not done or given up (a user listed twice,
  * or the users step completed in an earlier execution), it is written when the uname step starts,
  * the snapshot being fixed by then: from staging on a thread of its own while lookups,
- * reconciliation and publish go on ({@link ParquetExporter#prepareUsers}), reading staging in a
+ * reconciliation and publish go on ({@link WriteAhead#prepareUsers}), reading staging in a
  * snapshot taken before the step runs (publish clears staging, possibly before the thread's query
  * starts). When the uname step has completed, the uname directory is final for the run and a
- * second thread writes it ({@link ParquetExporter#prepareUnames}), beside the users partition if
+ * second thread writes it ({@link WriteAhead#prepareUnames}), beside the users partition if
  * that is still being written, while reconciliation and publish go on. The Parquet step then only
  * makes them the partitions'.
  * Like the uname head start it is only an optimisation and keeps nothing across a crash: a
  * relaunch, or a failed head start, leaves the Parquet step to write the partitions from what
  * PostgreSQL holds.
  */
-public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
+public class ParquetHeadStart implements PartitionsWrittenAhead, StepExecutionListener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ParquetHeadStart.class);
 
-    private final ParquetExporter exporter;
+    private final WriteAhead exporter;
     private final RunLedger ledger;
-    private final boolean enabled;
     /** The store opened for the run's partitions written ahead. */
-    private final CompletableFuture<ParquetExporter.Prepared> opened = new CompletableFuture<>();
+    private final CompletableFuture<WriteAhead.Prepared> opened = new CompletableFuture<>();
     /** Completed when the users partition is written (exceptionally if it failed). */
-    private CompletableFuture<ParquetExporter.Prepared> prepared;
+    private CompletableFuture<WriteAhead.Prepared> prepared;
     /** Completed when the uname partition's writer has ended, whether it wrote or not. */
     private final CompletableFuture<Void> unamesWritten = new CompletableFuture<>();
     /** Completed when the uname step ends: true if it completed (the directory is final for the run). */
@@ -53,10 +54,9 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
     /** The Parquet step took what was written: it is the step's to commit or give up. */
     private boolean taken;
 
-    public ParquetHeadStart(ParquetExporter exporter, RunLedger ledger, boolean enabled) {
+    public ParquetHeadStart(WriteAhead exporter, RunLedger ledger) {
         this.exporter = exporter;
         this.ledger = ledger;
-        this.enabled = enabled;
     }
 
     /**
@@ -64,10 +64,7 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
      * committed ({@link UsersPartitionAsStaged}); null where Parquet is off. When it was written,
      * the uname step's start takes it instead of writing the partition from staging.
      */
-    public synchronized StagingTasklet.Alongside<User> usersAsStaged(RunContext run) {
-        if (!enabled) {
-            return null;
-        }
+    public synchronized StagingListener<User> usersAsStaged(RunContext run) {
         if (asStaged == null) {
             asStaged = new UsersPartitionAsStaged(exporter, run, ledger);
         }
@@ -80,12 +77,12 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
      */
     @Override
     public synchronized void beforeStep(StepExecution step) {
-        if (!enabled || prepared != null) {
+        if (prepared != null) {
             return;
         }
         RunContext run = RunContext.of(step);
         RunLedger.Run ledgered = ledger.get(run.runId());
-        ParquetExporter.StagedSnapshot staged;
+        WriteAhead.StagedSnapshot staged;
         try {
             // taken here, before the step runs: the publish that follows clears staging
             staged = exporter.pinStaged();
@@ -94,12 +91,12 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
             return;
         }
         runId = run.runId();
-        CompletableFuture<ParquetExporter.Prepared> f = new CompletableFuture<>();
+        CompletableFuture<WriteAhead.Prepared> f = new CompletableFuture<>();
         prepared = f;
         UsersPartitionAsStaged asStaged = this.asStaged;
         start("parquet-ahead-" + run.networkId(), () -> {
             try {
-                ParquetExporter.Prepared p = asStaged == null ? null : asStaged.result();
+                WriteAhead.Prepared p = asStaged == null ? null : asStaged.result();
                 if (p != null) {
                     staged.close(); // written as staged: nothing to read
                     opened.complete(p);
@@ -107,7 +104,7 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
                     return;
                 }
                 try {
-                    p = exporter.openAhead(run.runId(), run.networkId());
+                    p = exporter.open(run.runId(), run.networkId());
                 } catch (Throwable t) {
                     staged.close();
                     throw t;
@@ -161,8 +158,9 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
      * Parquet step writes the partitions itself and meets the same problem, if it lasts, with its
      * own error).
      */
-    public ParquetExporter.Prepared take(long runId) throws InterruptedException {
-        CompletableFuture<ParquetExporter.Prepared> f;
+    @Override
+    public WriteAhead.Prepared take(long runId) throws InterruptedException {
+        CompletableFuture<WriteAhead.Prepared> f;
         synchronized (this) {
             f = prepared;
             if (f == null || taken || this.runId != runId) {
@@ -171,7 +169,7 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
             taken = true; // close() leaves it to the caller
         }
         try {
-            ParquetExporter.Prepared p = f.get();
+            WriteAhead.Prepared p = f.get();
             unamesWritten.get();
             return p;
         } catch (ExecutionException e) {
@@ -183,7 +181,7 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
 
     /** Once the uname writer has ended, gives up what the store holds and closes it. */
     private void abandonWhenWritten() {
-        unamesWritten.thenRun(() -> opened.thenAccept(ParquetExporter.Prepared::close));
+        unamesWritten.thenRun(() -> opened.thenAccept(WriteAhead.Prepared::close));
     }
 
     /**
@@ -193,18 +191,25 @@ public class ParquetHeadStart implements StepExecutionListener, AutoCloseable {
     @Override
     public void close() {
         List<Thread> ts;
+        UsersPartitionAsStaged notTaken;
         synchronized (this) {
-            if (!taken && asStaged != null) {
-                asStaged.abandon(); // not taken by the Parquet step (if the users writer took it, closing it twice does nothing more)
-            }
+            notTaken = taken ? null : asStaged;
             if (prepared == null || taken) {
-                unamesDone.complete(false);
-                return;
+                ts = List.of();
+            } else {
+                taken = true;
+                ts = List.copyOf(writers);
             }
-            taken = true;
-            ts = List.copyOf(writers);
         }
         unamesDone.complete(false);
+        if (notTaken != null) {
+            // not taken by the Parquet step (if the users writer took it, closing it twice does nothing more);
+            // outside the lock: abandoning waits for its writer
+            notTaken.abandon();
+        }
+        if (ts.isEmpty()) {
+            return;
+        }
         for (Thread t : ts) {
             if (t.isAlive()) {
                 t.interrupt();

@@ -1,4 +1,4 @@
-package io.wickrcensus.job.steps;
+package io.wickrcensus.job.ahead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
 import io.wickrcensus.parquet.ParquetExporter;
+import io.wickrcensus.parquet.WriteAhead;
 import io.wickrcensus.testing.Duck;
 import io.wickrcensus.testing.JobHarness;
 import java.time.LocalDate;
@@ -24,22 +25,23 @@ class UsersPartitionAsStagedTest {
     }
 
     /** A harness whose night 1 is published (run 1 in the ledger) without Parquet, and the exporter of the run's partitions. */
-    private record Setup(JobHarness h, ParquetExporter exporter, RunLedger ledger, RunContext run) {
+    private record Setup(JobHarness h, ParquetExporter exporter, WriteAhead ahead, RunLedger ledger, RunContext run) {
         static Setup of(JobHarness h) throws Exception {
             h.parquet = h.parquet.withEnabled(false);
             assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
             h.parquet = h.parquet.withEnabled(true);
             DriverManagerDataSource ds = new DriverManagerDataSource(h.dbUrl, "postgres", "");
-            return new Setup(h, new ParquetExporter(ds, h.parquet), new RunLedger(new JdbcTemplate(ds)), new RunContext(1, h.network));
+            return new Setup(h, new ParquetExporter(ds, h.parquet), new WriteAhead(ds, h.parquet), new RunLedger(new JdbcTemplate(ds)),
+                    new RunContext(1, h.network));
         }
 
         /** A partition begun, fed these committed batches, one after the other. */
         @SafeVarargs
         final UsersPartitionAsStaged partition(List<User>... batches) {
-            UsersPartitionAsStaged p = new UsersPartitionAsStaged(exporter, run, ledger);
+            UsersPartitionAsStaged p = new UsersPartitionAsStaged(ahead, run, ledger);
             p.begin();
             for (List<User> b : batches) {
-                p.committed(b);
+                p.committed(null, b);
             }
             return p;
         }
@@ -51,7 +53,7 @@ class UsersPartitionAsStagedTest {
             Setup s = Setup.of(h);
             UsersPartitionAsStaged p = s.partition(List.of(user("u2", "Beta"), user("u1", "Alpha")), List.of(user("u3", "Gamma")));
             p.end(true);
-            ParquetExporter.Prepared prepared = p.result();
+            WriteAhead.Prepared prepared = p.result();
             assertThat(prepared).isNotNull();
             assertThat(prepared.usersRows()).isEqualTo(3);
             s.exporter.export(1, h.network, LocalDate.parse("2026-11-20"), List.of("2026-10", "2026-11"), prepared);
@@ -84,6 +86,23 @@ class UsersPartitionAsStagedTest {
             assertThat(Duck.files(h.outputDir)).as("the version's file, not yet the partition's").isNotEmpty();
             p.abandon();
             assertThat(Duck.files(h.outputDir)).isEmpty();
+        }
+    }
+
+    /** A step still staging when the job ends: the writer waiting for the next batch is stopped and waited for, and leaves nothing. */
+    @Test
+    void abandoningWhileTheStepStillStagesEndsTheWriterBeforeItReturns() throws Exception {
+        try (JobHarness h = new JobHarness(40, 5)) {
+            Setup s = Setup.of(h);
+            UsersPartitionAsStaged p = s.partition(List.of(user("u1", "Alpha")), List.of(user("u2", "Beta")));
+            p.abandon(); // no end told: the writer waits for a batch
+            assertThat(Thread.getAllStackTraces().keySet()).as("the writer has ended")
+                    .noneMatch(t -> t.getName().equals("parquet-as-staged-" + h.network));
+            assertThat(p.result()).isNull();
+            assertThat(Duck.files(h.outputDir)).isEmpty();
+            p.committed(null, List.of(user("u3", "Gamma"))); // a batch committed after the end is not queued, nor waited on
+            p.end(true);
+            assertThat(p.result()).isNull();
         }
     }
 }

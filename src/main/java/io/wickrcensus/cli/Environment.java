@@ -1,0 +1,204 @@
+package io.wickrcensus.cli;
+
+import io.wickrcensus.db.DatabaseSettings;
+import io.wickrcensus.job.run.RunSettings;
+import io.wickrcensus.parquet.S3Target;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every environment variable the job reads by name, read here and nowhere else: at the edge, into
+ * the settings the commands build. A value that does not parse is one line naming the variable.
+ * (The AWS SDK reads its own variables itself: credentials, AWS_PROFILE, AWS_ENDPOINT_URL*.)
+ */
+final class Environment {
+
+    static final String NETWORK_IDS = "CENSUS_NETWORK_IDS";
+    static final String SHARDS = "CENSUS_SHARDS";
+    /** Set by a Kubernetes Indexed Job in each of its pods. */
+    static final String COMPLETION_INDEX = "JOB_COMPLETION_INDEX";
+    static final String REPORTS_DIR = "CENSUS_REPORTS_DIR";
+    static final String COMPLETE_IS_SUCCESS = "CENSUS_COMPLETE_IS_SUCCESS";
+    static final String API_READ_TIMEOUT_MS = "CENSUS_API_READ_TIMEOUT_MS";
+    static final String PUSHGATEWAY_URL = "CENSUS_PUSHGATEWAY_URL";
+    static final String AUDITOR_ROLE = "CENSUS_AUDITOR_ROLE";
+    static final String FINANCE_ROLE = "CENSUS_FINANCE_ROLE";
+    static final String DB_URL = "CENSUS_DB_URL";
+    static final String DB_USER = "CENSUS_DB_USER";
+    static final String DB_PASSWORD = "CENSUS_DB_PASSWORD";
+    static final String DATA_DIR = "CENSUS_DATA_DIR";
+    static final String OUTPUT_DIR = "CENSUS_OUTPUT_DIR";
+    static final String S3_REGION = "CENSUS_S3_REGION";
+    static final String S3_PATH_STYLE = "CENSUS_S3_PATH_STYLE";
+    static final String GRACE_DAYS = "CENSUS_GRACE_DAYS";
+    static final String AWS_REGION = "AWS_REGION";
+    static final String AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION";
+    static final String FIPS = "AWS_USE_FIPS_ENDPOINT";
+    static final String DUAL_STACK = "AWS_USE_DUALSTACK_ENDPOINT";
+    /** Through which the SDK takes a custom S3 endpoint (read by the SDK; here only whether one is set). */
+    static final List<String> S3_ENDPOINTS = List.of("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL");
+
+    private final Map<String, String> env;
+
+    Environment(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /** The process's environment. */
+    static Environment current() {
+        return new Environment(System.getenv());
+    }
+
+    /** The variable's value, trimmed, or null when it is unset or blank. */
+    String get(String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    /** A boolean variable as the AWS SDKs read it: true or false, unset is false. */
+    boolean flag(String name) {
+        String v = get(name);
+        if (v == null) {
+            return false;
+        }
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+        };
+    }
+
+    /** A positive whole number, or null when unset; else one line "NAME must be a positive WHAT". */
+    Long positive(String name, String what) {
+        String v = get(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException(name + " must be a positive " + what + ", got '" + v + "'");
+    }
+
+    /** The networks CENSUS_NETWORK_IDS lists, separated by spaces or commas. */
+    List<String> networkIds() {
+        List<String> ids = new ArrayList<>();
+        String listed = get(NETWORK_IDS);
+        if (listed != null) {
+            for (String id : listed.split("[\\s,]+")) {
+                if (!id.isEmpty()) {
+                    ids.add(id);
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The job's AWS region: the option, else AWS_REGION, else AWS_DEFAULT_REGION; null when none is set. */
+    String region(String option) {
+        if (option != null) {
+            return option;
+        }
+        String r = get(AWS_REGION);
+        return r != null ? r : get(AWS_DEFAULT_REGION);
+    }
+
+    Duration apiReadTimeout() {
+        Long ms = positive(API_READ_TIMEOUT_MS, "number of milliseconds");
+        return ms == null ? null : Duration.ofMillis(ms);
+    }
+
+    URI pushgateway() {
+        String v = get(PUSHGATEWAY_URL);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return URI.create(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PUSHGATEWAY_URL + " must be http(s)://host:port, got '" + v + "'");
+        }
+    }
+
+    RunSettings.Roles roles() {
+        return new RunSettings.Roles(get(AUDITOR_ROLE), get(FINANCE_ROLE));
+    }
+
+    /** The embedded database's data directory: the option when given, else CENSUS_DATA_DIR, else the default. */
+    Path dataDir(Path option) {
+        if (option != null) {
+            return option;
+        }
+        String v = get(DATA_DIR);
+        return Path.of(v != null ? v : DatabaseSettings.DEFAULT_DATA_DIR);
+    }
+
+    /**
+     * The database: CENSUS_DB_URL, CENSUS_DB_USER and CENSUS_DB_PASSWORD (else the
+     * {@code spring.datasource.*} system properties), or the embedded one in {@code embeddedDataDir}
+     * when no URL is set.
+     */
+    DatabaseSettings database(Path embeddedDataDir) {
+        return new DatabaseSettings(first(DB_URL, "spring.datasource.url"), first(DB_USER, "spring.datasource.username"),
+                first(DB_PASSWORD, "spring.datasource.password"), embeddedDataDir);
+    }
+
+    private String first(String variable, String property) {
+        String v = env.get(variable);
+        return v != null && !v.isBlank() ? v : System.getProperty(property);
+    }
+
+    /** Where the Parquet datasets go unless an option says: CENSUS_OUTPUT_DIR, else the default. */
+    String outputDir(String defaultDir) {
+        String v = get(OUTPUT_DIR);
+        return v != null ? v : defaultDir;
+    }
+
+    /**
+     * How an {@code s3://} location is reached: the bucket's region (CENSUS_S3_REGION, else
+     * {@code jobRegion}), its addressing (CENSUS_S3_PATH_STYLE), and whether to send checksums only
+     * where S3 requires them (a custom endpoint is set, and neither of the SDK's checksum settings).
+     */
+    S3Target.Options s3(String jobRegion) {
+        String pathStyle = get(S3_PATH_STYLE);
+        boolean path = false;
+        if (pathStyle != null) {
+            switch (pathStyle.toLowerCase(Locale.ROOT)) {
+                case "true" -> path = true;
+                case "false" -> path = false;
+                default -> throw new IllegalArgumentException(S3_PATH_STYLE + " must be true or false, got '" + pathStyle + "'");
+            }
+        }
+        String region = get(S3_REGION);
+        boolean customEndpoint = S3_ENDPOINTS.stream().anyMatch(v -> get(v) != null);
+        boolean checksumsSet = get(S3Target.REQUEST_CHECKSUMS) != null || get(S3Target.RESPONSE_CHECKSUMS) != null;
+        return new S3Target.Options(region != null ? region : jobRegion, path, customEndpoint && !checksumsSet);
+    }
+
+    /** Days after a period's end before a snapshot makes it final: CENSUS_GRACE_DAYS, else {@code defaultDays}. */
+    int graceDays(int defaultDays) {
+        String s = get(GRACE_DAYS);
+        if (s == null) {
+            return defaultDays;
+        }
+        try {
+            int v = Integer.parseInt(s);
+            if (v >= 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException(GRACE_DAYS + " must be a whole number of days, got '" + s + "'");
+    }
+}
