@@ -142,11 +142,11 @@ class EmulatorCommandTest {
         return out;
     }
 
-    /** The README's curl line, against an emulator on its defaults, works as written (but for the port). */
+    /** The emulator guide's curl line, against an emulator on its defaults, works as written (but for the port). */
     @Test
     void theReadmesCurlExampleRunsAsWritten() throws Exception {
         assumeTrue(new File("/usr/bin/curl").canExecute() || new File("/usr/local/bin/curl").canExecute(), "curl is installed");
-        String line = java.nio.file.Files.readAllLines(Path.of("README.md")).stream().filter(l -> l.contains("curl --aws-sigv4"))
+        String line = java.nio.file.Files.readAllLines(Path.of("docs", "emulator.md")).stream().filter(l -> l.contains("curl --aws-sigv4"))
                 .findFirst().orElseThrow();
         String command = line.substring(line.indexOf('`') + 1, line.lastIndexOf('`'));
         try (io.wickrcensus.emulator.WickrEmulator e = io.wickrcensus.emulator.WickrEmulator.start(
