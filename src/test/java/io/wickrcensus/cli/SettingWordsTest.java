@@ -122,6 +122,29 @@ class SettingWordsTest {
         assertThat(built.parquet()).isEqualTo(ParquetSettings.DEFAULT);
     }
 
+    /** The README's options table quotes the same constants. */
+    @Test
+    void theReadmeQuotesEachDefaultFromItsOneConstant() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        Map<String, Object> defaults = Map.ofEntries(
+                Map.entry("--billing-period-count", RunSettings.DEFAULT_BILLING_PERIOD_COUNT),
+                Map.entry("--max-attempts", RunSettings.DEFAULT_MAX_ATTEMPTS),
+                Map.entry("--parallelism", RunSettings.DEFAULT_PARALLELISM),
+                Map.entry("--uname-concurrency", RunSettings.DEFAULT_UNAME_CONCURRENCY),
+                Map.entry("--uname-freshness-days", RunSettings.DEFAULT_UNAME_FRESHNESS_DAYS),
+                Map.entry("--reconcile", io.wickrcensus.job.run.ReconcileMode.DEFAULT_WORD),
+                Map.entry("--reconcile-tolerance", RunSettings.DEFAULT_RECONCILE_TOLERANCE),
+                Map.entry("--copy-batch-rows", RunSettings.DEFAULT_COPY_BATCH_ROWS),
+                Map.entry("--reinvite", ReinviteSettings.OFF_WORD),
+                Map.entry("--reinvite-cap", ReinviteSettings.DEFAULT_CAP),
+                Map.entry("--reinvite-cooldown-days", ReinviteSettings.DEFAULT_COOLDOWN_DAYS),
+                Map.entry("--parquet-compression", ParquetSettings.DEFAULT_COMPRESSION),
+                Map.entry("--parquet-max-file-mb", ParquetSettings.DEFAULT_MAX_FILE_MB));
+        for (var d : defaults.entrySet()) {
+            assertThat(readme).as(d.getKey()).contains("| `" + d.getKey() + "` | " + d.getValue() + " |");
+        }
+    }
+
     @Test
     void theEnvironmentIsReadIntoSettings() {
         Environment env = new Environment(Map.of("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9000", "CENSUS_S3_PATH_STYLE", "true",
