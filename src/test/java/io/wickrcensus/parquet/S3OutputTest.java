@@ -170,7 +170,7 @@ class S3OutputTest {
         try (JobHarness h = new JobHarness(50, 5)) {
             h.emulator.resetStats();
             S3Target missing = s3.target("no-such-bucket-here", "x");
-            S3Target denied = S3Target.parse("s3://" + bucket + "/x", new S3Target.Options("us-east-1", false, false))
+            S3Target denied = S3Target.parse("s3://" + bucket + "/x", new S3Target.Options("us-east-1", false, true))
                     .withEndpoint(s3.endpoint, StaticCredentialsProvider.create(AwsBasicCredentials.create(JobHarness.ACCESS_KEY, "wrong")));
             for (S3Target t : List.of(missing, denied)) {
                 assertThat(h.run(h.builder("2026-11-20").parquet(h.parquet.withS3(t)).build(), JobHarness.SECRET))

@@ -42,14 +42,12 @@ public final class S3Proxy {
 
     /**
      * The server, started if it is not running yet. S3Proxy 2.6 does not take the SDK's default
-     * trailing checksums (gaul/s3proxy#795), so this JVM's S3 clients send checksums only where S3
-     * requires them: the SDK's own setting, which an operator of an S3-compatible store sets the
-     * same way (the README says so); {@link #env} gives a child run the same.
+     * trailing checksums (gaul/s3proxy#795): the job's clients send checksums only where S3
+     * requires them whenever a custom endpoint is set ({@link #target}, {@link #env}), as they do
+     * for an operator's S3-compatible store, and so does this class's own {@link #client}.
      */
     public static synchronized S3Proxy get() {
         if (instance == null) {
-            System.setProperty("aws.requestChecksumCalculation", "when_required");
-            System.setProperty("aws.responseChecksumValidation", "when_required");
             try {
                 instance = start();
             } catch (IOException e) {
@@ -113,7 +111,9 @@ public final class S3Proxy {
 
     public S3Client client() {
         return S3Client.builder().region(Region.US_EAST_1).credentialsProvider(credentials()).endpointOverride(endpoint)
-                .forcePathStyle(true).httpClientBuilder(ApacheHttpClient.builder()).build();
+                .forcePathStyle(true).httpClientBuilder(ApacheHttpClient.builder())
+                .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED).build();
     }
 
     /** A new, empty bucket. */
@@ -127,13 +127,16 @@ public final class S3Proxy {
 
     /** Where an in-process run writes: {@code s3://bucket/prefix} on this server. */
     public S3Target target(String bucket, String prefix) {
-        return S3Target.parse("s3://" + bucket + "/" + prefix, new S3Target.Options("us-east-1", false, false)).withEndpoint(endpoint, credentials());
+        return S3Target.parse("s3://" + bucket + "/" + prefix, new S3Target.Options("us-east-1", false, true)).withEndpoint(endpoint, credentials());
     }
 
-    /** The environment a child run needs to write to this server, besides the credentials JobHarness gives it. */
+    /**
+     * The environment a child run needs to write to this server, besides the credentials JobHarness
+     * gives it: the endpoint and path-style addressing, as an operator sets them, and nothing about
+     * checksums (the job sends them only where required once a custom endpoint is set).
+     */
     public Map<String, String> env() {
-        return Map.of("AWS_ENDPOINT_URL_S3", endpoint.toString(), "CENSUS_S3_PATH_STYLE", "true",
-                "AWS_REQUEST_CHECKSUM_CALCULATION", "when_required", "AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required");
+        return Map.of("AWS_ENDPOINT_URL_S3", endpoint.toString(), "CENSUS_S3_PATH_STYLE", "true");
     }
 
     /** Every key under {@code prefix}, sorted. */

@@ -21,7 +21,7 @@ public final class BillingPeriods {
      */
     public static List<YearMonth> resolve(LocalDate asOf, List<String> explicit, Integer count) {
         if (explicit != null && !explicit.isEmpty() && count != null) {
-            throw new SettingException("billingPeriods", "cannot be combined with a billing period count: give one or the other");
+            throw new SettingException("billingPeriods", "cannot be combined with a billing period count: give one or the other, not both");
         }
         TreeSet<YearMonth> out = new TreeSet<>();
         if (explicit != null && !explicit.isEmpty()) {
