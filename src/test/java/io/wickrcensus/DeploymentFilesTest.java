@@ -111,10 +111,23 @@ class DeploymentFilesTest {
             assertThat((Integer) podSecurity.get("runAsUser")).as(where).isPositive();
             assertThat(map(podSecurity, "seccompProfile").get("type")).as(where).isEqualTo("RuntimeDefault");
             String failFor = job.containsKey("backoffLimitPerIndex") ? "FailIndex" : "FailJob";
+            // the exit-code table: exactly the codes a scheduler must not retry stop the Job (or the shard)
             assertThat(list(map(job, "podFailurePolicy"), "rules")).as(where).anySatisfy(r -> {
                 assertThat(r.get("action")).isEqualTo(failFor);
-                assertThat((List<Object>) map(r, "onExitCodes").get("values")).containsExactlyInAnyOrder(2, 5);
+                assertThat((List<Object>) map(r, "onExitCodes").get("values"))
+                        .containsExactlyInAnyOrderElementsOf(io.wickrcensus.job.run.ExitCodes.FINAL);
             });
+            assertThat(list(map(job, "podFailurePolicy"), "rules")).as(where + ": evictions do not count")
+                    .anySatisfy(r -> assertThat(list(r, "onPodConditions")).singleElement()
+                            .satisfies(c -> assertThat(c).containsEntry("type", "DisruptionTarget").containsEntry("status", "True")));
+            assertThat(pod.get("automountServiceAccountToken")).as(where + ": no Kubernetes API token").isEqualTo(false);
+            assertThat(map(doc, "spec")).as(where).containsKeys("successfulJobsHistoryLimit", "failedJobsHistoryLimit");
+            if (job.containsKey("completions")) {
+                String shards = list(list(pod, "containers").get(0), "env").stream().filter(e -> "CENSUS_SHARDS".equals(e.get("name")))
+                        .map(e -> (String) e.get("value")).findFirst().orElseThrow();
+                assertThat(job.get("completions")).as(where + ": one pod per shard").isEqualTo(Integer.parseInt(shards));
+                assertThat(job).as(where + ": maxFailedIndexes equal to completions does nothing").doesNotContainKey("maxFailedIndexes");
+            }
             List<Map<String, Object>> volumes = list(pod, "volumes");
             assertThat(volumes).as(where + ": no PVC, the datasets go to S3").noneMatch(v -> v.containsKey("persistentVolumeClaim"));
             for (Map<String, Object> c : list(pod, "containers")) {
@@ -140,15 +153,29 @@ class DeploymentFilesTest {
                         assertThat(defined).as(where + ": its Secret is defined").contains("Secret/" + ref.get("name"));
                     }
                 }
-                assertThat(list(c, "env")).as(where).anySatisfy(e -> {
-                    assertThat(e.get("name")).isEqualTo("CENSUS_OUTPUT_DIR");
-                    assertThat((String) e.get("value")).startsWith("s3://");
+                for (String output : List.of("CENSUS_OUTPUT_DIR", "CENSUS_REPORTS_DIR")) {
+                    assertThat(list(c, "env")).as(where).anySatisfy(e -> {
+                        assertThat(e.get("name")).isEqualTo(output);
+                        assertThat((String) e.get("value")).startsWith("s3://");
+                    });
+                }
+                assertThat(list(c, "env")).as(where + ": TLS with the server checked").anySatisfy(e -> {
+                    assertThat(e.get("name")).isEqualTo("CENSUS_DB_URL");
+                    assertThat((String) e.get("value")).contains("sslmode=verify-full");
                 });
                 assertThat(list(c, "env")).as(where).anySatisfy(e -> assertThat(e).containsEntry("name", "CENSUS_COMPLETE_IS_SUCCESS")
                         .containsEntry("value", "true"));
             }
         }
         assertThat(pods).as("the CronJob and the Indexed Job").isEqualTo(2);
+        // the placeholder password lives in a file of its own: re-applying a CronJob never resets it
+        for (Map<String, Object> doc : docs) {
+            if ("Secret".equals(doc.get("kind"))) {
+                assertThat(doc.get("#file")).isEqualTo("secret.example.yaml");
+            } else {
+                assertThat(doc.get("#file")).isNotEqualTo("secret.example.yaml");
+            }
+        }
     }
 
     @Test
@@ -156,7 +183,15 @@ class DeploymentFilesTest {
         List<String> lines = Files.readAllLines(Path.of("Dockerfile")).stream().map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
         List<String> from = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
-        assertThat(from).hasSize(2).allMatch(l -> l.matches("FROM eclipse-temurin:17\\.0\\.\\d+_\\d+-jre( AS \\w+)?"));
+        assertThat(from).hasSize(2).allMatch(l -> l.matches("FROM \\$\\{BASE}( AS \\w+)?"));
+        assertThat(lines).contains(lines.stream().filter(l -> l.startsWith("ARG BASE=")).findFirst().orElseThrow())
+                .anyMatch(l -> l.matches("ARG BASE=eclipse-temurin:17\\.0\\.\\d+_\\d+-jre"));
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        assertThat(dockerfile).as("the training run's leftovers go in its own RUN").contains("&& find /tmp -mindepth 1 -delete")
+                .contains("org.opencontainers.image.title=\"wickr-census\"", "org.opencontainers.image.licenses=\"Apache-2.0\"");
+        assertThat(lines).as("demo and the embedded defaults land in a writable directory").contains("WORKDIR /tmp");
+        assertThat(Files.readAllLines(Path.of(".dockerignore")).stream().filter(l -> !l.startsWith("#")).toList())
+                .as("the build context is the jar").containsExactly("*", "!target/wickr-census.jar");
         assertThat(lines).contains("COPY target/wickr-census.jar wickr-census.jar");
         assertThat(lines).anyMatch(l -> l.startsWith("RUN java -Djarmode=tools -jar wickr-census.jar extract --layers"));
         assertThat(lines).as("the AppCDS archive is made as the non-root user").anyMatch(l -> l.startsWith("RUN java -XX:ArchiveClassesAtExit="));
@@ -170,7 +205,7 @@ class DeploymentFilesTest {
         String entrypoint = lines.stream().filter(l -> l.startsWith("ENTRYPOINT ")).reduce((a, b) -> b).orElseThrow();
         List<String> exec = new Yaml().load(entrypoint.substring("ENTRYPOINT ".length()));
         assertThat(exec).as("exec form: java is PID 1 and gets SIGTERM").first().isEqualTo("java");
-        assertThat(exec).contains("-XX:SharedArchiveFile=/app/cds/wickr-census.jsa", "-XX:TieredStopAtLevel=1");
+        assertThat(exec).contains("-XX:SharedArchiveFile=/app/cds/wickr-census.jsa", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
         assertThat(exec.subList(exec.size() - 2, exec.size())).containsExactly("-jar", "/app/wickr-census.jar");
         assertThat(Files.readString(Path.of("Dockerfile"))).contains("docker build -t registry.example.com/wickr-census:" + version() + " .");
     }

@@ -117,18 +117,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  Parquet datasets:      " + parquet);
             out.println("  Reports:               " + reports + " (guest billing per period, audit; csv, json and html)");
             out.println("  Reports index:         " + nightly.index() + " (each night's reports, as run --reports-dir writes them)");
-            out.println("  Explore with psql" + (waitForEnter ? " now" : ": the demo stops its database; start it again with")
-                    + (waitForEnter ? ":" : ""));
-            if (!waitForEnter) {
-                out.println("    java -jar target/wickr-census.jar db --data-dir " + dir.resolve("postgres")
-                        + "   (prints its port; Enter stops it)");
-            }
-            out.println("    psql -h localhost -p " + (waitForEnter ? db.url().replaceAll(".*:(\\d+)/.*", "$1") : "PORT")
-                    + " -U postgres -d postgres -c \"SELECT snapshot_date, change, count(*) FROM census.user_changes WHERE network_id = '"
-                    + network + "' GROUP BY 1, 2 ORDER BY 1, 2\"");
-            out.println("  The Parquet datasets read with any Parquet reader, e.g. the DuckDB CLI (from duckdb.org; Debian does not package it):");
-            out.println("    duckdb -c \"SELECT snapshot_date, count(*) FROM read_parquet('" + parquet
-                    + "/users/**/*.parquet', hive_partitioning=true) GROUP BY 1 ORDER BY 1\"");
+            printAfterTheDemo(out, network, first, today, periods, dir.resolve("postgres").toAbsolutePath(), parquet, waitForEnter
+                    ? db.url().replaceAll(".*:(\\d+)/.*", "$1") : null);
             out.flush();
             if (waitForEnter) {
                 out.println("Press Enter to stop the database.");
@@ -136,6 +126,52 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return code;
         }
+    }
+
+    /**
+     * Commands that work as pasted on this demo's own output: its network, its dates, its data
+     * directory, and the jar that is running.
+     */
+    static void printAfterTheDemo(PrintStream out, String network, LocalDate first, LocalDate today, List<YearMonth> periods,
+                                  Path postgres, Path parquet, String port) {
+        String jar = "java -jar " + runningJar();
+        String month = periods.get(periods.size() - 1).toString();
+        out.println();
+        out.println("After the demo (copy and paste, from this directory):");
+        out.println("  Reports, read straight from the demo's database (it starts and stops it):");
+        out.println("    " + jar + " report guest-billing --period " + month + " --network-id " + network + " --data-dir " + postgres
+                + " --format html --out guest-billing-" + month + ".html");
+        out.println("    " + jar + " report audit --network-id " + network + " --as-of " + today + " --since " + first + " --data-dir "
+                + postgres);
+        if (port == null) {
+            out.println("  psql: start the database (it prints its port; Enter stops it), then in another shell, with that port:");
+            out.println("    " + jar + " db --data-dir " + postgres);
+        } else {
+            out.println("  psql, while this demo waits:");
+        }
+        String psql = "    psql -h localhost -p " + (port == null ? "PORT" : port) + " -U postgres -d postgres -c ";
+        out.println(psql + "\"SELECT snapshot_date, change, count(*) FROM census.user_changes WHERE network_id = '" + network
+                + "' GROUP BY 1, 2 ORDER BY 1, 2\"");
+        out.println(psql + "\"SELECT user_id, username FROM census.roster_as_of('" + network + "', '" + today + "') WHERE is_admin\"");
+        out.println(psql + "\"SELECT kind, count(*) FROM census.user_events('" + network + "', '" + first + "', '" + today
+                + "') GROUP BY 1 ORDER BY 1\"");
+        out.println("  Parquet: any Parquet reader (Spark, Athena, parquet-cli); the DuckDB CLI is one binary from duckdb.org, for example:");
+        out.println("    duckdb -c \"SELECT snapshot_date, count(*) FROM read_parquet('" + parquet
+                + "/users/**/*.parquet', hive_partitioning=true) GROUP BY 1 ORDER BY 1\"");
+    }
+
+    /** How this process was launched: the jar it runs from (relative to the working directory when inside it). */
+    static String runningJar() {
+        try {
+            Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+            if (jar.toString().endsWith(".jar")) {
+                Path here = Path.of("").toAbsolutePath();
+                return jar.startsWith(here) ? here.relativize(jar).toString() : jar.toString();
+            }
+        } catch (Exception e) {
+            // below
+        }
+        return "target/wickr-census.jar";
     }
 
     /** Guest billing for the two periods the nightly runs cover, and the audit of the last night against the first. */

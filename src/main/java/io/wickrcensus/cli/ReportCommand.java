@@ -162,7 +162,7 @@ public final class ReportCommand implements Runnable {
             return ExitCodes.CONCURRENT_LAUNCH;
         } catch (DatabaseLocation.DatabaseUnavailableException e) {
             log.error(e.getMessage());
-            return ExitCodes.BAD_CONFIGURATION;
+            return ExitCodes.of(e);
         }
     }
 

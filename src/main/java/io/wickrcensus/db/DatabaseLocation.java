@@ -159,8 +159,24 @@ public final class DatabaseLocation implements AutoCloseable {
         try (Connection c = connect(); var st = c.createStatement()) {
             st.execute("SELECT 1");
         } catch (SQLException e) {
-            throw new DatabaseUnavailableException("cannot reach the database at " + redact(url) + ": " + e.getMessage());
+            if (unreachable(e)) {
+                throw new DatabaseUnreachableException("cannot reach the database at " + redact(url) + ": " + e.getMessage()
+                        + "; nothing was done, and the next launch tries again");
+            }
+            throw new DatabaseUnavailableException("the database at " + redact(url) + " refused the job: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether a failed connection is the network's or the server's state, not the configuration's:
+     * a connection exception (SQLSTATE class 08: refused, reset, timed out, host not found), a
+     * server starting up or shutting down (57P03), or one with no connection slot free (53300).
+     * Wrong credentials (28P01, 28000), an unknown database (3D000) and missing grants are not.
+     */
+    static boolean unreachable(SQLException e) {
+        String state = e.getSQLState();
+        return state == null ? e.getCause() instanceof java.io.IOException
+                : state.startsWith("08") || state.equals("57P03") || state.equals("53300");
     }
 
     /** A data source of {@link #connect()}ed connections, unpooled: for commands that need a few. */
@@ -223,6 +239,16 @@ public final class DatabaseLocation implements AutoCloseable {
     /** The database cannot be used: one line says why. */
     public static class DatabaseUnavailableException extends RuntimeException {
         public DatabaseUnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The database could not be reached (the network, or a server that is down or starting): a
+     * scheduler retries this, where it gives up on a configuration that is wrong.
+     */
+    public static final class DatabaseUnreachableException extends DatabaseUnavailableException {
+        public DatabaseUnreachableException(String message) {
             super(message);
         }
     }

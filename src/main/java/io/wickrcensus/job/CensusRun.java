@@ -65,7 +65,7 @@ public final class CensusRun {
             return ExitCodes.CONCURRENT_LAUNCH;
         } catch (DatabaseLocation.DatabaseUnavailableException e) {
             log.error(e.getMessage());
-            return ExitCodes.BAD_CONFIGURATION;
+            return ExitCodes.of(e);
         }
         try (db) {
             return work.applyAsInt(db);
@@ -98,8 +98,11 @@ public final class CensusRun {
         }
         long start = System.nanoTime();
         int code = ExitCodes.FAILED;
+        // counted down once the run's last line is logged: a SIGTERM hook waits for it, since the JVM
+        // halts when the hooks end (podman stop once logged no line, or "exit 1" for a process exiting 143)
+        CountDownLatch finished = new CountDownLatch(1);
         try {
-            code = launchAll(settings, credentials, db, metrics, afterPublish);
+            code = launchAll(settings, credentials, db, metrics, afterPublish, finished);
             return code;
         } finally {
             metrics.finished(code);
@@ -110,18 +113,20 @@ public final class CensusRun {
                     log.warn("pushing the metrics to the Pushgateway at {} failed: {}", settings.pushgateway(), e.getMessage());
                 }
             }
-            log.info("run finished: exit {} in {} s; {}", code,
+            log.info("run finished: exit {}{} in {} s; {}", code, code == ExitCodes.STOPPED
+                    ? " (stopped by SIGTERM; run the same command again to resume)" : "",
                     String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9), metrics.summary());
+            finished.countDown();
         }
     }
 
     private static int launchAll(RunSettings settings, AwsCredentialsProvider credentials, DatabaseLocation db, RunMetrics metrics,
-                                 AfterPublish afterPublish) {
-        CountDownLatch finished = new CountDownLatch(1);
+                                 AfterPublish afterPublish, CountDownLatch finished) {
+        java.util.concurrent.atomic.AtomicBoolean sigterm = new java.util.concurrent.atomic.AtomicBoolean();
         Thread onSigterm = null;
         try (ConfigurableApplicationContext ctx = context(settings, credentials, db, metrics)) {
             RunLauncher launcher = ctx.getBean(RunLauncher.class);
-            onSigterm = stopOnSigterm(ctx, finished);
+            onSigterm = stopOnSigterm(ctx, finished, sigterm);
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.parallelism(), settings.networkIds().size()));
             try {
                 List<Future<LaunchOutcome>> results = new ArrayList<>();
@@ -145,7 +150,8 @@ public final class CensusRun {
                 for (Future<LaunchOutcome> f : results) {
                     code = ExitCodes.worst(code, f.get().exitCode());
                 }
-                return code;
+                // stopped on request, the runs failed at a chunk boundary; the process exits with 143 and says so
+                return sigterm.get() && code != ExitCodes.OK && code != ExitCodes.ALREADY_COMPLETE ? ExitCodes.STOPPED : code;
             } finally {
                 pool.shutdownNow();
             }
@@ -160,8 +166,7 @@ public final class CensusRun {
             log.error("the job could not start: {}", root.getMessage());
             return ExitCodes.BAD_CONFIGURATION;
         } finally {
-            // the context is closed: a SIGTERM hook waiting for the runs may let the JVM exit now
-            finished.countDown();
+            // the context is closed; a SIGTERM hook waiting for the runs lets the JVM exit once the last line is logged
             if (onSigterm != null) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(onSigterm);
@@ -177,8 +182,10 @@ public final class CensusRun {
      * chunk boundary and waits up to {@value #STOP_GRACE_SECONDS} s for them to record it, release
      * their leases and close the database; the process then exits with 143. A relaunch resumes.
      */
-    private static Thread stopOnSigterm(ConfigurableApplicationContext ctx, CountDownLatch finished) {
+    private static Thread stopOnSigterm(ConfigurableApplicationContext ctx, CountDownLatch finished,
+                                        java.util.concurrent.atomic.AtomicBoolean sigtermSeen) {
         Thread hook = new Thread(() -> {
+            sigtermSeen.set(true);
             RunningExecutions running = ctx.getBean(RunningExecutions.class);
             int asked = running.stopAll();
             log.warn("asked to exit (SIGTERM): stopping {} run{} at the next chunk boundary; run the same command again to resume",
@@ -233,6 +240,8 @@ public final class CensusRun {
         // migrated before the context starts, as every command migrates (Migrations), not by Boot's own Flyway
         props.put("spring.flyway.enabled", false);
         props.put("spring.main.log-startup-info", false);
+        // the run's last line is logged after a SIGTERM's hooks start: logging must not stop with them
+        props.put("logging.register-shutdown-hook", false);
         return new SpringApplicationBuilder(CensusApplication.class)
                 // the run closes the context itself, after stopping its jobs on SIGTERM (shutdown hooks run in no order)
                 .registerShutdownHook(false)

@@ -23,8 +23,29 @@ class DemoCommandTest {
         // three nights across a month's end (the last month's final day, the 1st, the 2nd): the
         // first two nights of a month must not cover the new month's period before its night
         java.time.LocalDate today = java.time.YearMonth.now(java.time.ZoneOffset.UTC).minusMonths(1).atDay(2);
-        assertThat(Main.execute("demo", "--dir", demo.toString(), "--users", "800", "--guests", "40", "--as-of", today.toString()))
-                .isEqualTo(ExitCodes.OK);
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.execute("demo", "--dir", demo.toString(), "--users", "800", "--guests", "40", "--as-of", today.toString()))
+                    .isEqualTo(ExitCodes.OK);
+        } finally {
+            System.setOut(stdout);
+        }
+        // the commands the demo prints after it work as printed, on its own network and dates
+        List<String> reportCommands = printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains(" report ")).map(String::strip).toList();
+        assertThat(reportCommands).hasSize(2).allMatch(l -> l.startsWith("java -jar ") && l.contains("--data-dir " + demo.resolve("postgres")));
+        for (String command : reportCommands) {
+            List<String> args = new ArrayList<>(List.of(command.split(" ")).subList(3, command.split(" ").length));
+            int out = args.indexOf("--out");
+            if (out >= 0) {
+                args.set(out + 1, dir.resolve(args.get(out + 1)).toString());
+            }
+            assertThat(Main.execute(args.toArray(String[]::new))).as(command).isEqualTo(ExitCodes.OK);
+        }
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("census.roster_as_of('")
+                .contains("', '" + today + "') WHERE is_admin");
         List<String> nights = new ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); ResultSet rs = c.createStatement().executeQuery(
                 "SELECT snapshot_date::VARCHAR, count(*) FROM read_parquet('" + demo.resolve("parquet")

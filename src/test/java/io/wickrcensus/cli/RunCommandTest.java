@@ -164,11 +164,19 @@ class RunCommandTest {
         assertThat(err).contains("no AWS credentials found").hasLineCount(1);
     }
 
+    /**
+     * A database that cannot be reached at 00:15 (a restart, a failover) is retried by the
+     * scheduler: exit 1, not 2, which a CronJob's podFailurePolicy treats as final. A database
+     * that answers and refuses (an unknown database, wrong credentials) is a configuration mistake.
+     */
     @Test
-    void anUnreachableDatabase() {
+    void anUnreachableDatabaseIsRetriedAndOneThatRefusesIsAConfigurationMistake() {
         System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
         System.setProperty("aws.secretAccessKey", "x");
         System.setProperty("spring.datasource.url", "jdbc:postgresql://127.0.0.1:1/nowhere");
+        assertThat(run("run", "--network-id", "net00001", "--endpoint", endpoint)).isEqualTo(ExitCodes.FAILED);
+        String unknown = io.wickrcensus.testing.TestDatabases.newDatabase("refusing").replaceFirst("/[^/?]+(\\?|$)", "/no_such_database$1");
+        System.setProperty("spring.datasource.url", unknown);
         assertThat(run("run", "--network-id", "net00001", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);
     }
 }

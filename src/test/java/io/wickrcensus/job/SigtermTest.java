@@ -41,7 +41,8 @@ class SigtermTest {
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String out = Files.readString(log);
             assertThat(p.exitValue()).as(out).isEqualTo(143);
-            assertThat(out).contains("asked to exit (SIGTERM): stopping 1 run at the next chunk boundary");
+            assertThat(out).contains("asked to exit (SIGTERM): stopping 1 run at the next chunk boundary")
+                    .as("the last line says what the process exits with").contains("run finished: exit 143 (stopped by SIGTERM;");
 
             assertThat(h.query("SELECT status, last_error FROM census.run").get(0)).containsEntry("status", "FAILED")
                     .extractingByKey("last_error").asString().contains("stopped on request (SIGTERM)");
