@@ -6,6 +6,7 @@ import io.wickrcensus.testing.JobHarness;
 import io.wickrcensus.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
@@ -55,7 +56,9 @@ class CronWrapperRealTest {
 
             Process holder = new ProcessBuilder("flock", dir.resolve("lock").toString(), "sleep", "60").start();
             try {
-                Thread.sleep(300);
+                // the holder has the lock once a non-blocking attempt of our own fails
+                assertThat(io.wickrcensus.testing.Await.until(Duration.ofSeconds(10), () -> new ProcessBuilder("flock", "-n",
+                        dir.resolve("lock").toString(), "true").start().waitFor() != 0)).isTrue();
                 CronWrapperTest.Result overlapping = CronWrapperTest.wrapper(dir, right, args);
                 assertThat(overlapping.code()).isEqualTo(4);
                 assertThat(overlapping.stderr()).hasLineCount(1).contains("another nightly run holds " + dir.resolve("lock"));

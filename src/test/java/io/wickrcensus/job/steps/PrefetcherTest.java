@@ -94,7 +94,7 @@ class PrefetcherTest {
             public Integer next() {
                 inCall.countDown();
                 try {
-                    Thread.sleep(60_000); // a page under way
+                    new java.util.concurrent.CountDownLatch(1).await(); // a page under way, until interrupted
                 } catch (InterruptedException e) {
                     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
                     while (System.nanoTime() < until) {
