@@ -1,7 +1,6 @@
 package io.wickrcensus.cli;
 
 import io.wickrcensus.job.run.ExitCodes;
-import io.wickrcensus.db.DatabaseSettings;
 import tools.jackson.databind.json.JsonMapper;
 import io.wickrcensus.bench.Bench;
 import java.io.PrintStream;
