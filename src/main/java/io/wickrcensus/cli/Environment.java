@@ -2,6 +2,7 @@ package io.wickrcensus.cli;
 
 import io.wickrcensus.db.DatabaseSettings;
 import io.wickrcensus.job.run.RunSettings;
+import io.wickrcensus.parquet.FileRoot;
 import io.wickrcensus.parquet.S3Target;
 import java.net.URI;
 import java.nio.file.Path;
@@ -183,6 +184,20 @@ final class Environment {
         boolean customEndpoint = S3_ENDPOINTS.stream().anyMatch(v -> get(v) != null);
         boolean checksumsSet = get(S3Target.REQUEST_CHECKSUMS) != null || get(S3Target.RESPONSE_CHECKSUMS) != null;
         return new S3Target.Options(region != null ? region : jobRegion, path, customEndpoint && !checksumsSet);
+    }
+
+    /**
+     * The files' root {@code location} names (a directory, or {@code s3://} reached as {@link #s3}
+     * says for {@code jobRegion}); a location that is not one is refused in one line that starts with
+     * {@code setting}, the option or variable the operator wrote it in.
+     */
+    FileRoot root(String setting, String location, String jobRegion) {
+        S3Target.Options options = s3(jobRegion);
+        try {
+            return FileRoot.parse(location, options);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(setting + " " + e.getMessage());
+        }
     }
 
     /** Days after a period's end before a snapshot makes it final: CENSUS_GRACE_DAYS, else {@code defaultDays}. */

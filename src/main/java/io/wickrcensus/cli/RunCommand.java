@@ -4,7 +4,6 @@ import io.wickrcensus.job.CensusRun;
 import io.wickrcensus.job.run.ReconcileMode;
 import io.wickrcensus.job.run.ReinviteSettings;
 import io.wickrcensus.parquet.ParquetSettings;
-import io.wickrcensus.parquet.S3Target;
 import io.wickrcensus.report.ReportsDirectory;
 import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.job.run.RunSettings;
@@ -159,14 +158,7 @@ public final class RunCommand implements Callable<Integer> {
      * cannot take them; {@code setting} names where the location came from (the option or the variable).
      */
     private static ReportsDirectory reportsDirectory(String setting, String location, Environment env, String region) {
-        S3Target.Options s3 = env.s3(region);
-        int grace = env.graceDays(ReportCommand.DEFAULT_GRACE_DAYS);
-        ReportsDirectory dir;
-        try {
-            dir = ReportsDirectory.at(location, s3, grace);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(setting + " " + e.getMessage());
-        }
+        ReportsDirectory dir = new ReportsDirectory(env.root(setting, location, region), env.graceDays(ReportCommand.DEFAULT_GRACE_DAYS));
         String problem = dir.problem();
         if (problem != null) {
             dir.close();

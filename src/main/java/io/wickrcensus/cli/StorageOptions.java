@@ -3,8 +3,6 @@ package io.wickrcensus.cli;
 import io.wickrcensus.db.DatabaseSettings;
 import io.wickrcensus.job.run.RunSettings;
 import io.wickrcensus.parquet.ParquetSettings;
-import io.wickrcensus.parquet.FileRoot;
-import io.wickrcensus.parquet.S3Target;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -34,11 +32,7 @@ final class StorageOptions {
     ParquetSettings parquet(Environment env, String jobRegion) {
         boolean on = OnOff.parse("--parquet", parquet);
         String location = outputDir != null ? outputDir : env.outputDir(ParquetSettings.DEFAULT_OUTPUT_DIR);
-        S3Target.Options s3 = env.s3(jobRegion != null ? jobRegion : RunSettings.DEFAULT_REGION);
-        try {
-            return ParquetSettings.DEFAULT.withEnabled(on).withRoot(FileRoot.parse(location, s3));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException((outputDir != null ? "--output-dir " : Environment.OUTPUT_DIR + " ") + e.getMessage());
-        }
+        return ParquetSettings.DEFAULT.withEnabled(on).withRoot(env.root(outputDir != null ? "--output-dir" : Environment.OUTPUT_DIR,
+                location, jobRegion != null ? jobRegion : RunSettings.DEFAULT_REGION));
     }
 }

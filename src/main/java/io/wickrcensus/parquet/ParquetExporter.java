@@ -101,7 +101,7 @@ public final class ParquetExporter {
         if (prepared != null && !usePrepared) {
             prepared.close();
         }
-        try (DatasetStore store = usePrepared ? prepared.store : DatasetStore.open(settings, networkId); Connection c = snapshot()) {
+        try (DatasetStore store = usePrepared ? prepared.store : DatasetStore.open(settings, networkId); Connection c = snapshot(dataSource, null)) {
             if (!usePrepared) {
                 store.recover(networkDirs(networkId)); // a prepared partition's store was recovered before it was written
             }
@@ -113,7 +113,7 @@ public final class ParquetExporter {
             long users;
             long guests = 0;
             long unames;
-            try (Connection c2 = snapshot(snapshotId)) {
+            try (Connection c2 = snapshot(dataSource, snapshotId)) {
                 ExecutorService second = Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, "parquet-unames-" + networkId);
                     t.setDaemon(true);
@@ -191,7 +191,7 @@ public final class ParquetExporter {
      */
     public void retract(long runId, String networkId, LocalDate asOf, List<String> billingPeriods) throws SQLException, IOException {
         String net = "network_id=" + networkId;
-        try (DatasetStore store = DatasetStore.open(settings, networkId); Connection c = snapshot()) {
+        try (DatasetStore store = DatasetStore.open(settings, networkId); Connection c = snapshot(dataSource, null)) {
             store.recover(networkDirs(networkId));
             PartitionWriter w = new PartitionWriter(settings, store, runId, "retract");
             w.remove("users/" + net + "/snapshot_date=" + asOf);
@@ -210,16 +210,10 @@ public final class ParquetExporter {
         log.info("network {}: Parquet partitions of the snapshot of {} removed; guest and run datasets rewritten", networkId, asOf);
     }
 
-    /** One snapshot of the data for all datasets, streamed with cursors. */
-    private Connection snapshot() throws SQLException {
-        return snapshot(dataSource, null);
-    }
-
-    private Connection snapshot(String exported) throws SQLException {
-        return snapshot(dataSource, exported);
-    }
-
-    /** A read-only transaction in a new snapshot, or in the one another transaction exported ({@code pg_export_snapshot}). */
+    /**
+     * A read-only transaction in one snapshot of the data for all datasets (streamed with cursors):
+     * a new one, or the one another transaction exported ({@code pg_export_snapshot}).
+     */
     static Connection snapshot(DataSource dataSource, String exported) throws SQLException {
         Connection c = dataSource.getConnection();
         try {

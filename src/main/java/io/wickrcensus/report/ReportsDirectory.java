@@ -36,14 +36,6 @@ public final class ReportsDirectory implements AfterPublish, AutoCloseable {
     private static final Pattern GUEST_BILLING = Pattern.compile("([A-Za-z0-9_-]{8})/guest-billing-(\\d{4}-\\d{2})\\.html");
     private static final Pattern AUDIT = Pattern.compile("([A-Za-z0-9_-]{8})/audit-(\\d{4}-\\d{2}-\\d{2})\\.html");
 
-    /**
-     * The reports of {@code location}: a directory, or {@code s3://BUCKET/PREFIX} reached as
-     * {@code s3} says.
-     */
-    public static ReportsDirectory at(String location, io.wickrcensus.parquet.S3Target.Options s3, int graceDays) {
-        return new ReportsDirectory(FileRoot.parse(location, s3), graceDays);
-    }
-
     private final FileRoot root;
     private final FileRoot.Open sink;
     private final int graceDays;
