@@ -202,6 +202,11 @@ public final class WickrAdminClient implements AutoCloseable {
             } catch (MalformedResponseException e) {
                 throw e;
             } catch (RuntimeException e) {
+                for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                    if (c instanceof MalformedResponseException named) {
+                        throw named; // a model's own check, which names the field
+                    }
+                }
                 throw MalformedResponseException.of(operation + " answered HTTP " + answer.response().statusCode()
                         + " with a body that is not the expected JSON (" + answer.body().length + " bytes)", e);
             }
@@ -214,9 +219,20 @@ public final class WickrAdminClient implements AutoCloseable {
         }
     }
 
+    /** The model's constraint on a networkId: exactly 8 characters (and none that a URL path would mangle). */
+    public static final java.util.regex.Pattern NETWORK_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{8}");
+
+    /** What is wrong with {@code networkId} as the model's networkId, or null when nothing is. */
+    public static String networkIdProblem(String networkId) {
+        return networkId != null && NETWORK_ID.matcher(networkId).matches() ? null
+                : "network id '" + networkId + "' must be exactly 8 characters (letters, digits, '-' or '_'), as the Wickr Admin API's "
+                        + "networkId is";
+    }
+
     private static void requireNetwork(String networkId) {
-        if (networkId == null || networkId.isBlank()) {
-            throw new InvalidRequestException("networkId is required");
+        String problem = networkIdProblem(networkId);
+        if (problem != null) {
+            throw new InvalidRequestException(problem);
         }
     }
 

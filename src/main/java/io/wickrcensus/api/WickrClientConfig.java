@@ -44,9 +44,20 @@ public record WickrClientConfig(
 
     public static final String SIGNING_NAME = "wickr";
 
+    /**
+     * An AWS region name: a partition prefix of two to four letters ({@code us}, {@code cn},
+     * {@code eusc}), then words and a number ({@code us-gov-west-1}, {@code eusc-de-east-1}).
+     */
+    public static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile("[a-z]{2,4}(-[a-z0-9]+)+-\\d+");
+
+    /** Whether {@code region} is the name of an AWS region. */
+    public static boolean isRegionName(String region) {
+        return region != null && REGION.matcher(region).matches();
+    }
+
     public WickrClientConfig {
         Objects.requireNonNull(region, "region");
-        if (!region.matches("[a-z]{2}(-[a-z0-9]+)+-\\d+")) {
+        if (!isRegionName(region)) {
             throw new IllegalArgumentException("region '" + region + "' is not an AWS region name such as us-east-1");
         }
         if (maxAttempts < 1) {

@@ -83,7 +83,7 @@ public final class EmulatorCommand implements Callable<Integer> {
     long clockSkewSeconds;
 
     @Option(names = "--ignore-client-tokens",
-            description = "Treat a repeated X-Client-Token as a new request: re-invite again (the model documents no replay).")
+            description = "Treat a repeated X-Client-Token as a new request: re-invite again (the model marks it an idempotency token but not for how long).")
     boolean ignoreClientTokens;
 
     @Option(names = "--guest-variation", defaultValue = OnOff.ON, description = "Vary the guests from period to period with the seed "
@@ -94,6 +94,18 @@ public final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--users-count-bots", defaultValue = "exclude",
             description = "Whether GetUsersCount counts the bots ListUsers lists: include or exclude (default ${DEFAULT-VALUE}; GetBotsCount counts them).")
     String usersCountBots;
+
+    @Option(names = "--list-users-bots", defaultValue = "include",
+            description = "Whether ListUsers lists the network's bots: include or omit (default ${DEFAULT-VALUE}; the model does not say).")
+    String listUsersBots;
+
+    @Option(names = "--reinvite-keeps-expired-flag",
+            description = "A re-invited user keeps isInviteExpired true (the model does not say a re-invitation clears it).")
+    boolean reinviteKeepsExpiredFlag;
+
+    @Option(names = "--expired-signature", defaultValue = "FORBIDDEN",
+            description = "How a request signed too far from the service's time is refused: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    EmulatorConfig.ExpiredSignature expiredSignature;
 
     @Option(names = "--churn-rate", defaultValue = "0.01", description = "Fraction of users changed per day of churn (default ${DEFAULT-VALUE}).")
     double churnRate;
@@ -117,6 +129,13 @@ public final class EmulatorCommand implements Callable<Integer> {
                 .clockSkewSeconds(clockSkewSeconds)
                 .ignoreClientTokens(ignoreClientTokens)
                 .guestVariation(OnOff.parse("--guest-variation", guestVariation))
+                .reinviteKeepsExpiredFlag(reinviteKeepsExpiredFlag)
+                .expiredSignature(expiredSignature)
+                .listUsersIncludesBots(switch (listUsersBots) {
+                    case "include" -> true;
+                    case "omit" -> false;
+                    default -> throw new IllegalArgumentException("--list-users-bots must be include or omit, got '" + listUsersBots + "'");
+                })
                 .usersCountIncludesBots(switch (usersCountBots) {
                     case "include" -> true;
                     case "exclude" -> false;

@@ -105,13 +105,61 @@ final class Environment {
         return ids;
     }
 
-    /** The job's AWS region: the option, else AWS_REGION, else AWS_DEFAULT_REGION; null when none is set. */
+    /**
+     * The job's AWS region: the option, else AWS_REGION, else AWS_DEFAULT_REGION, else what the
+     * SDK's own providers find (the {@code aws.region} system property, the AWS profile's
+     * {@code region}); null when none is set. The instance metadata service is not asked: a host's
+     * region need not be its Wickr network's.
+     */
     String region(String option) {
         if (option != null) {
             return option;
         }
         String r = get(AWS_REGION);
-        return r != null ? r : get(AWS_DEFAULT_REGION);
+        if (r == null) {
+            r = get(AWS_DEFAULT_REGION);
+        }
+        return r != null ? r : sdkRegion();
+    }
+
+    /** {@link #region}, refused in one line when none is set (the SDK refuses to guess one too). */
+    String requiredRegion(String option) {
+        String r = region(option);
+        if (r == null) {
+            throw new IllegalArgumentException("no AWS region is set: set " + AWS_REGION + " or pass --region (the Wickr network's "
+                    + "region, such as us-east-1), or give the AWS profile a region");
+        }
+        return r;
+    }
+
+    private static String sdkRegion() {
+        try {
+            return new software.amazon.awssdk.regions.providers.AwsRegionProviderChain(
+                    new software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider(),
+                    new software.amazon.awssdk.regions.providers.AwsProfileRegionProvider()).getRegion().id();
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            return null; // none of them has one
+        }
+    }
+
+    /** Whether to call the FIPS endpoint: AWS_USE_FIPS_ENDPOINT, else what the SDK's provider finds (system property, AWS profile). */
+    boolean fips() {
+        return get(FIPS) != null ? flag(FIPS)
+                : sdkFlag(FIPS, () -> software.amazon.awssdk.awscore.endpoint.FipsEnabledProvider.builder().build().isFipsEnabled());
+    }
+
+    /** Whether to call the dual-stack endpoint: AWS_USE_DUALSTACK_ENDPOINT, else the SDK's provider (system property, AWS profile). */
+    boolean dualStack() {
+        return get(DUAL_STACK) != null ? flag(DUAL_STACK)
+                : sdkFlag(DUAL_STACK, () -> software.amazon.awssdk.awscore.endpoint.DualstackEnabledProvider.builder().build().isDualstackEnabled());
+    }
+
+    private static boolean sdkFlag(String variable, java.util.function.Supplier<java.util.Optional<Boolean>> provider) {
+        try {
+            return provider.get().orElse(false);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(variable + " (or its AWS profile setting) must be true or false: " + e.getMessage());
+        }
     }
 
     Duration apiReadTimeout() {

@@ -30,8 +30,9 @@ public final class RetractCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Environment env = Environment.current();
-        if (!RunSettings.NETWORK_ID.matcher(networkId).matches()) {
-            throw new IllegalArgumentException("network id '" + networkId + "' must be exactly 8 characters (letters, digits, '-' or '_')");
+        String problem = io.wickrcensus.api.WickrAdminClient.networkIdProblem(networkId);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
         LocalDate date;
         try {

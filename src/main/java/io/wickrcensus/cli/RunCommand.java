@@ -52,13 +52,16 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--endpoint", description = "Endpoint override, e.g. http://127.0.0.1:8787 for the emulator.")
     String endpoint;
 
-    @Option(names = "--fips", description = "Call the region's FIPS endpoint (default: AWS_USE_FIPS_ENDPOINT, else off).")
+    @Option(names = "--fips", description = "Call the region's FIPS endpoint (default: AWS_USE_FIPS_ENDPOINT, else the AWS profile's "
+            + "use_fips_endpoint, else off).")
     Boolean fips;
 
-    @Option(names = "--dual-stack", description = "Call the region's dual-stack endpoint (default: AWS_USE_DUALSTACK_ENDPOINT, else off).")
+    @Option(names = "--dual-stack", description = "Call the region's dual-stack endpoint (default: AWS_USE_DUALSTACK_ENDPOINT, else the "
+            + "AWS profile's use_dualstack_endpoint, else off).")
     Boolean dualStack;
 
-    @Option(names = "--region", description = "AWS region (default: AWS_REGION, else us-east-1).")
+    @Option(names = "--region", description = "AWS region of the Wickr network (default: AWS_REGION, else the AWS profile's; "
+            + "none set is refused).")
     String region;
 
     @Option(names = "--max-attempts", description = "Attempts per API call (default " + RunSettings.DEFAULT_MAX_ATTEMPTS + ").")
@@ -219,12 +222,10 @@ public final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--endpoint: '" + endpoint + "' is not a URL");
             }
         }
-        String r = env.region(region);
-        if (r != null) {
-            b.region(r);
-        }
-        b.fips(fips != null ? fips : env.flag(Environment.FIPS));
-        b.dualStack(dualStack != null ? dualStack : env.flag(Environment.DUAL_STACK));
+        String r = env.requiredRegion(region);
+        b.region(r);
+        b.fips(fips != null ? fips : env.fips());
+        b.dualStack(dualStack != null ? dualStack : env.dualStack());
         Duration readTimeout = env.apiReadTimeout();
         if (readTimeout != null) {
             b.apiReadTimeout(readTimeout);

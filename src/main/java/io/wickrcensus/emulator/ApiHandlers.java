@@ -45,7 +45,8 @@ final class ApiHandlers {
 
     // ---- ListUsers ----------------------------------------------------------------------------
 
-    byte[] listUsers(SyntheticNetwork net, Map<String, String> q) {
+    /** ListUsers; without {@code listBots}, the bots are left out (the model does not say whether it lists them). */
+    byte[] listUsers(SyntheticNetwork net, Map<String, String> q, boolean listBots) {
         int max = maxResults(q);
         Integer status = null;
         if (q.containsKey("status")) {
@@ -62,13 +63,13 @@ final class ApiHandlers {
         String username = lower(q.get("username"));
         String groupId = q.get("groupId");
         final Integer wantStatus = status;
-        Predicate<EmulatedUser> filter = u -> (wantStatus == null || u.status() == wantStatus)
+        Predicate<EmulatedUser> filter = u -> (listBots || u.isUser()) && (wantStatus == null || u.status() == wantStatus)
                 && contains(u.firstName(), firstName) && contains(u.lastName(), lastName)
                 && contains(u.username(), username)
                 && (groupId == null || u.securityGroups().contains(groupId));
 
         int day = net.day();
-        String spec = "U|" + net.networkId + "|" + status + "|" + firstName + "|" + lastName + "|" + username + "|"
+        String spec = "U|" + net.networkId + "|" + listBots + "|" + status + "|" + firstName + "|" + lastName + "|" + username + "|"
                 + groupId + "|" + sortFields + "|" + (sortFields.isEmpty() ? "" : desc);
         IntFunction<EmulatedUser> at = i -> net.user(i, day);
         int[] order = sortFields.isEmpty() ? null : sortedOrder(net.networkId + "|U|" + day + "|" + sortFields + "|" + desc,
@@ -232,9 +233,11 @@ final class ApiHandlers {
 
     /**
      * BatchReinviteUser. With {@code replayTokens}, a repeated X-Client-Token gets the first answer
-     * again and re-invites nobody; without, it is a new request (the model documents no replay).
+     * again and re-invites nobody; without, it is a new request (the model marks the header an
+     * idempotency token but does not say how long one is remembered). With {@code keepExpiredFlag},
+     * the re-invited user's {@code isInviteExpired} stays true (the model does not say it clears).
      */
-    byte[] batchReinviteUser(SyntheticNetwork net, byte[] body, String clientToken, boolean replayTokens) {
+    byte[] batchReinviteUser(SyntheticNetwork net, byte[] body, String clientToken, boolean replayTokens, boolean keepExpiredFlag) {
         List<String> userIds = stringList(body, "userIds");
         String replayKey = clientToken == null || !replayTokens ? null : net.networkId + "|" + clientToken;
         String bodyKey = Long.toHexString(Mix.ofString(String.join("\u0000", userIds)));
@@ -263,7 +266,9 @@ final class ApiHandlers {
                 } else if (!seen.add(idx)) {
                     failed.add(new String[] {id, "userIds", "user id appears more than once in the request"});
                 } else {
-                    net.reinvite(idx);
+                    if (!keepExpiredFlag) {
+                        net.reinvite(idx);
+                    }
                     reinvitations.add(new Reinvitation(net.networkId, id, clientToken, clock.instant()));
                     ok.add(id);
                 }

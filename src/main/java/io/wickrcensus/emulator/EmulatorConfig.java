@@ -38,7 +38,31 @@ public record EmulatorConfig(
         boolean usersCountIncludesBots,
         long clockSkewSeconds,
         boolean ignoreClientTokens,
-        boolean guestVariation) {
+        boolean guestVariation,
+        boolean listUsersIncludesBots,
+        boolean reinviteKeepsExpiredFlag,
+        ExpiredSignature expiredSignature) {
+
+    /**
+     * How the service answers a request signed too far from its own time. The model does not say;
+     * AWS services answer in each of these ways.
+     */
+    public enum ExpiredSignature {
+        /** 403 ForbiddenError (the model's error for a refused signature). */
+        FORBIDDEN(403, "ForbiddenError"),
+        /** 400 RequestExpired: the AWS SDKs take it as clock skew at any status. */
+        REQUEST_EXPIRED(400, "RequestExpired"),
+        /** 400 InvalidSignatureException: the AWS SDKs take it as clock skew when the Date header is minutes off. */
+        INVALID_SIGNATURE(400, "InvalidSignatureException");
+
+        public final int status;
+        public final String errorType;
+
+        ExpiredSignature(int status, String errorType) {
+            this.status = status;
+            this.errorType = errorType;
+        }
+    }
 
     /** The AWS documentation's example secret key: what the emulator accepts unless told otherwise. */
     public static final String DEFAULT_SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -48,6 +72,7 @@ public record EmulatorConfig(
         Objects.requireNonNull(accessKey, "accessKey");
         Objects.requireNonNull(secretKey, "secretKey");
         Objects.requireNonNull(region, "region");
+        expiredSignature = expiredSignature == null ? ExpiredSignature.FORBIDDEN : expiredSignature;
         clock = clock == null ? Clock.systemUTC() : clock;
         networkIds = networkIds == null ? List.of() : List.copyOf(new LinkedHashSet<>(networkIds));
         periods = periods == null ? List.of() : List.copyOf(periods);
@@ -59,7 +84,8 @@ public record EmulatorConfig(
         require(churnRate >= 0 && churnRate <= 0.5, "churn rate must be between 0 and 0.5");
         require(!accessKey.isBlank() && !secretKey.isBlank(), "access key and secret key must not be blank");
         for (String id : networkIds) {
-            require(id.matches("[A-Za-z0-9_-]{8}"), "network id '" + id + "' must be exactly 8 letters, digits, '-' or '_' (the model's networkId)");
+            String problem = io.wickrcensus.api.WickrAdminClient.networkIdProblem(id);
+            require(problem == null, problem);
         }
     }
 
@@ -121,6 +147,9 @@ public record EmulatorConfig(
         private long clockSkewSeconds;
         private boolean ignoreClientTokens;
         private boolean guestVariation;
+        private boolean listUsersIncludesBots = true;
+        private boolean reinviteKeepsExpiredFlag;
+        private ExpiredSignature expiredSignature = ExpiredSignature.FORBIDDEN;
 
         public Builder bindAddress(String v) { bindAddress = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -156,12 +185,25 @@ public record EmulatorConfig(
          * count. Off: every period holds {@code guests}.
          */
         public Builder guestVariation(boolean v) { guestVariation = v; return this; }
+        /**
+         * Whether ListUsers lists the bots (default: it does). The model does not say; it has a
+         * ListBots of its own, and documents {@code isUser} as "as opposed to a bot".
+         */
+        public Builder listUsersIncludesBots(boolean v) { listUsersIncludesBots = v; return this; }
+        /**
+         * A re-invited user keeps {@code isInviteExpired} true (default: the invitation is fresh
+         * again). The model does not say a re-invitation clears the flag.
+         */
+        public Builder reinviteKeepsExpiredFlag(boolean v) { reinviteKeepsExpiredFlag = v; return this; }
+        /** How a request signed too far from the service's time is refused (default: 403 ForbiddenError). */
+        public Builder expiredSignature(ExpiredSignature v) { expiredSignature = v; return this; }
 
         public EmulatorConfig build() {
             return new EmulatorConfig(bindAddress, port, seed, networks, networkIds, users, guests, periods, accessKey,
                     secretKey, region, latencyMs, latencyJitterMs, fail429, fail500, malformed, truncated, drop,
                     rateLimit, churnDays, churnRate, clock, usersCountIncludesBots, clockSkewSeconds, ignoreClientTokens,
-                    guestVariation);
+                    guestVariation, listUsersIncludesBots, reinviteKeepsExpiredFlag,
+                    expiredSignature);
         }
     }
 }

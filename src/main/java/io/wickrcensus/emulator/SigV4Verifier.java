@@ -38,22 +38,29 @@ public final class SigV4Verifier {
     /** A request as it arrived. Header names are matched without regard to case. */
     public record Request(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) { }
 
-    /** The verdict: {@code status} 0 when the signature holds, else 401 or 403 with a reason. */
-    public record Result(int status, String reason, String accessKeyId) {
+    /**
+     * The verdict: {@code status} 0 when the signature holds, else 401 or 403 with a reason;
+     * {@code expired} when the request's time was too far from the server's.
+     */
+    public record Result(int status, String reason, String accessKeyId, boolean expired) {
         public boolean ok() {
             return status == 0;
         }
 
         static Result ok(String accessKey) {
-            return new Result(0, null, accessKey);
+            return new Result(0, null, accessKey, false);
         }
 
         static Result unauthorized(String reason) {
-            return new Result(401, reason, null);
+            return new Result(401, reason, null, false);
         }
 
         static Result forbidden(String reason) {
-            return new Result(403, reason, null);
+            return new Result(403, reason, null, false);
+        }
+
+        static Result expired(String reason) {
+            return new Result(403, reason, null, true);
         }
     }
 
@@ -132,7 +139,7 @@ public final class SigV4Verifier {
         }
         Instant now = clock.instant();
         if (Duration.between(signedAt, now).abs().compareTo(maxSkew) > 0) {
-            return Result.forbidden("Signature expired: request time " + amzDate.trim() + " is more than "
+            return Result.expired("Signature expired: request time " + amzDate.trim() + " is more than "
                     + maxSkew.toMinutes() + " minutes from the server time " + AMZ_DATE.format(now));
         }
 

@@ -97,6 +97,28 @@ public final class WickrEmulator implements AutoCloseable {
         return network(networkId).advanceDays(days);
     }
 
+    /**
+     * Once {@code calls} more calls of {@code operation} have been answered, applies {@code days}
+     * days of churn to the network: the network changes under a client that is paging it.
+     */
+    public void churnAfter(String networkId, String operation, int calls, int days) {
+        network(networkId);
+        churnTrigger.set(new ChurnTrigger(networkId, operation, new java.util.concurrent.atomic.AtomicInteger(calls), days));
+    }
+
+    private record ChurnTrigger(String networkId, String operation, java.util.concurrent.atomic.AtomicInteger left, int days) {
+    }
+
+    private final java.util.concurrent.atomic.AtomicReference<ChurnTrigger> churnTrigger = new java.util.concurrent.atomic.AtomicReference<>();
+
+    private void answered(String op) {
+        count(op + ".200");
+        ChurnTrigger t = churnTrigger.get();
+        if (t != null && t.operation().equals(op) && t.left().decrementAndGet() == 0 && churnTrigger.compareAndSet(t, null)) {
+            advanceDays(t.networkId(), t.days());
+        }
+    }
+
     /** The network's current day number (0 until churn is applied). */
     public int day(String networkId) {
         return network(networkId).day();
@@ -165,6 +187,9 @@ public final class WickrEmulator implements AutoCloseable {
 
             SigV4Verifier.Result auth = verifier.verify(new SigV4Verifier.Request(ex.method, ex.rawPath, ex.rawQuery,
                     ex.headers, ex.body));
+            if (auth.expired()) {
+                throw new ApiError(config.expiredSignature().status, config.expiredSignature().errorType, auth.reason(), null);
+            }
             if (!auth.ok()) {
                 throw new ApiError(auth.status(), auth.status() == 401 ? "UnauthorizedError" : "ForbiddenError",
                         auth.reason(), null);
@@ -198,16 +223,16 @@ public final class WickrEmulator implements AutoCloseable {
             }
             Map<String, String> q = query(ex.rawQuery);
             byte[] answer = switch (op) {
-                case "ListUsers" -> handlers.listUsers(net, q);
+                case "ListUsers" -> handlers.listUsers(net, q, config.listUsersIncludesBots());
                 case "ListGuestUsers" -> handlers.listGuestUsers(net, q);
                 case "BatchLookupUserUname" -> handlers.batchLookupUserUname(net, ex.body);
                 case "BatchReinviteUser" -> handlers.batchReinviteUser(net, ex.body, ex.header("X-Client-Token"),
-                        !config.ignoreClientTokens());
+                        !config.ignoreClientTokens(), config.reinviteKeepsExpiredFlag());
                 case "GetUsersCount" -> handlers.getUsersCount(net, config.usersCountIncludesBots(), faults.usersCountOffset());
                 case "GetBotsCount" -> handlers.getBotsCount(net);
                 default -> handlers.getGuestUserHistoryCount(net);
             };
-            count(op + ".200");
+            answered(op);
             if (fault == Faults.Kind.MALFORMED) {
                 send(ex, 200, java.util.Arrays.copyOf(answer, Math.max(1, answer.length / 2)), null);
             } else if (fault == Faults.Kind.TRUNCATED) {

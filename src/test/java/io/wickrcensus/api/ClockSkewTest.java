@@ -7,6 +7,7 @@ import io.wickrcensus.api.errors.ForbiddenException;
 import io.wickrcensus.emulator.EmulatorConfig;
 import io.wickrcensus.emulator.WickrEmulator;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -21,8 +22,26 @@ class ClockSkewTest {
     }
 
     private static WickrEmulator emulator(long skewSeconds) throws Exception {
+        return emulator(skewSeconds, EmulatorConfig.ExpiredSignature.FORBIDDEN);
+    }
+
+    private static WickrEmulator emulator(long skewSeconds, EmulatorConfig.ExpiredSignature answer) throws Exception {
         return WickrEmulator.start(EmulatorConfig.builder().users(50).accessKey("AKIDSKEW").secretKey("skew-secret")
-                .clockSkewSeconds(skewSeconds).build());
+                .clockSkewSeconds(skewSeconds).expiredSignature(answer).build());
+    }
+
+    /** A service that says "expired" with a 400 (RequestExpired, InvalidSignatureException) is corrected as a 403 is, in one more call. */
+    @ParameterizedTest(name = "refused as {0}")
+    @EnumSource(EmulatorConfig.ExpiredSignature.class)
+    void aSkewedHostIsCorrectedWhicheverWayTheServiceSaysTheSignatureExpired(EmulatorConfig.ExpiredSignature answer) throws Exception {
+        try (WickrEmulator e = emulator(-1200, answer); WickrAdminClient c = client(e, "skew-secret")) {
+            String net = e.networkIds().get(0);
+            assertThat(c.getUsersCount(net).total()).isPositive();
+            assertThat(c.getBotsCount(net).total()).isNotNegative();
+            assertThat(e.stats()).as("one refusal, one corrected call, then the next call signed right")
+                    .containsEntry("GetUsersCount." + answer.status, 1L).containsEntry("GetUsersCount.200", 1L)
+                    .containsEntry("GetBotsCount.200", 1L).doesNotContainKey("GetBotsCount." + answer.status);
+        }
     }
 
     @ParameterizedTest(name = "service clock {0} s off")

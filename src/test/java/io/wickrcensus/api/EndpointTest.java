@@ -22,6 +22,17 @@ class EndpointTest {
     }
 
     @Test
+    void theEuropeanSovereignCloudIsAPartitionOfItsOwn() {
+        assertThat(endpoint("eusc-de-east-1", false, false)).isEqualTo("https://admin.wickr.eusc-de-east-1.amazonaws.eu");
+        assertThat(endpoint("eusc-de-east-1", false, true)).isEqualTo("https://admin.wickr.eusc-de-east-1.api.amazonwebservices.eu");
+        assertThat(endpoint("eusc-de-east-1", true, false)).isEqualTo("https://admin.wickr-fips.eusc-de-east-1.amazonaws.eu");
+        assertThat(WickrClientConfig.isRegionName("eusc-de-east-1")).isTrue();
+        for (String notOne : new String[] {"moon", "us-east", "US-EAST-1", "useast1", "toolong-east-1", ""}) {
+            assertThat(WickrClientConfig.isRegionName(notOne)).as(notOne).isFalse();
+        }
+    }
+
+    @Test
     void fipsAndDualStackHostsAndTheirCombination() {
         assertThat(endpoint("us-east-1", true, false)).isEqualTo("https://admin.wickr-fips.us-east-1.amazonaws.com");
         assertThat(endpoint("us-east-1", false, true)).isEqualTo("https://admin.wickr.us-east-1.api.aws");

@@ -51,6 +51,50 @@ class RunCommandTest {
         return r.code();
     }
 
+    /** With {@code aws.region} cleared and {@code aws.configFile} holding {@code profile}, what {@code body} gives. */
+    private static <T> T withoutTheTestRegion(String profile, java.util.concurrent.Callable<T> body) throws Exception {
+        String region = System.clearProperty("aws.region");
+        java.nio.file.Path config = io.wickrcensus.testing.TestFiles.log("aws-config");
+        java.nio.file.Files.writeString(config, profile);
+        System.setProperty("aws.configFile", config.toString());
+        try {
+            return body.call();
+        } finally {
+            System.setProperty("aws.region", region);
+            System.clearProperty("aws.configFile");
+        }
+    }
+
+    @Test
+    void noRegionIsRefusedNotGuessed() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_REGION") == null && System.getenv("AWS_DEFAULT_REGION") == null
+                && System.getenv("AWS_PROFILE") == null, "this test's environment names a region");
+        assertThat(withoutTheTestRegion("", () -> run("run", "--network-id", "net00001", "--endpoint", endpoint)))
+                .isEqualTo(ExitCodes.BAD_CONFIGURATION);
+        assertThat(err.strip()).isEqualTo("wickr-census: no AWS region is set: set AWS_REGION or pass --region (the Wickr network's "
+                + "region, such as us-east-1), or give the AWS profile a region");
+    }
+
+    @Test
+    void theAwsProfileGivesTheRegionAndTheEndpointVariantsWhereNothingElseDoes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_REGION") == null && System.getenv("AWS_DEFAULT_REGION") == null
+                && System.getenv("AWS_PROFILE") == null && System.getenv("AWS_USE_FIPS_ENDPOINT") == null
+                && System.getenv("AWS_USE_DUALSTACK_ENDPOINT") == null, "this test's environment sets these");
+        Environment env = new Environment(java.util.Map.of());
+        withoutTheTestRegion("[default]\nregion = eusc-de-east-1\nuse_fips_endpoint = true\nuse_dualstack_endpoint = true\n", () -> {
+            assertThat(env.region(null)).isEqualTo("eusc-de-east-1");
+            assertThat(env.fips()).isTrue();
+            assertThat(env.dualStack()).isTrue();
+            assertThat(env.region("us-west-2")).as("the option first").isEqualTo("us-west-2");
+            assertThat(new Environment(java.util.Map.of("AWS_USE_FIPS_ENDPOINT", "false")).fips()).as("the variable before the profile").isFalse();
+            return null;
+        });
+        withoutTheTestRegion("[default]\nuse_fips_endpoint = maybe\n", () -> {
+            org.assertj.core.api.Assertions.assertThatThrownBy(env::fips).hasMessageStartingWith("AWS_USE_FIPS_ENDPOINT (or its AWS profile setting)");
+            return null;
+        });
+    }
+
     @Test
     void aMalformedDate() {
         assertThat(run("run", "--network-id", "net00001", "--as-of", "2026-13-01", "--endpoint", endpoint)).isEqualTo(ExitCodes.BAD_CONFIGURATION);

@@ -6,11 +6,12 @@ import io.wickrcensus.db.DatabaseLocation;
 import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.job.run.ReconcileMode;
 import io.wickrcensus.job.run.RunMetrics;
+import io.wickrcensus.job.run.RunSettings;
 import io.wickrcensus.testing.JobHarness;
 import io.wickrcensus.testing.TestDatabases;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -25,30 +26,63 @@ class ReconcileTest {
             StaticCredentialsProvider.create(AwsBasicCredentials.create(JobHarness.ACCESS_KEY, JobHarness.SECRET));
 
     private static JobHarness harness(boolean countIncludesBots) throws Exception {
+        return harness(true, countIncludesBots);
+    }
+
+    private static JobHarness harness(boolean listsBots, boolean countIncludesBots) throws Exception {
         return new JobHarness(1500, 20, TestDatabases.newDatabase("reconcile"), JobHarness.PERIODS,
-                b -> b.usersCountIncludesBots(countIncludesBots));
+                b -> b.listUsersIncludesBots(listsBots).usersCountIncludesBots(countIncludesBots));
     }
 
     private static Map<String, Object> run(JobHarness h, String asOf) throws Exception {
         return h.query("SELECT status, users_staged, users_reported, bots_staged, bots_reported, users_count_reading, "
+                + "users_reported_before, bots_reported_before, "
                 + "reconcile_outcome, reconcile_detail FROM census.runs WHERE snapshot_date = ?::date", asOf).get(0);
     }
 
-    @ParameterizedTest(name = "GetUsersCount counts bots: {0}")
-    @ValueSource(booleans = {false, true})
-    void theJobPublishesUnderEitherCountSemanticsAndRecordsWhichMatched(boolean countIncludesBots) throws Exception {
-        try (JobHarness h = harness(countIncludesBots)) {
-            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+    @ParameterizedTest(name = "ListUsers lists bots: {0}, GetUsersCount counts bots: {1}")
+    @CsvSource({"true,false,bots-excluded", "true,true,bots-included", "false,false,bots-unlisted", "false,true,bots-unlisted-counted"})
+    void theJobPublishesUnderEveryReadingOfTheCountsAndRecordsWhichMatched(boolean listsBots, boolean countIncludesBots,
+                                                                          String reading) throws Exception {
+        try (JobHarness h = harness(listsBots, countIncludesBots)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK); // under --reconcile=fail, with a tolerance of 0
 
             Map<String, Object> r = run(h, "2026-11-20");
             assertThat(r.get("status")).isEqualTo("PUBLISHED");
-            assertThat(r.get("users_count_reading")).isEqualTo(countIncludesBots ? "bots-included" : "bots-excluded");
+            assertThat(r.get("users_count_reading")).isEqualTo(reading);
             assertThat(r.get("reconcile_outcome")).isEqualTo("matched");
-            long bots = ((Number) r.get("bots_staged")).longValue();
-            assertThat(bots).as("the emulator's networks hold about 2% bots").isPositive();
-            assertThat(r.get("bots_reported")).isEqualTo(r.get("bots_staged"));
-            assertThat(((Number) r.get("users_reported")).longValue())
-                    .isEqualTo(((Number) r.get("users_staged")).longValue() - (countIncludesBots ? 0 : bots));
+            long botsReported = ((Number) r.get("bots_reported")).longValue();
+            assertThat(botsReported).as("the emulator's networks hold about 2% bots").isPositive();
+            assertThat(r.get("bots_staged")).isEqualTo(listsBots ? botsReported : 0L);
+            long usersOnly = ((Number) r.get("users_staged")).longValue() - ((Number) r.get("bots_staged")).longValue();
+            assertThat(((Number) r.get("users_reported")).longValue()).isEqualTo(usersOnly + (countIncludesBots ? botsReported : 0));
+            assertThat(r.get("users_reported_before")).isEqualTo(r.get("users_reported"));
+            assertThat(r.get("bots_reported_before")).isEqualTo(r.get("bots_reported"));
+            assertThat(h.count("SELECT count(*) FROM census.roster_current")).isEqualTo(h.servedUsers().size());
+        }
+    }
+
+    /**
+     * 150 users, two pages. A day of churn lands after the first page (joiners are listed at the
+     * end, leavers anywhere: what was staged is neither reading, within a few users of one), or after
+     * both (what was staged is the first reading, tens of users off the second). Read after paging
+     * only, with an allowance of 0.5%, either fails.
+     */
+    @ParameterizedTest(name = "churn {1} after {0} page(s)")
+    @CsvSource({"1,0.04", "2,0.2"})
+    void aSmallNetworkThatChangesWhileItIsPagedReconcilesBetweenTheTwoReadings(int pages, double churnRate) throws Exception {
+        try (JobHarness h = new JobHarness(150, 10, TestDatabases.newDatabase("reconcile"), JobHarness.PERIODS,
+                b -> b.churnRate(churnRate))) {
+            h.emulator.churnAfter(h.network, "ListUsers", pages, 1);
+            assertThat(CensusRun.execute(h.builder("2026-11-20").reconcileTolerance(RunSettings.DEFAULT_RECONCILE_TOLERANCE).build(),
+                    CREDENTIALS)).isEqualTo(ExitCodes.OK);
+
+            Map<String, Object> r = run(h, "2026-11-20");
+            assertThat(h.emulator.day(h.network)).as("the network changed while it was paged").isEqualTo(1);
+            assertThat(r.get("users_reported_before")).isNotEqualTo(r.get("users_reported"));
+            assertThat(r.get("users_staged")).isNotEqualTo(r.get("users_reported"));
+            assertThat(r.get("status")).isEqualTo("PUBLISHED");
+            assertThat(r.get("reconcile_outcome")).isEqualTo("matched");
         }
     }
 

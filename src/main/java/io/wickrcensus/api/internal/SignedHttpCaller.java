@@ -153,10 +153,17 @@ public final class SignedHttpCaller implements AutoCloseable {
         return SdkClientException.builder().message(message).cause(e).numAttempts(attempts).build();
     }
 
+    /** Error codes that mean clock skew at any status, as the AWS SDKs take them. */
+    static final java.util.Set<String> DEFINITE_SKEW_CODES = java.util.Set.of("RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture");
+    /** Error codes that mean clock skew when the service's {@code Date} is {@link #SKEW_THRESHOLD} or more off, as the AWS SDKs take them. */
+    static final java.util.Set<String> POSSIBLE_SKEW_CODES = java.util.Set.of("InvalidSignatureException", "SignatureDoesNotMatch", "AuthFailure");
+
     /**
-     * Signs and sends the request once. A 401 or 403 whose {@code Date} header is minutes away from
-     * this host's clock (a skewed node: the signature looks expired or from the future) is signed
-     * again with the service's time and sent once more, and that offset is kept.
+     * Signs and sends the request once. A refusal that means clock skew (a skewed node: the
+     * signature looks expired or from the future) is signed again with the service's time, from its
+     * {@code Date} header, and sent once more, and that offset is kept. As the AWS SDKs do:
+     * {@link #DEFINITE_SKEW_CODES} at any status; {@link #POSSIBLE_SKEW_CODES}, a 401 and a 403 when
+     * the {@code Date} is {@link #SKEW_THRESHOLD} or more away from this host's corrected clock.
      */
     private Answer attemptOnce(String operation, String networkId, SdkHttpFullRequest request, byte[] body, boolean skewCorrected) {
         AwsCredentialsIdentity identity = credentials.resolveCredentials();
@@ -181,14 +188,16 @@ public final class SignedHttpCaller implements AutoCloseable {
             byte[] bytes = readBody(executed.responseBody());
             notTheApi(operation, signed.request(), response);
             if (!response.isSuccessful()) {
-                Duration corrected = skewCorrected || (status != 401 && status != 403) ? null : correctedOffset(response, offset);
+                WickrException error = ErrorResponseParser.parse(operation, networkId, response, bytes);
+                Duration corrected = skewCorrected ? null : correctedOffset(response, offset, skewSuspected(error));
                 if (corrected != null) {
                     clockOffset = corrected;
-                    log.warn("this host's clock is {} s off the Wickr service's (its Date header); signing with the service's time from "
-                            + "now on (fix the host's time sync)", -corrected.toSeconds());
+                    log.warn("this host's clock is {} s off the Wickr service's (its Date header; the service answered {} {}); signing "
+                            + "with the service's time from now on (fix the host's time sync)", -corrected.toSeconds(), status,
+                            error.awsErrorDetails().errorCode());
                     return attemptOnce(operation, networkId, request, body, true);
                 }
-                throw ErrorResponseParser.parse(operation, networkId, response, bytes);
+                throw error;
             }
             return new Answer(response, bytes);
         } catch (IOException | UncheckedIOException e) {
@@ -224,11 +233,29 @@ public final class SignedHttpCaller implements AutoCloseable {
         }
     }
 
+    /** Whether a refusal may be clock skew: {@link Skew#DEFINITE}, {@link Skew#POSSIBLE} or {@link Skew#NO}. */
+    static Skew skewSuspected(WickrException error) {
+        String code = error.awsErrorDetails().errorCode();
+        if (DEFINITE_SKEW_CODES.contains(code)) {
+            return Skew.DEFINITE;
+        }
+        int status = error.statusCode();
+        return POSSIBLE_SKEW_CODES.contains(code) || status == 401 || status == 403 ? Skew.POSSIBLE : Skew.NO;
+    }
+
+    /** How sure a refusal is to mean clock skew. */
+    enum Skew { NO, POSSIBLE, DEFINITE }
+
     /**
-     * The offset to sign with when the response's {@code Date} is more than {@link #SKEW_THRESHOLD}
-     * away from this host's clock corrected by {@code offset}; null when it is not (or says nothing).
+     * The offset to sign with, from the response's {@code Date}: where the refusal is definitely
+     * skew, whenever the Date is a second or more off this host's clock corrected by {@code offset};
+     * where it possibly is, when it is {@link #SKEW_THRESHOLD} or more off. Null otherwise, or when
+     * the response has no Date.
      */
-    static Duration correctedOffset(SdkHttpResponse response, Duration offset) {
+    static Duration correctedOffset(SdkHttpResponse response, Duration offset, Skew suspected) {
+        if (suspected == Skew.NO) {
+            return null;
+        }
         Optional<String> date = response.firstMatchingHeader("Date");
         if (date.isEmpty()) {
             return null;
@@ -240,7 +267,8 @@ public final class SignedHttpCaller implements AutoCloseable {
             return null;
         }
         Duration skew = Duration.between(Instant.now().plus(offset), service);
-        return skew.abs().compareTo(SKEW_THRESHOLD) > 0 ? offset.plus(skew) : null;
+        Duration threshold = suspected == Skew.DEFINITE ? Duration.ofSeconds(1) : SKEW_THRESHOLD;
+        return skew.abs().compareTo(threshold) >= 0 ? offset.plus(skew) : null;
     }
 
     private static byte[] readBody(Optional<? extends InputStream> stream) throws IOException {

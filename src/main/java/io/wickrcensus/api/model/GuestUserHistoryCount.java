@@ -1,6 +1,7 @@
 package io.wickrcensus.api.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.wickrcensus.api.errors.MalformedResponseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,16 +15,39 @@ public record GuestUserHistoryCount(List<Month> history) {
 
     public GuestUserHistoryCount {
         history = history == null ? List.of() : history;
+        counts(history); // refuses a month or a count that is not one
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Month(String month, String count) {}
 
+    /**
+     * The counts by billing period; a month that is not {@code YYYY_MM} or a count that is not a
+     * whole number is a {@link MalformedResponseException} that names the field.
+     */
     public Map<String, Long> countsByBillingPeriod() {
+        return counts(history);
+    }
+
+    private static Map<String, Long> counts(List<Month> history) {
         Map<String, Long> out = new LinkedHashMap<>();
-        for (Month m : history) {
-            out.put(m.month().replace('_', '-'), Long.parseLong(m.count().trim()));
+        for (int i = 0; i < history.size(); i++) {
+            Month m = history.get(i);
+            String month = m == null ? null : m.month();
+            if (month == null || !month.matches("\\d{4}_(0[1-9]|1[0-2])")) {
+                throw malformed(i, "month", month, "a month in the form YYYY_MM");
+            }
+            String count = m.count() == null ? null : m.count().trim();
+            if (count == null || !count.matches("\\d{1,18}")) {
+                throw malformed(i, "count", m.count(), "a whole number");
+            }
+            out.put(month.replace('_', '-'), Long.parseLong(count));
         }
         return out;
+    }
+
+    private static MalformedResponseException malformed(int i, String field, String value, String what) {
+        return MalformedResponseException.of("GetGuestUserHistoryCount answered history[" + i + "]." + field + " "
+                + (value == null ? "missing" : "'" + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "'") + ", not " + what, null);
     }
 }

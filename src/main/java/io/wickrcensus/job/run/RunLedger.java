@@ -1,5 +1,7 @@
 package io.wickrcensus.job.run;
 
+import io.wickrcensus.api.model.BotsCount;
+import io.wickrcensus.api.model.UsersCount;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -119,6 +121,24 @@ public class RunLedger {
                 UPDATE census.run SET users_staged = ?, users_reported = ?, bots_staged = ?, bots_reported = ?,
                        users_count_reading = ?, reconcile_outcome = ?, reconcile_detail = ?
                 WHERE run_id = ?""", usersStaged, usersReported, botsStaged, botsReported, reading, outcome, detail, runId);
+    }
+
+    /** The service's counts as the users step began paging: what reconcile judges the staged roster against, with the later reading. */
+    public void countsBefore(long runId, UsersCount users, BotsCount bots) {
+        jdbc.update("""
+                UPDATE census.run SET users_pending_before = ?, users_active_before = ?, users_reported_before = ?,
+                       bots_pending_before = ?, bots_active_before = ?, bots_reported_before = ?
+                WHERE run_id = ?""", users.pending(), users.active(), users.total(), bots.pending(), bots.active(), bots.total(), runId);
+    }
+
+    /** What {@link #countsBefore} recorded for the run's last users step, if anything. */
+    public Optional<java.util.Map.Entry<UsersCount, BotsCount>> countsBefore(long runId) {
+        return jdbc.query("""
+                SELECT users_pending_before, users_active_before, users_reported_before,
+                       bots_pending_before, bots_active_before, bots_reported_before
+                FROM census.run WHERE run_id = ? AND users_reported_before IS NOT NULL""",
+                (rs, i) -> java.util.Map.entry(new UsersCount(rs.getLong(1), rs.getLong(2), 0, 0, rs.getLong(3)),
+                        new BotsCount(rs.getLong(4), rs.getLong(5), rs.getLong(6))), runId).stream().findFirst();
     }
 
     /** The guests staged for a billing period and the service's count of them (null when it no longer reports one). */

@@ -72,8 +72,6 @@ public record RunSettings(
         ParquetSettings parquet,
         boolean headStarts) {
 
-    /** The model's constraint on a networkId: exactly 8 characters (and none that a URL path would mangle). */
-    public static final java.util.regex.Pattern NETWORK_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{8}");
     public static final String DEFAULT_REGION = "us-east-1";
     public static final int DEFAULT_BILLING_PERIOD_COUNT = 2;
     public static final int DEFAULT_MAX_ATTEMPTS = 8;
@@ -114,9 +112,9 @@ public record RunSettings(
             throw new SettingException("networkIds", "names no network: give at least one");
         }
         for (String id : networkIds) {
-            if (id == null || !NETWORK_ID.matcher(id).matches()) {
-                throw new IllegalArgumentException("network id '" + id + "' must be exactly 8 characters (letters, digits, '-' or '_'), "
-                        + "as the Wickr Admin API's networkId is");
+            String problem = io.wickrcensus.api.WickrAdminClient.networkIdProblem(id);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
             }
         }
         Objects.requireNonNull(asOf, "asOf");
@@ -128,7 +126,7 @@ public record RunSettings(
         if (billingPeriods.isEmpty()) {
             throw new SettingException("billingPeriods", "names no billing period to cover");
         }
-        if (region == null || !region.matches("[a-z]{2}(-[a-z0-9]+)+-\\d+")) {
+        if (!io.wickrcensus.api.WickrClientConfig.isRegionName(region)) {
             throw new SettingException("region", "'" + region + "' is not an AWS region name such as us-east-1");
         }
         if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -23,47 +24,23 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Step 4, reconcile: compares what was staged with the service's own counts and records both.
  *
- * <p>GetUsersCount's {@code total} is active plus pending, but the model does not say whether it
- * counts the bots ListUsers lists; GetBotsCount counts them apart. So the staged users are
- * compared under both readings (pending with {@code pending}, active with {@code active}, and the
- * total, with the bots left out or counted in), the staged bots (a user with {@code isUser} false,
- * or, where {@code isUser} is absent, a username ending in {@code bot}) with GetBotsCount, and the guests of each period with
- * GetGuestUserHistoryCount where it still reports them. The reading that matched is recorded. A
- * difference beyond the tolerance fails the run before anything is published, unless
- * {@code --reconcile} says to warn (publish and flag the run) or not to compare.
+ * <p>GetUsersCount and GetBotsCount are read as the users step begins paging (it records them) and
+ * again here. {@link CountReadings} judges the staged users and bots (a user with {@code isUser}
+ * false, or, where {@code isUser} is absent, a username ending in {@code bot}) against both
+ * readings, under each reading of the counts the model allows; the reading that matched is
+ * recorded. The guests of each period are compared with GetGuestUserHistoryCount where it still
+ * reports them. A difference beyond the allowance fails the run before anything is published,
+ * unless {@code --reconcile} says to warn (publish and flag the run) or not to compare.
  */
 public class ReconcileTasklet implements Tasklet {
 
     private static final Logger log = LoggerFactory.getLogger(ReconcileTasklet.class);
 
-    /** The readings of GetUsersCount, the likelier first. */
-    enum Reading {
-        BOTS_EXCLUDED("bots-excluded", false), BOTS_INCLUDED("bots-included", true);
-
-        final String label;
-        final boolean botsCounted;
-
-        Reading(String label, boolean botsCounted) {
-            this.label = label;
-            this.botsCounted = botsCounted;
-        }
-    }
-
-    /** The staged roster's counts: users and bots, pending and active. */
-    record Staged(long pendingUsers, long activeUsers, long pendingBots, long activeBots) {
-        long bots() {
-            return pendingBots + activeBots;
-        }
-
-        long total() {
-            return pendingUsers + activeUsers + bots();
-        }
-    }
-
     private final JdbcTemplate jdbc;
     private final RunLedger ledger;
     private final WickrAdminClient client;
     private final double tolerance;
+    private final CountReadings readings;
     private final ReconcileMode mode;
     private final RunMetrics metrics;
 
@@ -73,6 +50,7 @@ public class ReconcileTasklet implements Tasklet {
         this.ledger = ledger;
         this.client = client;
         this.tolerance = tolerance;
+        this.readings = new CountReadings(tolerance);
         this.mode = mode;
         this.metrics = metrics;
     }
@@ -80,65 +58,47 @@ public class ReconcileTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         RunContext run = RunContext.of(contribution.getStepExecution());
-        Staged staged = jdbc.queryForObject("""
+        CountReadings.Staged staged = jdbc.queryForObject("""
                 SELECT count(*) FILTER (WHERE NOT bot AND status = 1), count(*) FILTER (WHERE NOT bot AND status IS DISTINCT FROM 1),
                        count(*) FILTER (WHERE bot AND status = 1), count(*) FILTER (WHERE bot AND status IS DISTINCT FROM 1)
                 FROM (SELECT status,
                              -- isUser says it; only where it is absent, the name does (a person called Talbot is not a bot)
                              coalesce(NOT is_user, username LIKE '%bot') AS bot
                       FROM (""" + StagedChanges.lastStaged("", StagedChanges.listedOnce(jdbc, run.runId())) + ") s) u",
-                (rs, i) -> new Staged(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)), run.runId());
+                (rs, i) -> new CountReadings.Staged(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)), run.runId());
         UsersCount users = client.getUsersCount(run.networkId());
         BotsCount bots = client.getBotsCount(run.networkId());
+        Optional<CountReadings.Counts> before = ledger.countsBefore(run.runId())
+                .map(e -> new CountReadings.Counts(e.getKey(), e.getValue()));
+        CountReadings.Verdict verdict = readings.judge(staged, before, new CountReadings.Counts(users, bots));
 
         List<String> problems = new ArrayList<>();
-        Reading matched = null;
-        List<String> closest = null;
-        for (Reading r : Reading.values()) {
-            List<String> differences = compareUsers(r, staged, users);
-            if (differences.isEmpty()) {
-                matched = r;
-                break;
-            }
-            closest = closest == null ? differences : closest;
+        if (verdict.reading().isEmpty()) {
+            problems.add("users and bots (under no reading of the service's counts; under the likeliest): "
+                    + String.join(", ", verdict.differences()));
         }
-        if (matched == null) {
-            problems.add("users (neither with the bots counted in nor left out): " + String.join(", ", closest));
-        }
-        check("bots", staged.bots(), bots.total(), problems);
+        String matched = verdict.reading().map(r -> r.label).orElse(null);
         problems.addAll(checkGuests(run));
 
         String outcome = mode == ReconcileMode.OFF ? "off" : problems.isEmpty() ? "matched" : "warned";
         String detail = problems.isEmpty() ? null : String.join("; ", problems);
-        ledger.reconciled(run.runId(), staged.total(), users.total(), staged.bots(), bots.total(),
-                matched == null ? null : matched.label, outcome, detail);
+        ledger.reconciled(run.runId(), staged.total(), users.total(), staged.bots(), bots.total(), matched, outcome, detail);
         if (!problems.isEmpty() && mode == ReconcileMode.FAIL) {
             throw new ReconciliationException("network " + run.networkId() + " does not reconcile: " + detail + " (tolerance "
-                    + percent(tolerance) + "); nothing was published. If the service's counts are known to differ, relaunch with "
+                    + allowance() + "); nothing was published. If the service's counts are known to differ, relaunch with "
                     + "--reconcile=warn to publish and flag the run");
         }
         if (!problems.isEmpty() && mode == ReconcileMode.WARN) {
             metrics.reconcileWarning();
             log.warn("network {} does not reconcile: {} (tolerance {}); publishing as --reconcile=warn asks, flagged in census.runs",
-                    run.networkId(), detail, percent(tolerance));
+                    run.networkId(), detail, allowance());
         }
         CrashPoints.reach("reconcile");
         log.info("network {} {}: {} users and {} bots staged; GetUsersCount {} ({}), GetBotsCount {}", run.networkId(),
                 mode == ReconcileMode.OFF ? "(not compared)" : problems.isEmpty() ? "reconciles" : "does not reconcile",
-                staged.total() - staged.bots(), staged.bots(), users.total(), matched == null ? "no reading matched" : matched.label,
+                staged.total() - staged.bots(), staged.bots(), users.total(), matched == null ? "no reading matched" : matched,
                 bots.total());
         return RepeatStatus.FINISHED;
-    }
-
-    /** The differences beyond the tolerance between the staged users and GetUsersCount under one reading. */
-    private List<String> compareUsers(Reading r, Staged s, UsersCount reported) {
-        long pending = s.pendingUsers() + (r.botsCounted ? s.pendingBots() : 0);
-        long active = s.activeUsers() + (r.botsCounted ? s.activeBots() : 0);
-        List<String> out = new ArrayList<>();
-        check("pending", pending, reported.pending(), out);
-        check("active", active, reported.active(), out);
-        check("total", pending + active, reported.total(), out);
-        return out;
     }
 
     private List<String> checkGuests(RunContext run) {
@@ -154,7 +114,7 @@ public class ReconcileTasklet implements Tasklet {
             Long service = history.get(period);
             ledger.guestCounts(run.runId(), period, guests, service);
             if (service != null) {
-                check("guests in " + period, guests, service, problems);
+                readings.compare("guests in " + period, guests, Optional.empty(), service, problems);
             } else {
                 uncounted.add(period);
             }
@@ -167,11 +127,9 @@ public class ReconcileTasklet implements Tasklet {
         return problems;
     }
 
-    private void check(String what, long staged, long reported, List<String> problems) {
-        long allowed = (long) Math.floor(Math.max(staged, reported) * tolerance);
-        if (Math.abs(staged - reported) > allowed) {
-            problems.add(what + " staged " + staged + ", reported " + reported);
-        }
+    /** The allowance, as an operator reads it. */
+    private String allowance() {
+        return tolerance == 0 ? "0, exact counts" : percent(tolerance) + ", at least " + CountReadings.MIN_ALLOWED + " users";
     }
 
     private static String percent(double fraction) {

@@ -46,7 +46,12 @@ public record StagedSource<T>(String description, String table, List<String> sli
         return new StagedSource<>("users of network " + run.networkId(), "census.stage_user", List.of("run_id"), List.of(run.runId()),
                 UserColumn.ALL.stream().map(c -> new Column<User>(c.column(), c::valueOf)).toList(), UserColumn.UNAME.column(), false,
                 () -> client.listAllUsers(ListUsersRequest.builder(run.networkId()).maxResults(WickrAdminClient.MAX_PAGE_SIZE).build()),
-                () -> client.getUsersCount(run.networkId()).total(), "users.batch", new StagedChanges(run, ledger), User::userId);
+                () -> {
+                    // the service's counts as paging begins: reconcile judges the roster between these and its own
+                    io.wickrcensus.api.model.UsersCount users = client.getUsersCount(run.networkId());
+                    ledger.countsBefore(run.runId(), users, client.getBotsCount(run.networkId()));
+                    return users.total();
+                }, "users.batch", new StagedChanges(run, ledger), User::userId);
     }
 
     /**

@@ -1,0 +1,86 @@
+package io.wickrcensus.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.wickrcensus.api.errors.InvalidRequestException;
+import io.wickrcensus.api.errors.MalformedResponseException;
+import io.wickrcensus.api.model.ListUsersRequest;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/** What the client refuses by itself: a network id that is not the model's, an answer whose figures are not numbers. */
+class ClientGuardsTest {
+
+    private HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
+
+    private WickrAdminClient clientAnswering(String json) throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            requests.incrementAndGet();
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        return WickrAdminClient.create(WickrClientConfig.builder()
+                .endpoint(URI.create("http://127.0.0.1:" + server.getAddress().getPort())).maxAttempts(2)
+                .baseDelay(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5))
+                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret"))).build());
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    @Test
+    void aGuestCountThatIsNotANumberIsAMalformedAnswerThatNamesTheField() throws Exception {
+        try (WickrAdminClient c = clientAnswering("{\"history\":[{\"month\":\"2026_10\",\"count\":\"12\"},{\"month\":\"2026_11\",\"count\":\"n/a\"}]}")) {
+            assertThatThrownBy(() -> c.getGuestUserHistoryCount("net00001")).isInstanceOf(MalformedResponseException.class)
+                    .hasMessageContaining("history[1].count 'n/a', not a whole number");
+            assertThat(requests).as("retried as any malformed answer is, then given up").hasValue(2);
+        }
+    }
+
+    @Test
+    void aGuestCountMonthThatIsNotOneIsMalformedToo() throws Exception {
+        try (WickrAdminClient c = clientAnswering("{\"history\":[{\"month\":\"October\",\"count\":\"12\"}]}")) {
+            assertThatThrownBy(() -> c.getGuestUserHistoryCount("net00001")).isInstanceOf(MalformedResponseException.class)
+                    .hasMessageContaining("history[0].month 'October', not a month in the form YYYY_MM");
+        }
+    }
+
+    @Test
+    void wellFormedCountsAreReadAsNumbersByPeriod() throws Exception {
+        try (WickrAdminClient c = clientAnswering("{\"history\":[{\"month\":\"2026_10\",\"count\":\" 12 \"}]}")) {
+            assertThat(c.getGuestUserHistoryCount("net00001").countsByBillingPeriod()).containsExactly(java.util.Map.entry("2026-10", 12L));
+        }
+    }
+
+    @Test
+    void aNetworkIdThatIsNotEightCharactersIsRefusedBeforeAnyCall() throws Exception {
+        try (WickrAdminClient c = clientAnswering("{}")) {
+            for (String id : new String[] {"1234567", "123456789", "net/0001", "net 0001", ""}) {
+                assertThatThrownBy(() -> c.getUsersCount(id)).as(id).isInstanceOf(InvalidRequestException.class)
+                        .hasMessageContaining("must be exactly 8 characters");
+                assertThatThrownBy(() -> c.listAllUsers(ListUsersRequest.builder(id).build()).iterator().next()).as(id)
+                        .isInstanceOf(InvalidRequestException.class);
+                assertThatThrownBy(() -> c.batchLookupUserUname(id, List.of("u"), null)).isInstanceOf(InvalidRequestException.class);
+            }
+            assertThat(requests).hasValue(0);
+        }
+    }
+}
