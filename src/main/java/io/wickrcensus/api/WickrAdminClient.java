@@ -132,15 +132,20 @@ public final class WickrAdminClient implements AutoCloseable {
         requireNetwork(networkId);
         checkBatch("unames", unames);
         return send("BatchLookupUserUname", SdkHttpMethod.POST, networkId, "/users/uname-lookup",
-                Map.of("unames", unames), clientToken, BatchLookupUserUnameResponse.class);
+                Map.of("unames", unames), clientToken, BatchLookupUserUnameResponse.class, true);
     }
 
-    /** Re-invites at most 50 users; give a deterministic {@code clientToken} to make a replay idempotent. */
+    /**
+     * Re-invites at most 50 users, at most once: the call is repeated only where the service cannot
+     * have carried it out (throttled, never connected), since the model does not say how long it
+     * remembers the {@code clientToken} it marks as an idempotency token. A server error, timeout
+     * or dropped connection is thrown at once: whether the users were re-invited is then unknown.
+     */
     public BatchReinviteUserResponse batchReinviteUser(String networkId, List<String> userIds, String clientToken) {
         requireNetwork(networkId);
         checkBatch("userIds", userIds);
         return send("BatchReinviteUser", SdkHttpMethod.PATCH, networkId, "/users/re-invite",
-                Map.of("userIds", userIds), clientToken, BatchReinviteUserResponse.class);
+                Map.of("userIds", userIds), clientToken, BatchReinviteUserResponse.class, false);
     }
 
     // ---- counts -------------------------------------------------------------------------------
@@ -170,13 +175,13 @@ public final class WickrAdminClient implements AutoCloseable {
     }
 
     private <T> T send(String operation, SdkHttpMethod method, String networkId, String suffix, Object body,
-                       String clientToken, Class<T> type) {
+                       String clientToken, Class<T> type, boolean repeatable) {
         byte[] json = Json.MAPPER.writeValueAsBytes(body);
         SdkHttpFullRequest request = request(method, networkId, suffix)
                 .putHeader("Content-Type", "application/json")
                 .putHeader("X-Client-Token", clientToken == null ? UUID.randomUUID().toString() : clientToken)
                 .build();
-        return caller.call(operation, networkId, request, json, parser(operation, type));
+        return caller.call(operation, networkId, request, json, parser(operation, type), repeatable);
     }
 
     private SdkHttpFullRequest.Builder request(SdkHttpMethod method, String networkId, String suffix) {

@@ -30,7 +30,7 @@ public record AuditReport(String networkId, LocalDate asOf, long runId, LocalDat
             "reinstated", "status_changed", "groups_changed", "username_changed", "otp_enabled", "otp_disabled", "invite_expired");
 
     /** The re-invitation outcomes of {@code census.reinvitation}. */
-    public static final List<String> REINVITATION_OUTCOMES = List.of("REINVITED", "FAILED", "PENDING", "SKIPPED_CAP", "DRY_RUN");
+    public static final List<String> REINVITATION_OUTCOMES = List.of("REINVITED", "UNCONFIRMED", "FAILED", "PENDING", "SKIPPED_CAP", "DRY_RUN");
 
     /** Roster counts: status 2 is active, 1 pending (invited); expired invitations are pending ones. */
     public record Summary(long users, long active, long pending, long suspended, long admins, long otpOff, long expiredInvitations) {

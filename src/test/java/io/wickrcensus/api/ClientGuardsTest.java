@@ -71,6 +71,32 @@ class ClientGuardsTest {
     }
 
     @Test
+    void aReinvitationIsRepeatedOnlyWhereTheServiceCannotHaveCarriedItOut() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0); // for stop()
+        try (var emulator = io.wickrcensus.emulator.WickrEmulator.start(io.wickrcensus.emulator.EmulatorConfig.builder().users(300)
+                .accessKey("AKID").secretKey("secret").ignoreClientTokens(true).build());
+             WickrAdminClient c = WickrAdminClient.create(WickrClientConfig.builder().endpoint(emulator.endpoint()).maxAttempts(5)
+                     .baseDelay(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5)).throttlingBaseDelay(Duration.ofMillis(1))
+                     .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret"))).build())) {
+            String net = emulator.networkIds().get(0);
+            List<String> pending = new java.util.ArrayList<>();
+            c.listAllUsers(ListUsersRequest.builder(net).maxResults(100).status(1).build()).forEach(u -> pending.add(u.userId()));
+            emulator.faults().fail500(1.0);
+            assertThatThrownBy(() -> c.batchReinviteUser(net, pending.subList(0, 2), "t1"))
+                    .isInstanceOf(io.wickrcensus.api.errors.InternalServerException.class);
+            assertThat(emulator.stats()).as("a server error may have re-invited: not sent again").containsEntry("BatchReinviteUser.500", 1L);
+            emulator.faults().clear().malformed(1.0);
+            assertThatThrownBy(() -> c.batchReinviteUser(net, pending.subList(2, 4), "t2")).isInstanceOf(MalformedResponseException.class);
+            assertThat(emulator.reinvitations()).as("the answer was lost, the re-invitation happened, once").hasSize(2);
+            emulator.faults().clear().fail429(1.0);
+            assertThatThrownBy(() -> c.batchReinviteUser(net, pending.subList(4, 6), "t3"));
+            assertThat(emulator.stats()).as("throttled: never carried out, so tried again").containsEntry("BatchReinviteUser.429", 5L);
+            emulator.faults().clear();
+            assertThat(c.batchReinviteUser(net, pending.subList(4, 6), "t3").successful()).hasSize(2);
+        }
+    }
+
+    @Test
     void aNetworkIdThatIsNotEightCharactersIsRefusedBeforeAnyCall() throws Exception {
         try (WickrAdminClient c = clientAnswering("{}")) {
             for (String id : new String[] {"1234567", "123456789", "net/0001", "net 0001", ""}) {

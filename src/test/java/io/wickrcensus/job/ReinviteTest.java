@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The opt-in re-invitation step against the emulator, whose record proves who was re-invited and how often. */
 class ReinviteTest {
@@ -104,14 +104,17 @@ class ReinviteTest {
     }
 
     /**
-     * With token replay off, the service re-invites again whatever is sent again: the relaunch must
-     * find out from ListUsers who was re-invited by the interrupted call, not re-send it blindly.
+     * A crash between the second chunk's call and its record. The relaunch counts that chunk as sent
+     * (UNCONFIRMED) and sends nobody twice, whether or not the service replays X-Client-Token and
+     * whether or not a re-invitation clears isInviteExpired; nor does the next night within the
+     * cool-down. After it, a user whose invitation is still expired is re-invited once more.
      */
-    @ParameterizedTest(name = "the service replays X-Client-Token: {0}")
-    @ValueSource(booleans = {true, false})
-    void aCrashBetweenTheCallAndItsRecordReinvitesNobodyTwice(boolean serviceReplaysTokens) throws Exception {
+    @ParameterizedTest(name = "the service replays X-Client-Token: {0}, keeps isInviteExpired: {1}")
+    @CsvSource({"false,false", "false,true"})
+    void aCrashBetweenTheCallAndItsRecordReinvitesNobodyTwiceWithinTheCooldown(boolean serviceReplaysTokens, boolean keepsExpiredFlag)
+            throws Exception {
         try (JobHarness h = new JobHarness(1500, 10, io.wickrcensus.testing.TestDatabases.newDatabase("census"), JobHarness.PERIODS,
-                b -> b.ignoreClientTokens(!serviceReplaysTokens))) {
+                b -> b.ignoreClientTokens(!serviceReplaysTokens).reinviteKeepsExpiredFlag(keepsExpiredFlag))) {
             Set<String> expected = eligible(h.servedUsers());
             Path log = TestFiles.log("census-reinvite");
             String db = io.wickrcensus.testing.TestDatabases.newDatabase("reinvitecrash");
@@ -120,15 +123,42 @@ class ReinviteTest {
             assertThat(h.emulator.reinvitations()).as("two chunks were sent").hasSize(100);
             int resumed = JobHarness.await(h.launchChild(db, "2026-11-20", null, log, "--reinvite", "on"));
             assertThat(resumed).as(Files.readString(log)).isEqualTo(ExitCodes.OK);
-            Map<String, Long> counts = new HashMap<>(reinvitedCounts(h));
-            assertThat(counts).containsOnlyKeys(expected).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+            assertThat(reinvitedCounts(h)).containsOnlyKeys(expected).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+            Map<String, Long> outcomes = new HashMap<>();
             try (var c = io.wickrcensus.testing.TestDatabases.connect(db); var rs = c.createStatement().executeQuery(
                     "SELECT outcome, count(*) FROM census.reinvitations GROUP BY 1")) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).isEqualTo("REINVITED");
-                assertThat(rs.getLong(2)).isEqualTo(expected.size());
-                assertThat(rs.next()).isFalse();
+                while (rs.next()) {
+                    outcomes.put(rs.getString(1), rs.getLong(2));
+                }
             }
+            assertThat(outcomes).containsOnly(Map.entry("REINVITED", expected.size() - 50L), Map.entry("UNCONFIRMED", 50L));
+
+            // the next night, within the cool-down: nobody, although the flag may still say expired
+            assertThat(JobHarness.await(h.launchChild(db, "2026-11-21", null, log, "--reinvite", "on"))).isEqualTo(ExitCodes.OK);
+            assertThat(reinvitedCounts(h)).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+            assertThat(keepsExpiredFlag ? eligible(h.servedUsers()) : Set.of()).as("still expired").isEqualTo(keepsExpiredFlag ? expected : Set.of());
+
+            // after the cool-down (7 days): once more, where the invitation is still expired
+            assertThat(JobHarness.await(h.launchChild(db, "2026-11-28", null, log, "--reinvite", "on"))).isEqualTo(ExitCodes.OK);
+            assertThat(reinvitedCounts(h)).containsOnlyKeys(expected)
+                    .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(keepsExpiredFlag ? 2 : 1));
+        }
+    }
+
+    @Test
+    void aChunkSentByARunThatWasNeverResumedCountsForTheCooldown() throws Exception {
+        try (JobHarness h = new JobHarness(1500, 10, io.wickrcensus.testing.TestDatabases.newDatabase("census"), JobHarness.PERIODS,
+                b -> b.ignoreClientTokens(true).reinviteKeepsExpiredFlag(true))) {
+            Path log = TestFiles.log("census-reinvite-abandoned");
+            String db = io.wickrcensus.testing.TestDatabases.newDatabase("reinviteabandoned");
+            assertThat(JobHarness.await(h.launchChild(db, "2026-11-20", "reinvite.after-call:1", log, "--reinvite", "on"))).isEqualTo(137);
+            Set<String> firstChunk = reinvitedCounts(h).keySet();
+            assertThat(firstChunk).hasSize(50);
+            // the crashed night is left; the next night is a run of its own
+            assertThat(JobHarness.await(h.launchChild(db, "2026-11-21", null, log, "--reinvite", "on"))).as(Files.readString(log))
+                    .isEqualTo(ExitCodes.OK);
+            assertThat(reinvitedCounts(h)).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+            assertThat(reinvitedCounts(h).keySet()).containsAll(firstChunk).hasSize(eligible(h.servedUsers()).size());
         }
     }
 

@@ -99,6 +99,17 @@ public final class SignedHttpCaller implements AutoCloseable {
      */
     public <T> T call(String operation, String networkId, SdkHttpFullRequest request, byte[] body,
                       java.util.function.Function<Answer, T> parse) {
+        return call(operation, networkId, request, body, parse, true);
+    }
+
+    /**
+     * As {@link #call(String, String, SdkHttpFullRequest, byte[], java.util.function.Function)}; a
+     * call that is not {@code repeatable} (its effect must happen at most once) is repeated only
+     * where the service cannot have carried it out: it was throttled, or never connected. A server
+     * error, a timeout, a dropped connection or a malformed answer ends it at once.
+     */
+    public <T> T call(String operation, String networkId, SdkHttpFullRequest request, byte[] body,
+                      java.util.function.Function<Answer, T> parse, boolean repeatable) {
         long deadline = System.nanoTime() + config.apiCallTimeout().toNanos();
         AcquireInitialTokenResponse initial = retryStrategy.acquireInitialToken(AcquireInitialTokenRequest.create(operation));
         RetryToken token = initial.token();
@@ -111,6 +122,9 @@ public final class SignedHttpCaller implements AutoCloseable {
                 retryStrategy.recordSuccess(RecordSuccessRequest.create(token));
                 return result;
             } catch (SdkException failure) {
+                if (!repeatable && !notCarriedOut(failure)) {
+                    throw withAttempts(failure, attempt);
+                }
                 RefreshRetryTokenResponse refreshed;
                 try {
                     refreshed = retryStrategy.refreshRetryToken(
@@ -137,6 +151,19 @@ public final class SignedHttpCaller implements AutoCloseable {
                 sleep(delay);
             }
         }
+    }
+
+    /** Whether a failed attempt cannot have been carried out by the service: throttled, or never connected. */
+    static boolean notCarriedOut(SdkException failure) {
+        if (failure instanceof SdkServiceException s && s.isThrottlingException()) {
+            return true;
+        }
+        for (Throwable c = failure.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static RuntimeException withAttempts(SdkException e, int attempts) {

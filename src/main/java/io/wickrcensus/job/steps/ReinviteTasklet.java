@@ -4,8 +4,6 @@ import io.wickrcensus.db.StagedUsers;
 import io.wickrcensus.job.run.RunMetrics;
 import io.wickrcensus.api.WickrAdminClient;
 import io.wickrcensus.api.model.BatchReinviteUserResponse;
-import io.wickrcensus.api.model.ListUsersRequest;
-import io.wickrcensus.api.model.User;
 import io.wickrcensus.faults.CrashPoints;
 import io.wickrcensus.job.run.ReinviteSettings;
 import io.wickrcensus.job.run.RunContext;
@@ -30,11 +28,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>The first call records every candidate's intent in one transaction (or, over the cap or in a
  * dry run, its final outcome). Each later call sends one chunk of at most 50, then records the
- * outcomes. Before the call, the chunk is marked sent in a transaction of its own. A relaunch that
- * finds a chunk sent without outcomes (a crash between the call and its record) does not trust the
- * service to replay the call's {@code X-Client-Token} (the model documents no replay): it looks each
- * of those users up with ListUsers by username, records those whose invitation is no longer
- * expired as re-invited, and sends only the rest. Nobody is re-invited twice either way.
+ * outcomes. Before the call, the chunk is marked sent in a transaction of its own.
+ *
+ * <p>At most one re-invitation per user per cool-down, whatever the service does. A relaunch that
+ * finds a chunk sent without outcomes (a crash between the call and its record) counts it as sent:
+ * its users are recorded {@code UNCONFIRMED} and are not sent again, in this run or any other,
+ * before the cool-down has passed. The SDKs mark {@code X-Client-Token} an idempotency token, but
+ * the model does not say how long the service remembers one, nor that a re-invitation clears
+ * {@code isInviteExpired} (and reads may lag), so neither a re-send nor a look at ListUsers is
+ * safe. A chunk marked sent in a run that was never resumed counts the same. A user whose
+ * invitation is still expired after the cool-down is re-invited then, once.
  */
 public class ReinviteTasklet implements Tasklet {
 
@@ -79,12 +82,11 @@ public class ReinviteTasklet implements Tasklet {
         boolean inDoubt = jdbc.queryForObject("SELECT bool_or(sent_at IS NOT NULL) FROM census.reinvitation "
                 + "WHERE run_id = ? AND chunk_no = ? AND outcome = 'PENDING'", Boolean.class, run.runId(), chunk);
         if (inDoubt) {
-            userIds = settleInDoubt(run, userIds);
-            if (userIds.isEmpty()) {
-                return RepeatStatus.CONTINUABLE;
-            }
+            settleInDoubt(run, chunk, userIds);
+            return RepeatStatus.CONTINUABLE;
         }
-        // the same users always get the same token: a service that does replay tokens answers a re-send idempotently
+        // one token for the chunk: a service that remembers it answers a repeat idempotently (the client repeats the call only
+        // where it cannot have been carried out: throttled, or never connected)
         String token = token(run, chunk, userIds);
         List<String> sending = userIds;
         ownTransaction.executeWithoutResult(s -> jdbc.batchUpdate(
@@ -104,38 +106,14 @@ public class ReinviteTasklet implements Tasklet {
         return RepeatStatus.CONTINUABLE;
     }
 
-    /**
-     * Of users whose chunk was sent but whose outcome was not recorded, records those whose
-     * invitation ListUsers no longer shows expired as re-invited; returns the rest, to send again.
-     */
-    private List<String> settleInDoubt(RunContext run, List<String> userIds) {
-        List<String> resend = new ArrayList<>();
-        List<Object[]> confirmed = new ArrayList<>();
-        for (String userId : userIds) {
-            String username = jdbc.queryForObject(StagedUsers.lastRows("s.username", "AND s.user_id = ?", false), String.class,
-                    run.runId(), userId);
-            User now = null;
-            if (username != null) {
-                for (User u : client.listAllUsers(ListUsersRequest.builder(run.networkId()).username(username)
-                        .maxResults(WickrAdminClient.MAX_PAGE_SIZE).build())) {
-                    if (userId.equals(u.userId())) {
-                        now = u;
-                        break;
-                    }
-                }
-            }
-            if (now != null && !(now.pending() && Boolean.TRUE.equals(now.isInviteExpired()))) {
-                confirmed.add(new Object[] {run.runId(), userId});
-            } else {
-                resend.add(userId);
-            }
-        }
-        jdbc.batchUpdate("UPDATE census.reinvitation SET outcome = 'REINVITED', completed_at = now(), "
-                + "reason = 'confirmed by ListUsers after an interrupted call: the invitation is no longer expired' "
-                + "WHERE run_id = ? AND user_id = ? AND outcome = 'PENDING'", confirmed);
-        log.info("network {}: a re-invitation call was interrupted before its outcome was recorded: {} of its users are re-invited "
-                + "(ListUsers), {} are sent again", run.networkId(), confirmed.size(), resend.size());
-        return resend;
+    /** Records the users of a chunk that was sent but whose answer was lost as re-invited, unconfirmed; none is sent again. */
+    private void settleInDoubt(RunContext run, int chunk, List<String> userIds) {
+        jdbc.update("UPDATE census.reinvitation SET outcome = 'UNCONFIRMED', completed_at = now(), "
+                + "reason = 'sent, but the call was interrupted before its answer was recorded: counted as re-invited, not sent again "
+                + "within the cool-down' WHERE run_id = ? AND chunk_no = ? AND outcome = 'PENDING'", run.runId(), chunk);
+        log.warn("network {}: a re-invitation call of {} users was interrupted before its answer was recorded: they are counted as "
+                + "re-invited (UNCONFIRMED in census.reinvitations) and not sent again before the cool-down has passed",
+                run.networkId(), userIds.size());
     }
 
     /** Records the candidates; returns whether there are calls to make. */
@@ -147,7 +125,8 @@ public class ReinviteTasklet implements Tasklet {
                   AND (?::text IS NULL OR ?::text = ANY (s.security_groups))
                   AND NOT EXISTS (
                       SELECT 1 FROM census.reinvitation x JOIN census.run pr ON pr.run_id = x.run_id
-                      WHERE x.user_id = s.user_id AND x.outcome = 'REINVITED'
+                      WHERE x.user_id = s.user_id
+                        AND (x.outcome IN ('REINVITED', 'UNCONFIRMED') OR (x.outcome = 'PENDING' AND x.sent_at IS NOT NULL))
                         AND pr.network_id = ? AND pr.run_id <> ?
                         AND pr.as_of > (SELECT as_of FROM census.run WHERE run_id = ?) - ?::int)
                 ORDER BY s.user_id""", String.class, run.runId(), settings.groupId(), settings.groupId(), run.networkId(),
