@@ -163,15 +163,31 @@ public final class WickrAdminClient implements AutoCloseable {
 
     public GuestUserHistoryCount getGuestUserHistoryCount(String networkId) {
         requireNetwork(networkId);
-        return get("GetGuestUserHistoryCount", networkId, "/guest-users/count", Map.of(), GuestUserHistoryCount.class);
+        return get("GetGuestUserHistoryCount", networkId, "/guest-users/count", Map.of(), GuestUserHistoryCount.class,
+                GuestUserHistoryCount::countsByBillingPeriod);
     }
 
     // ---- plumbing -----------------------------------------------------------------------------
 
     private <T> T get(String operation, String networkId, String suffix, Map<String, String> query, Class<T> type) {
+        return get(operation, networkId, suffix, query, type, v -> { });
+    }
+
+    /** A GET whose answer {@code check} also reads: an IllegalArgumentException from it is a malformed answer (retried). */
+    private <T> T get(String operation, String networkId, String suffix, Map<String, String> query, Class<T> type,
+                      java.util.function.Consumer<T> check) {
         SdkHttpFullRequest.Builder b = request(SdkHttpMethod.GET, networkId, suffix);
         query.forEach(b::putRawQueryParameter);
-        return caller.call(operation, networkId, b.build(), null, parser(operation, type));
+        Function<SignedHttpCaller.Answer, T> parse = parser(operation, type);
+        return caller.call(operation, networkId, b.build(), null, answer -> {
+            T value = parse.apply(answer);
+            try {
+                check.accept(value);
+            } catch (IllegalArgumentException e) {
+                throw MalformedResponseException.of(operation + " answered " + e.getMessage(), e);
+            }
+            return value;
+        });
     }
 
     private <T> T send(String operation, SdkHttpMethod method, String networkId, String suffix, Object body,
@@ -207,11 +223,6 @@ public final class WickrAdminClient implements AutoCloseable {
             } catch (MalformedResponseException e) {
                 throw e;
             } catch (RuntimeException e) {
-                for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-                    if (c instanceof MalformedResponseException named) {
-                        throw named; // a model's own check, which names the field
-                    }
-                }
                 throw MalformedResponseException.of(operation + " answered HTTP " + answer.response().statusCode()
                         + " with a body that is not the expected JSON (" + answer.body().length + " bytes)", e);
             }

@@ -1,6 +1,7 @@
 package io.wickrcensus.cli;
 
 import io.wickrcensus.job.CensusRetract;
+import io.wickrcensus.report.ReportsDirectory;
 import io.wickrcensus.job.run.RunSettings;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -24,6 +25,10 @@ public final class RetractCommand implements Callable<Integer> {
     @Option(names = "--reason", required = true, description = "Why, for the auditors (recorded in census.runs).")
     String reason;
 
+    @Option(names = "--reports-dir", description = "Rewrite the reports the retraction touches in this directory or s3://BUCKET/PREFIX, "
+            + "as run --reports-dir wrote them (default: CENSUS_REPORTS_DIR; none: no reports are touched).")
+    String reportsDir;
+
     @Mixin
     StorageOptions storage = new StorageOptions();
 
@@ -43,8 +48,15 @@ public final class RetractCommand implements Callable<Integer> {
         if (reason.isBlank()) {
             throw new IllegalArgumentException("--reason must say why the snapshot is retracted");
         }
-        return CensusRetract.execute(storage.database(env),
-                env.roles(), storage.parquet(env, env.region(null)),
-                networkId, date, reason.strip(), System.getProperty("user.name"));
+        String reports = reportsDir != null ? reportsDir : env.get(Environment.REPORTS_DIR);
+        if (reports == null) {
+            return CensusRetract.execute(storage.database(env), env.roles(), storage.parquet(env, env.region(null)),
+                    networkId, date, reason.strip(), System.getProperty("user.name"));
+        }
+        try (ReportsDirectory dir = RunCommand.reportsDirectory(reportsDir != null ? "--reports-dir" : Environment.REPORTS_DIR, reports,
+                env, env.region(null))) {
+            return CensusRetract.execute(storage.database(env), env.roles(), storage.parquet(env, env.region(null)),
+                    networkId, date, reason.strip(), System.getProperty("user.name"), dir);
+        }
     }
 }

@@ -160,7 +160,7 @@ public final class RunCommand implements Callable<Integer> {
      * The reports' directory or bucket, checked now: one line and exit 2 before any API call when it
      * cannot take them; {@code setting} names where the location came from (the option or the variable).
      */
-    private static ReportsDirectory reportsDirectory(String setting, String location, Environment env, String region) {
+    static ReportsDirectory reportsDirectory(String setting, String location, Environment env, String region) {
         ReportsDirectory dir = new ReportsDirectory(env.root(setting, location, region), env.graceDays(ReportCommand.DEFAULT_GRACE_DAYS));
         String problem = dir.problem();
         if (problem != null) {

@@ -24,6 +24,12 @@ public final class CensusRetract {
 
     public static int execute(DatabaseSettings database, RunSettings.Roles roles, ParquetSettings parquet, String networkId,
                               LocalDate asOf, String reason, String by) {
+        return execute(database, roles, parquet, networkId, asOf, reason, by, AfterRetract.NONE);
+    }
+
+    /** The same; once the snapshot is retracted (or found retracted), {@code after} runs with the database open. */
+    public static int execute(DatabaseSettings database, RunSettings.Roles roles, ParquetSettings parquet, String networkId,
+                              LocalDate asOf, String reason, String by, AfterRetract after) {
         if (parquet.enabled()) {
             String problem = parquet.problem();
             if (problem != null) {
@@ -39,8 +45,14 @@ public final class CensusRetract {
             }
             try {
                 Migrations.flyway(db.dataSource(), roles).migrate();
-                return new Retraction(db.dataSource(), parquet, new ParquetExporter(db.dataSource(), parquet))
+                int code = new Retraction(db.dataSource(), parquet, new ParquetExporter(db.dataSource(), parquet))
                         .retract(networkId, asOf, reason, by);
+                if (code == ExitCodes.OK || code == ExitCodes.ALREADY_COMPLETE) {
+                    var run = new io.wickrcensus.job.run.RunLedger(new org.springframework.jdbc.core.JdbcTemplate(db.dataSource()))
+                            .find(networkId, asOf).orElseThrow();
+                    after.retracted(db.dataSource(), networkId, asOf, run.billingPeriods());
+                }
+                return code;
             } catch (Exception e) {
                 log.error("network {} {}: the retraction failed: {}; run the same command again to finish it", networkId, asOf,
                         e.getMessage(), e);

@@ -37,6 +37,12 @@ public sealed interface FileRoot {
                 }
 
                 @Override
+                public java.util.Optional<String> read(String relative) throws IOException {
+                    Path f = abs.resolve(relative);
+                    return Files.isRegularFile(f) ? java.util.Optional.of(Files.readString(f, StandardCharsets.UTF_8)) : java.util.Optional.empty();
+                }
+
+                @Override
                 public List<String> list() throws IOException {
                     if (!Files.isDirectory(abs)) {
                         return List.of();
@@ -92,6 +98,18 @@ public sealed interface FileRoot {
                                 RequestBody.fromBytes(content.getBytes(StandardCharsets.UTF_8)));
                     } catch (SdkException e) {
                         throw new IOException("writing " + describe(relative) + " failed: " + S3Store.message(e), e);
+                    }
+                }
+
+                @Override
+                public java.util.Optional<String> read(String relative) throws IOException {
+                    try {
+                        return java.util.Optional.of(s3().getObjectAsBytes(r -> r.bucket(target.bucket()).key(target.key(relative)))
+                                .asString(StandardCharsets.UTF_8));
+                    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+                        return java.util.Optional.empty();
+                    } catch (SdkException e) {
+                        throw new IOException("reading " + describe(relative) + " failed: " + S3Store.message(e), e);
                     }
                 }
 
@@ -154,6 +172,9 @@ public sealed interface FileRoot {
     interface Open extends AutoCloseable {
         /** Replaces the file atomically: readers see the old one or the new one (a rename in a directory, a PUT on S3). */
         void write(String relative, String content) throws IOException;
+
+        /** The file's content, or empty when there is none. */
+        java.util.Optional<String> read(String relative) throws IOException;
 
         /** Every file under the root (two levels deep in a directory), relative, with '/'. */
         List<String> list() throws IOException;

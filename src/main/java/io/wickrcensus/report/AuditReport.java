@@ -23,7 +23,24 @@ public record AuditReport(String networkId, LocalDate asOf, long runId, LocalDat
                           Summary summary, Summary sinceSummary, Map<String, Long> changeCounts, List<Change> changes,
                           List<UnresolvedUname> unresolvedUnames, Map<String, Long> reinvitationCounts,
                           List<Reinvitation> reinvitations, List<Retraction> retractions,
-                          List<ReconcileWarning> reconcileWarnings) {
+                          List<ReconcileWarning> reconcileWarnings, Bots bots) {
+
+    /**
+     * The bots of the as-of snapshot: how many the roster holds (ListUsers listed them), how many
+     * GetBotsCount reported, and which reading of the service's counts matched
+     * ({@code census.runs.users_count_reading}; null when none did or the counts were not compared).
+     */
+    public record Bots(long listed, Long reported, String usersCountReading) {
+        /** ListUsers listed no bot while the service counts some apart. */
+        public boolean unlisted() {
+            return usersCountReading != null && usersCountReading.startsWith("bots-unlisted");
+        }
+    }
+
+    /** The retractions of snapshots after the since-snapshot and up to the as-of one: the window's. */
+    public List<Retraction> retractionsInWindow() {
+        return retractions.stream().filter(x -> sinceSnapshotDate == null || x.snapshotDate().isAfter(sinceSnapshotDate)).toList();
+    }
 
     /** The event kinds of {@code census.user_events}, in the order the report counts them. */
     public static final List<String> CHANGE_KINDS = List.of("joined", "left", "admin_granted", "admin_revoked", "suspended",
@@ -32,8 +49,13 @@ public record AuditReport(String networkId, LocalDate asOf, long runId, LocalDat
     /** The re-invitation outcomes of {@code census.reinvitation}. */
     public static final List<String> REINVITATION_OUTCOMES = List.of("REINVITED", "UNCONFIRMED", "FAILED", "PENDING", "SKIPPED_CAP", "DRY_RUN");
 
-    /** Roster counts: status 2 is active, 1 pending (invited); expired invitations are pending ones. */
-    public record Summary(long users, long active, long pending, long suspended, long admins, long otpOff, long expiredInvitations) {
+    /**
+     * Roster counts: status 2 is active, 1 pending (invited); expired invitations are pending ones.
+     * {@code users} counts the bots the roster holds ({@code isUser} false; where it is absent, a
+     * username ending in {@code bot}), and {@code bots} counts them alone.
+     */
+    public record Summary(long users, long bots, long active, long pending, long suspended, long admins, long otpOff,
+                          long expiredInvitations) {
     }
 
     /** One event: the snapshot that first observed it, the user, the kind, and the value before and after. */
@@ -192,14 +214,20 @@ public record AuditReport(String networkId, LocalDate asOf, long runId, LocalDat
         changes.forEach(ch -> changeCounts.merge(ch.change(), 1L, Long::sum));
         Map<String, Long> outcomeCounts = counts(REINVITATION_OUTCOMES);
         reinvitations.forEach(r -> outcomeCounts.merge(r.outcome(), 1L, Long::sum));
+        Bots bots;
+        try (PreparedStatement ps = c.prepareStatement("SELECT bots_reported, users_count_reading FROM census.runs WHERE run_id = ?")) {
+            ps.setLong(1, runId);
+            bots = Sql.list(ps, rs -> new Bots(summary.bots(), (Long) rs.getObject(1), rs.getString(2))).get(0);
+        }
         return new AuditReport(network, asOf, runId, snapshot, since, sinceSnapshot, summary, sinceSummary, changeCounts, changes, unresolved,
-                outcomeCounts, reinvitations, retractions, warnings);
+                outcomeCounts, reinvitations, retractions, warnings, bots);
     }
 
     /** The roster counts of the network's published snapshot of {@code date}. */
     private static Summary summary(Connection c, String network, LocalDate date) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT count(*), count(*) FILTER (WHERE status = 2), count(*) FILTER (WHERE status = 1),
+                SELECT count(*), count(*) FILTER (WHERE coalesce(NOT is_user, username LIKE '%bot')),
+                       count(*) FILTER (WHERE status = 2), count(*) FILTER (WHERE status = 1),
                        count(*) FILTER (WHERE suspended), count(*) FILTER (WHERE is_admin),
                        count(*) FILTER (WHERE NOT coalesce(otp_enabled, false)),
                        count(*) FILTER (WHERE status = 1 AND is_invite_expired)
@@ -208,7 +236,7 @@ public record AuditReport(String networkId, LocalDate asOf, long runId, LocalDat
             ps.setString(1, network);
             ps.setDate(2, Date.valueOf(date));
             return Sql.list(ps, rs -> new Summary(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                    rs.getLong(6), rs.getLong(7))).get(0);
+                    rs.getLong(6), rs.getLong(7), rs.getLong(8))).get(0);
         }
     }
 

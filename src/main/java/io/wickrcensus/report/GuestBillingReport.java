@@ -29,8 +29,8 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
      * The sums over the report's networks, when it covers more than one. {@code status} is final
      * only when every network's figure is; a sum of figures some network lacks is null.
      */
-    public record Totals(int networks, String status, long guests, Long guestsReported, Long previousGuests, long newGuests,
-                         long returningGuests, long goneGuests) {
+    public record Totals(int networks, String status, long guests, Long guestsReported, Long previousGuests, Long newGuests,
+                         Long returningGuests, long goneGuests) {
 
         static Totals of(List<Network> ns) {
             if (ns.size() < 2) {
@@ -40,7 +40,7 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
             return new Totals(ns.size(), allFinal ? FINAL : PROVISIONAL, ns.stream().mapToLong(Network::guests).sum(),
                     sumOrNull(ns.stream().map(Network::guestsReported).toList()),
                     sumOrNull(ns.stream().map(Network::previousGuests).toList()),
-                    ns.stream().mapToLong(Network::newGuests).sum(), ns.stream().mapToLong(Network::returningGuests).sum(),
+                    sumOrNull(ns.stream().map(Network::newGuests).toList()), sumOrNull(ns.stream().map(Network::returningGuests).toList()),
                     ns.stream().mapToLong(Network::goneGuests).sum());
         }
 
@@ -60,11 +60,12 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
      * @param guests          distinct guest users of the period
      * @param guestsReported  the count the service reported in that run (GetGuestUserHistoryCount), if any
      * @param previousGuests  distinct guests of the previous period as of the same run; null when no run had captured it
-     * @param newGuests       guests of this period who were not guests of the previous one
-     * @param returningGuests guests of this period who were also guests of the previous one
+     * @param newGuests       guests of this period who were not guests of the previous one; null when the previous
+     *                        period was not captured (every guest would look new)
+     * @param returningGuests guests of this period who were also guests of the previous one; null as {@code newGuests}
      * @param goneGuests      guests of the previous period who are not guests of this one
-     * @param guestList       the period's billable guests (change new or returning), by username, then username hash:
-     *                        as many as {@code guests}
+     * @param guestList       the period's billable guests (change new or returning, or null when the previous period
+     *                        was not captured), by username, then username hash: as many as {@code guests}
      * @param departed        the previous period's guests who are not guests of this one (change gone), in the same order
      * @param history         guest counts of the twelve periods ending with this one, as of the deciding run
      * @param retracted       snapshots that covered the period and were retracted
@@ -73,7 +74,7 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
      *                         ({@code --reconcile=warn}), how they differed; else null
      */
     public record Network(String networkId, String status, LocalDate snapshotDate, long runId, long guests, Long guestsReported,
-                          Long previousGuests, long newGuests, long returningGuests, long goneGuests,
+                          Long previousGuests, Long newGuests, Long returningGuests, long goneGuests,
                           List<Guest> guestList, List<Guest> departed, List<PeriodCount> history, List<Retracted> retracted, String note,
                           String reconcileWarning) {
     }
@@ -149,6 +150,10 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
                 reconcileWarning = rs.getString(4);
             }
         }
+        int graceDays = (int) java.time.temporal.ChronoUnit.DAYS.between(period.plusMonths(1).atDay(1), finalFrom);
+        List<PeriodCount> history = history(c, network, runId, snapshot, period, graceDays);
+        Long previousGuests = history.get(history.size() - 2).guests();
+        boolean previousCaptured = previousGuests != null;
         List<Guest> current = guests(c, runId, period);
         List<Guest> previous = guests(c, runId, period.minusMonths(1));
         Set<String> previousHashes = new HashSet<>();
@@ -160,7 +165,7 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
             currentHashes.add(g.usernameHash());
             boolean back = previousHashes.contains(g.usernameHash());
             returning += back ? 1 : 0;
-            list.add(new Guest(g.username(), g.usernameHash(), back ? "returning" : "new"));
+            list.add(new Guest(g.username(), g.usernameHash(), !previousCaptured ? null : back ? "returning" : "new"));
         }
         List<Guest> departed = new ArrayList<>();
         for (Guest g : previous) {
@@ -170,9 +175,6 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
         }
         list.sort(BY_USERNAME);
         departed.sort(BY_USERNAME);
-        int graceDays = (int) java.time.temporal.ChronoUnit.DAYS.between(period.plusMonths(1).atDay(1), finalFrom);
-        List<PeriodCount> history = history(c, network, runId, snapshot, period, graceDays);
-        Long previousGuests = history.get(history.size() - 2).guests();
         boolean isFinal = !snapshot.isBefore(finalFrom);
         List<Retracted> retracted = retracted(c, network, period);
         // the snapshot that decided the figure before its retraction: an earlier final one, or a later provisional one
@@ -183,7 +185,8 @@ public record GuestBillingReport(String billingPeriod, int graceDays, LocalDate 
                         + r.retractedAt() + " (" + r.reason() + "); the figure is now as of the snapshot of " + snapshot + ".")
                 .reduce((a, b) -> b).orElse(null);
         return new Network(network, isFinal ? FINAL : PROVISIONAL, snapshot, runId, current.size(), reported,
-                previousGuests, current.size() - returning, returning, departed.size(), list, departed, history, retracted, note, reconcileWarning);
+                previousGuests, previousCaptured ? (Long) (current.size() - returning) : null, previousCaptured ? (Long) returning : null,
+                departed.size(), list, departed, history, retracted, note, reconcileWarning);
     }
 
     /** By username (guests whose username is unresolved last), then username hash. */

@@ -28,6 +28,12 @@ final class Html {
             td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
             code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
             .note { color: #4a5568; font-size: .9rem; }
+            .cut, .alert { background: #fffaf0; border-left: 4px solid #dd6b20; padding: .4rem .75rem; margin: .5rem 0 1rem; }
+            .headline { margin: .75rem 0 1rem; }
+            .headline .figure { display: block; font-size: 3.5rem; font-weight: 700; line-height: 1.1; font-variant-numeric: tabular-nums; }
+            .headline .what { font-size: 1.05rem; color: #2d3748; }
+            .hash { font-size: .85rem; color: #2d3748; }
+            .hash code { word-break: break-all; }
             svg.chart { display: block; max-width: 100%; height: auto; }
             svg.chart text { font: 11px system-ui, sans-serif; fill: #4a5568; }
             svg.chart .bar { fill: #2b6cb0; }
@@ -99,10 +105,25 @@ final class Html {
         return this;
     }
 
-    /** A table with a header row; at most {@link #MAX_LIST_ROWS} rows, with a note when cut. */
+    /** A table with a header row; at most {@link #MAX_LIST_ROWS} rows, with a note above it when cut. */
     Html table(String cssClass, List<String> header, List<List<Object>> rows) {
+        return table(cssClass, header, rows, null);
+    }
+
+    /**
+     * The same; when cut, the note above the table links {@code fullCsv} (a file name beside the
+     * page), where every row is.
+     */
+    Html table(String cssClass, List<String> header, List<List<Object>> rows, String fullCsv) {
         if (rows.isEmpty()) {
             return el("p", "note", "None.");
+        }
+        if (rows.size() > MAX_LIST_ROWS) {
+            b.append("<p class=\"cut\">").append(esc(String.format(java.util.Locale.ROOT, "Only the first %,d of %,d rows are shown here. ",
+                    MAX_LIST_ROWS, rows.size())));
+            b.append(fullCsv == null ? "The CSV and JSON formats hold all of them."
+                    : "All of them are in <a href=\"" + esc(fullCsv) + "\">" + esc(fullCsv) + "</a> (and the JSON).");
+            b.append("</p>\n");
         }
         b.append("<table class=\"").append(cssClass).append("\">\n<thead><tr>");
         header.forEach(h -> b.append("<th>").append(esc(h)).append("</th>"));
@@ -114,9 +135,6 @@ final class Html {
             b.append("</tr>\n");
         }
         b.append("</tbody>\n</table>\n");
-        if (shown < rows.size()) {
-            el("p", "note", String.format("The first %,d of %,d rows; the CSV and JSON formats hold all of them.", shown, rows.size()));
-        }
         return this;
     }
 

@@ -30,9 +30,29 @@ public final class ReportWriter {
      * @param networkIds   the networks it covers
      * @param decidingRuns per network, the run whose snapshot its figures are as of
      * @param csvSha256    the SHA-256 (hex) of the report's CSV, which holds the same figures
+     * @param csvFile      that CSV's file name beside the page, when the report was written to a reports directory; else null
+     * @param restates     the CSVs of the same report these figures restate, kept as they were signed (oldest first; see
+     *                     {@link KeptCsv})
      */
     public record Provenance(String generatedAt, String version, List<String> networkIds, List<DecidingRun> decidingRuns,
-                             String csvSha256) {
+                             String csvSha256, String csvFile, List<KeptCsv> restates) {
+    }
+
+    /**
+     * A CSV of a final period kept as it was signed, whose figures a later file restates.
+     *
+     * @param file         its file name
+     * @param sha256       its SHA-256 (hex)
+     * @param snapshotDate the snapshot its figures are as of
+     * @param reason       why the next file restates it
+     */
+    public record KeptCsv(String file, String sha256, java.time.LocalDate snapshotDate, String reason) {
+    }
+
+    /** Where a report goes in a reports directory: its CSV's file name and the CSVs it restates. */
+    public record Files(String csv, List<KeptCsv> restates) {
+        /** Not in a reports directory. */
+        public static final Files NONE = new Files(null, List.of());
     }
 
     public record DecidingRun(String networkId, long runId, java.time.LocalDate snapshotDate) {
@@ -61,15 +81,30 @@ public final class ReportWriter {
      * SHA-256 and one generated-at time.
      */
     public static Map<ReportFormat, String> renderAll(GuestBillingReport r) throws IOException {
-        String csv = render(w -> guestBillingCsv(r, w));
-        Provenance p = provenance(decidingRuns(r), csv);
+        return renderAll(r, Files.NONE);
+    }
+
+    /** The same, for a reports directory: the pages link the CSV by name and show the signed CSVs it restates. */
+    public static Map<ReportFormat, String> renderAll(GuestBillingReport r, Files files) throws IOException {
+        String csv = csv(r);
+        Provenance p = provenance(decidingRuns(r), csv, files);
         return formats(csv, render(w -> json(r, p, w)), guestBillingHtml(r, p));
+    }
+
+    /** The report's CSV: what is signed for a final period. */
+    public static String csv(GuestBillingReport r) throws IOException {
+        return render(w -> guestBillingCsv(r, w));
     }
 
     /** The same for an audit report. */
     public static Map<ReportFormat, String> renderAll(AuditReport r) throws IOException {
+        return renderAll(r, Files.NONE);
+    }
+
+    /** The same for an audit report in a reports directory. */
+    public static Map<ReportFormat, String> renderAll(AuditReport r, Files files) throws IOException {
         String csv = render(w -> auditCsv(r, w));
-        Provenance p = provenance(decidingRuns(r), csv);
+        Provenance p = provenance(decidingRuns(r), csv, files);
         return formats(csv, render(w -> json(r, p, w)), auditHtml(r, p));
     }
 
@@ -100,20 +135,21 @@ public final class ReportWriter {
     }
 
     static Provenance provenance(GuestBillingReport r) throws IOException {
-        return provenance(decidingRuns(r), render(w -> guestBillingCsv(r, w)));
+        return provenance(decidingRuns(r), csv(r), Files.NONE);
     }
 
     static Provenance provenance(AuditReport r) throws IOException {
-        return provenance(decidingRuns(r), render(w -> auditCsv(r, w)));
+        return provenance(decidingRuns(r), render(w -> auditCsv(r, w)), Files.NONE);
     }
 
-    private static Provenance provenance(List<DecidingRun> runs, String csv) {
+    private static Provenance provenance(List<DecidingRun> runs, String csv, Files files) {
         return new Provenance(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
-                io.wickrcensus.support.Version.current(), runs.stream().map(DecidingRun::networkId).toList(), runs, sha256(csv));
+                io.wickrcensus.support.Version.current(), runs.stream().map(DecidingRun::networkId).toList(), runs, sha256(csv),
+                files.csv(), files.restates());
     }
 
     /** The SHA-256 of {@code csv}'s UTF-8 bytes, in hex: what {@code sha256sum} prints for the CSV file. */
-    static String sha256(String csv) {
+    public static String sha256(String csv) {
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                     .digest(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -142,7 +178,21 @@ public final class ReportWriter {
         facts.add(new String[] {"SHA-256 of the CSV", p.csvSha256()});
         h.facts(facts);
         h.el("p", "meta", "The CSV of this report (--format csv) holds the same figures; sha256sum of that file gives the hash "
-                + "above. A final period's CSV stays byte-identical, so its hash is the one signed before.");
+                + "above. A final period's CSV is never rewritten: its hash stays the one signed. Only a retraction of the snapshot "
+                + "that decided it can change its figures, and then they go to a restated file beside it, the signed one kept.");
+    }
+
+    /** Near the top of a page: the CSV's hash and what it covers, and the signed CSVs these figures restate. */
+    private static void hashHtml(Html h, Provenance p, String covers) {
+        String file = p.csvFile() == null ? "the report's CSV (--format csv)" : null;
+        h.raw("<p class=\"hash\">SHA-256 of " + (file != null ? Html.esc(file)
+                : "<a href=\"" + Html.esc(p.csvFile()) + "\">" + Html.esc(p.csvFile()) + "</a>") + ": <code>" + Html.esc(p.csvSha256())
+                + "</code>. " + Html.esc(covers + " sha256sum of the file prints this hash.") + "</p>\n");
+        for (KeptCsv k : p.restates()) {
+            h.raw("<p class=\"alert\">" + Html.esc("Restated. These figures replace those of ") + "<a href=\"" + Html.esc(k.file())
+                    + "\">" + Html.esc(k.file()) + "</a>" + Html.esc(" (snapshot of " + k.snapshotDate() + "), which is kept as it was signed, "
+                    + "SHA-256 ") + "<code>" + Html.esc(k.sha256()) + "</code>. " + Html.esc("Why: " + k.reason()) + "</p>\n");
+        }
     }
 
     // ---- guest billing
@@ -168,10 +218,8 @@ public final class ReportWriter {
                 csv.row("reconcile_warning", n.networkId(), r.billingPeriod(), n.status(), n.snapshotDate(), null, null, null, null,
                         null, null, null, null, null);
             }
-            for (GuestBillingReport.Retracted x : n.retracted()) {
-                csv.row("retracted_snapshot", n.networkId(), r.billingPeriod(), "retracted", x.snapshotDate(), null, null, null, null,
-                        null, null, null, null, null);
-            }
+            // retracted snapshots are in the JSON, the page and retractions.csv, never here: a final period's CSV keeps its
+            // signed bytes unless its figures change
         }
         GuestBillingReport.Totals t = r.totals();
         if (t != null) {
@@ -183,6 +231,17 @@ public final class ReportWriter {
     private static String guestBillingHtml(GuestBillingReport r, Provenance provenance) {
         Html h = new Html("Guest billing " + r.billingPeriod());
         h.el("h1", null, "Guest billing, " + r.billingPeriod());
+        GuestBillingReport.Totals total = r.totals();
+        if (total != null) {
+            headline(h, total.guests(), "distinct billable guest users in " + r.billingPeriod() + " over " + total.networks()
+                    + " networks, " + total.status());
+        } else if (r.networks().size() == 1) {
+            GuestBillingReport.Network only = r.networks().get(0);
+            headline(h, only.guests(), "distinct billable guest users of network " + only.networkId() + " in " + r.billingPeriod()
+                    + ", " + only.status() + " (as of the snapshot of " + only.snapshotDate() + ")");
+        }
+        hashHtml(h, provenance, "It covers every figure and row of the CSV: each network's summary, each billable guest and each "
+                + "departed guest, with the period's status and deciding snapshot.");
         h.el("p", "meta", "A period is final once a snapshot taken on or after " + r.finalFrom() + " (" + r.graceDays()
                 + " grace days after its end) has captured it; until then its figures are provisional.");
         if (r.networks().isEmpty()) {
@@ -191,6 +250,9 @@ public final class ReportWriter {
         for (GuestBillingReport.Network n : r.networks()) {
             h.raw("<section class=\"network\" data-network=\"" + Html.esc(n.networkId()) + "\">\n");
             h.raw("<h2>Network " + Html.esc(n.networkId()) + " <span class=\"badge " + n.status() + "\">" + n.status() + "</span></h2>\n");
+            if (r.networks().size() > 1) {
+                headline(h, n.guests(), "distinct billable guest users, " + n.status());
+            }
             h.el("p", "meta", "As of the snapshot of " + n.snapshotDate() + " (run " + n.runId() + ").");
             if (n.note() != null) {
                 h.el("p", "note", n.note());
@@ -208,8 +270,8 @@ public final class ReportWriter {
             facts.add(new String[] {"Distinct guest users", fmt(n.guests())});
             facts.add(new String[] {"Reported by the service", n.guestsReported() == null ? "–" : fmt(n.guestsReported())});
             facts.add(new String[] {"Previous period", n.previousGuests() == null ? "not captured" : fmt(n.previousGuests())});
-            facts.add(new String[] {"New", fmt(n.newGuests())});
-            facts.add(new String[] {"Returning", fmt(n.returningGuests())});
+            facts.add(new String[] {"New", orNotCaptured(n.newGuests())});
+            facts.add(new String[] {"Returning", orNotCaptured(n.returningGuests())});
             facts.add(new String[] {"Gone", fmt(n.goneGuests())});
             h.facts(facts);
             h.el("h3", null, "Guest users per billing period");
@@ -219,7 +281,8 @@ public final class ReportWriter {
                     n.history().stream().map(GuestBillingReport.PeriodCount::isFinal).toList());
             h.el("h3", null, "Billable guest users (" + fmt(n.guestList().size()) + ")");
             h.table("guests", List.of("Username", "Username hash", "Change"), n.guestList().stream()
-                    .map(g -> List.<Object>of(nz(g.username()), g.usernameHash(), g.change())).toList());
+                    .map(g -> List.<Object>of(nz(g.username()), g.usernameHash(), g.change() == null ? "n/a" : g.change())).toList(),
+                    provenance.csvFile());
             h.el("h3", null, "Departed: guests of the previous period who are not guests of this one (" + fmt(n.departed().size())
                     + "; not billed)");
             h.table("departed", List.of("Username", "Username hash"), n.departed().stream()
@@ -232,11 +295,22 @@ public final class ReportWriter {
             h.table("totals", List.of("Period", "Status", "Distinct guest users", "Reported by the service", "Previous period", "New",
                     "Returning", "Gone"), List.of(List.<Object>of(r.billingPeriod(), t.status(), fmt(t.guests()),
                     t.guestsReported() == null ? "–" : fmt(t.guestsReported()),
-                    t.previousGuests() == null ? "not captured" : fmt(t.previousGuests()), fmt(t.newGuests()), fmt(t.returningGuests()),
-                    fmt(t.goneGuests()))));
+                    t.previousGuests() == null ? "not captured" : fmt(t.previousGuests()), orNotCaptured(t.newGuests()),
+                    orNotCaptured(t.returningGuests()), fmt(t.goneGuests()))));
         }
         provenanceHtml(h, provenance);
         return h.end();
+    }
+
+    /** The page's headline figure, the largest thing on it. */
+    private static void headline(Html h, long figure, String what) {
+        h.raw("<p class=\"headline\"><span class=\"figure\">" + Html.esc(fmt(figure)) + "</span><span class=\"what\">" + Html.esc(what)
+                + "</span></p>\n");
+    }
+
+    /** A new or returning count, or why there is none: with the previous period not captured, every guest would look new. */
+    private static String orNotCaptured(Long v) {
+        return v == null ? "n/a (previous period not captured)" : fmt(v);
     }
 
     // ---- audit
@@ -290,6 +364,24 @@ public final class ReportWriter {
         h.el("p", "meta", "Roster as of the snapshot of " + r.snapshotDate() + " (asked for " + r.asOf() + "); every change "
                 + (r.sinceSnapshotDate() == null ? "since the first snapshot (which observed everyone joining)"
                         : "observed by the snapshots after that of " + r.sinceSnapshotDate()) + ", each on the snapshot that first saw it.");
+        AuditReport.Bots bots = r.bots();
+        h.el("p", "meta", bots.unlisted()
+                ? "The roster counts hold no bots: ListUsers listed none, and the service counts " + fmt(bots.reported() == null ? 0 : bots.reported())
+                        + " apart (GetBotsCount)."
+                : "The roster counts include the network's bots (" + fmt(bots.listed()) + ", shown on their own line"
+                        + (bots.reported() == null ? "" : "; GetBotsCount reported " + fmt(bots.reported())) + ").");
+        for (AuditReport.Retraction x : r.retractionsInWindow()) {
+            h.el("p", "alert", "A snapshot in this window was retracted: the snapshot of " + x.snapshotDate() + ", on " + x.retractedAt()
+                    + (x.reason() == null ? "" : " (" + x.reason() + ")") + ". It counts for nothing: the changes below are those the other "
+                    + "snapshots observed.");
+        }
+        hashHtml(h, provenance, "It covers the roster counts, every change, unresolved uname, re-invitation, reconcile warning and "
+                + "retraction of this report.");
+        if (r.changes().size() > Html.MAX_LIST_ROWS) {
+            String csv = provenance.csvFile() == null ? "the CSV" : "<a href=\"" + Html.esc(provenance.csvFile()) + "\">" + Html.esc(provenance.csvFile()) + "</a>";
+            h.raw("<p class=\"alert\">" + Html.esc(String.format(java.util.Locale.ROOT, "The list of changes below shows the first %,d of %,d; ",
+                    Html.MAX_LIST_ROWS, r.changes().size())) + csv + " holds every one.</p>\n");
+        }
         h.el("h2", null, "Roster");
         Map<String, Long> now = summaryFacts(r.summary());
         Map<String, Long> before = r.sinceSummary() == null ? null : summaryFacts(r.sinceSummary());
@@ -304,7 +396,7 @@ public final class ReportWriter {
         h.facts(counts);
         h.table("changes", List.of("Snapshot", "User id", "Username", "Change", "Before", "After"),
                 r.changes().stream().map(c -> List.<Object>of(c.snapshotDate(), c.userId(), nz(c.username()), label(c.change()),
-                        nz(c.before()), nz(c.after()))).toList());
+                        nz(c.before()), nz(c.after()))).toList(), provenance.csvFile());
         h.el("h2", null, "Unresolved unames (as of the snapshot of " + r.snapshotDate() + ")");
         h.table("unresolved", List.of("Uname", "Field", "Last failure"),
                 r.unresolvedUnames().stream().map(u -> List.<Object>of(u.uname(), u.field(), nz(u.reason()))).toList());
@@ -330,6 +422,7 @@ public final class ReportWriter {
     static Map<String, Long> summaryFacts(AuditReport.Summary s) {
         Map<String, Long> m = new java.util.LinkedHashMap<>();
         m.put("users", s.users());
+        m.put("bots", s.bots());
         m.put("active", s.active());
         m.put("pending", s.pending());
         m.put("suspended", s.suspended());
@@ -351,6 +444,9 @@ public final class ReportWriter {
     }
 
     private static String label(String key) {
+        if (key.equals("users")) {
+            return "Users (bots included)";
+        }
         String s = key.replace('_', ' ').replace("otp", "OTP");
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }

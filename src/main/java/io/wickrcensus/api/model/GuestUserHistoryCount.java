@@ -1,7 +1,6 @@
 package io.wickrcensus.api.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import io.wickrcensus.api.errors.MalformedResponseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,6 @@ public record GuestUserHistoryCount(List<Month> history) {
 
     public GuestUserHistoryCount {
         history = history == null ? List.of() : history;
-        counts(history); // refuses a month or a count that is not one
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -23,7 +21,8 @@ public record GuestUserHistoryCount(List<Month> history) {
 
     /**
      * The counts by billing period; a month that is not {@code YYYY_MM} or a count that is not a
-     * whole number is a {@link MalformedResponseException} that names the field.
+     * whole number is an {@link IllegalArgumentException} that names the field (the client makes
+     * it a malformed answer).
      */
     public Map<String, Long> countsByBillingPeriod() {
         return counts(history);
@@ -46,8 +45,8 @@ public record GuestUserHistoryCount(List<Month> history) {
         return out;
     }
 
-    private static MalformedResponseException malformed(int i, String field, String value, String what) {
-        return MalformedResponseException.of("GetGuestUserHistoryCount answered history[" + i + "]." + field + " "
-                + (value == null ? "missing" : "'" + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "'") + ", not " + what, null);
+    private static IllegalArgumentException malformed(int i, String field, String value, String what) {
+        return new IllegalArgumentException("history[" + i + "]." + field + " "
+                + (value == null ? "missing" : "'" + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "'") + ", not " + what);
     }
 }
