@@ -131,16 +131,8 @@ public final class EmulatorCommand implements Callable<Integer> {
                 .guestVariation(OnOff.parse("--guest-variation", guestVariation))
                 .reinviteKeepsExpiredFlag(reinviteKeepsExpiredFlag)
                 .expiredSignature(expiredSignature)
-                .listUsersIncludesBots(switch (listUsersBots) {
-                    case "include" -> true;
-                    case "omit" -> false;
-                    default -> throw new IllegalArgumentException("--list-users-bots must be include or omit, got '" + listUsersBots + "'");
-                })
-                .usersCountIncludesBots(switch (usersCountBots) {
-                    case "include" -> true;
-                    case "exclude" -> false;
-                    default -> throw new IllegalArgumentException("--users-count-bots must be include or exclude, got '" + usersCountBots + "'");
-                })
+                .listUsersIncludesBots(either("--list-users-bots", listUsersBots, "include", "omit"))
+                .usersCountIncludesBots(either("--users-count-bots", usersCountBots, "include", "exclude"))
                 .build();
         WickrEmulator emulator = WickrEmulator.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -152,5 +144,13 @@ public final class EmulatorCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** Whether {@code value} of {@code option} is {@code yes} rather than {@code no}; anything else is refused in one line. */
+    private static boolean either(String option, String value, String yes, String no) {
+        if (value.equals(yes) || value.equals(no)) {
+            return value.equals(yes);
+        }
+        throw new IllegalArgumentException(option + " must be " + yes + " or " + no + ", got '" + value + "'");
     }
 }

@@ -177,7 +177,7 @@ public record EmulatorConfig(
         public Builder usersCountIncludesBots(boolean v) { usersCountIncludesBots = v; return this; }
         /** Run the emulator's clock this many seconds off (a client with a skewed clock, seen from the service). */
         public Builder clockSkewSeconds(long v) { clockSkewSeconds = v; return this; }
-        /** Treat a repeated X-Client-Token as a new request (the model documents no replay). */
+        /** Treat a repeated X-Client-Token as a new request (the model marks it an idempotency token but does not say for how long one is remembered). */
         public Builder ignoreClientTokens(boolean v) { ignoreClientTokens = v; return this; }
         /**
          * Vary the guests from period to period with the seed (growth, seasonality, a quiet month;

@@ -86,14 +86,10 @@ public final class ReportsDirectory implements AfterPublish, AfterRetract, AutoC
             throws SQLException, IOException {
         int files = 0;
         try (Connection c = dataSource.getConnection()) {
-            for (YearMonth period : billingPeriods) {
-                files += guestBilling(c, networkId, period);
-            }
             AuditReport audit = AuditReport.load(c, networkId, asOf, null);
             String base = networkId + "/audit-" + audit.snapshotDate();
             files += write(base, ReportWriter.renderAll(audit, new ReportWriter.Files(fileName(base + ".csv"), List.of())));
-            files += retractions(c, networkId);
-            writeIndex(c);
+            files += periodsAndIndex(c, networkId, billingPeriods);
         }
         log.info("network {}: {} reports written to {}; index {}", networkId, files, sink.describe(networkId), index());
     }
@@ -106,16 +102,23 @@ public final class ReportsDirectory implements AfterPublish, AfterRetract, AutoC
     @Override
     public void retracted(DataSource dataSource, String networkId, LocalDate asOf, List<YearMonth> billingPeriods)
             throws SQLException, IOException {
-        int files = 0;
+        int files;
         try (Connection c = dataSource.getConnection()) {
-            for (YearMonth period : billingPeriods) {
-                files += guestBilling(c, networkId, period);
-            }
-            files += retractions(c, networkId);
-            writeIndex(c);
+            files = periodsAndIndex(c, networkId, billingPeriods);
         }
         log.info("network {} {}: {} reports the retraction touched were written to {}; index {}", networkId, asOf, files,
                 sink.describe(networkId), index());
+    }
+
+    /** The guest billing of each period, the network's retractions, then the index; returns the files written. */
+    private int periodsAndIndex(Connection c, String networkId, List<YearMonth> billingPeriods) throws SQLException, IOException {
+        int files = 0;
+        for (YearMonth period : billingPeriods) {
+            files += guestBilling(c, networkId, period);
+        }
+        files += retractions(c, networkId);
+        writeIndex(c);
+        return files;
     }
 
     /**

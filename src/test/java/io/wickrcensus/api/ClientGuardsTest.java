@@ -3,16 +3,12 @@ package io.wickrcensus.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.wickrcensus.api.errors.InvalidRequestException;
 import io.wickrcensus.api.errors.MalformedResponseException;
 import io.wickrcensus.api.model.ListUsersRequest;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.wickrcensus.testing.StubApi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -21,29 +17,18 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 /** What the client refuses by itself: a network id that is not the model's, an answer whose figures are not numbers. */
 class ClientGuardsTest {
 
-    private HttpServer server;
-    private final AtomicInteger requests = new AtomicInteger();
+    private StubApi stub;
 
     private WickrAdminClient clientAnswering(String json) throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
-            requests.incrementAndGet();
-            byte[] body = json.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        server.start();
-        return WickrAdminClient.create(WickrClientConfig.builder()
-                .endpoint(URI.create("http://127.0.0.1:" + server.getAddress().getPort())).maxAttempts(2)
-                .baseDelay(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5))
-                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKID", "secret"))).build());
+        stub = StubApi.answering(200, "application/json", json);
+        return stub.client(2);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        if (stub != null) {
+            stub.close();
+        }
     }
 
     @Test
@@ -51,7 +36,7 @@ class ClientGuardsTest {
         try (WickrAdminClient c = clientAnswering("{\"history\":[{\"month\":\"2026_10\",\"count\":\"12\"},{\"month\":\"2026_11\",\"count\":\"n/a\"}]}")) {
             assertThatThrownBy(() -> c.getGuestUserHistoryCount("net00001")).isInstanceOf(MalformedResponseException.class)
                     .hasMessageContaining("history[1].count 'n/a', not a whole number");
-            assertThat(requests).as("retried as any malformed answer is, then given up").hasValue(2);
+            assertThat(stub.requests()).as("retried as any malformed answer is, then given up").isEqualTo(2);
         }
     }
 
@@ -72,7 +57,6 @@ class ClientGuardsTest {
 
     @Test
     void aReinvitationIsRepeatedOnlyWhereTheServiceCannotHaveCarriedItOut() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0); // for stop()
         try (var emulator = io.wickrcensus.emulator.WickrEmulator.start(io.wickrcensus.emulator.EmulatorConfig.builder().users(300)
                 .accessKey("AKID").secretKey("secret").ignoreClientTokens(true).build());
              WickrAdminClient c = WickrAdminClient.create(WickrClientConfig.builder().endpoint(emulator.endpoint()).maxAttempts(5)
@@ -106,7 +90,7 @@ class ClientGuardsTest {
                         .isInstanceOf(InvalidRequestException.class);
                 assertThatThrownBy(() -> c.batchLookupUserUname(id, List.of("u"), null)).isInstanceOf(InvalidRequestException.class);
             }
-            assertThat(requests).hasValue(0);
+            assertThat(stub.requests()).isEqualTo(0);
         }
     }
 }
