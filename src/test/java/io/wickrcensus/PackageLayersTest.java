@@ -28,6 +28,7 @@ class PackageLayersTest {
             List.of("job.ahead"),
             List.of("job.steps"),
             List.of("job.run"),
+            List.of("iceberg"),
             List.of("parquet"),
             List.of("db"),
             List.of("emulator"),

@@ -37,6 +37,11 @@ final class Environment {
     static final String S3_REGION = "CENSUS_S3_REGION";
     static final String S3_PATH_STYLE = "CENSUS_S3_PATH_STYLE";
     static final String GRACE_DAYS = "CENSUS_GRACE_DAYS";
+    static final String ICEBERG = "CENSUS_ICEBERG";
+    static final String CATALOG = "CENSUS_CATALOG";
+    static final String CATALOG_URI = "CENSUS_CATALOG_URI";
+    /** Iceberg catalog properties: {@code CENSUS_ICEBERG_REST_SIGNING__NAME=s3tables} is {@code rest.signing-name=s3tables}. */
+    static final String ICEBERG_PROPERTY_PREFIX = "CENSUS_ICEBERG_";
     static final String AWS_REGION = "AWS_REGION";
     static final String AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION";
     static final String FIPS = "AWS_USE_FIPS_ENDPOINT";
@@ -72,6 +77,29 @@ final class Environment {
             case "false" -> false;
             default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
         };
+    }
+
+    /** An on/off variable; {@code dflt} when unset; else one line naming it. */
+    boolean onOff(String name, boolean dflt) {
+        String v = get(name);
+        return v == null ? dflt : OnOff.parse(name, v);
+    }
+
+    /**
+     * Iceberg's catalog properties, passed as they are: each {@code CENSUS_ICEBERG_*} variable, its
+     * name after the prefix lower-cased, {@code __} made {@code -} and {@code _} made {@code .} (the
+     * convention of Iceberg's REST catalog image): {@code CENSUS_ICEBERG_WAREHOUSE} is
+     * {@code warehouse}, {@code CENSUS_ICEBERG_REST_SIGV4__ENABLED} is {@code rest.sigv4-enabled}.
+     */
+    java.util.Map<String, String> icebergProperties() {
+        java.util.Map<String, String> props = new java.util.TreeMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith(ICEBERG_PROPERTY_PREFIX) && k.length() > ICEBERG_PROPERTY_PREFIX.length() && v != null && !v.isBlank()) {
+                props.put(k.substring(ICEBERG_PROPERTY_PREFIX.length()).toLowerCase(Locale.ROOT).replace("__", "-").replace('_', '.'),
+                        v.strip());
+            }
+        });
+        return props;
     }
 
     /** A positive whole number, or null when unset; else one line "NAME must be a positive WHAT". */

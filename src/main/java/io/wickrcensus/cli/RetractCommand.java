@@ -49,14 +49,16 @@ public final class RetractCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--reason must say why the snapshot is retracted");
         }
         String reports = reportsDir != null ? reportsDir : env.get(Environment.REPORTS_DIR);
+        var datasets = storage.parquet(env, env.region(null));
+        var iceberg = storage.iceberg(env, datasets);
         if (reports == null) {
-            return CensusRetract.execute(storage.database(env), env.roles(), storage.parquet(env, env.region(null)),
-                    networkId, date, reason.strip(), System.getProperty("user.name"));
+            return CensusRetract.execute(storage.database(env), env.roles(), datasets, iceberg, networkId, date, reason.strip(),
+                    System.getProperty("user.name"), io.wickrcensus.job.AfterRetract.NONE);
         }
         try (ReportsDirectory dir = RunCommand.reportsDirectory(reportsDir != null ? "--reports-dir" : Environment.REPORTS_DIR, reports,
                 env, env.region(null))) {
-            return CensusRetract.execute(storage.database(env), env.roles(), storage.parquet(env, env.region(null)),
-                    networkId, date, reason.strip(), System.getProperty("user.name"), dir);
+            return CensusRetract.execute(storage.database(env), env.roles(), datasets, iceberg, networkId, date, reason.strip(),
+                    System.getProperty("user.name"), dir);
         }
     }
 }

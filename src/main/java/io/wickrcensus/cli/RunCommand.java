@@ -257,7 +257,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         b.reinvite(new ReinviteSettings(ReinviteSettings.parseMode(reinvite), reinviteGroup, reinviteCap, Duration.ofDays(reinviteCooldownDays)));
         b.headStarts(OnOff.parse("--head-starts", headStarts));
-        return b.parquet(parquetSettings(env, r)).build();
+        ParquetSettings datasets = parquetSettings(env, r);
+        return b.parquet(datasets).iceberg(storage.iceberg(env, datasets)).build();
     }
 
     private ParquetSettings parquetSettings(Environment env, String jobRegion) {

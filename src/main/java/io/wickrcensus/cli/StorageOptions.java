@@ -16,9 +16,33 @@ final class StorageOptions {
             + "(default: CENSUS_OUTPUT_DIR, else " + ParquetSettings.DEFAULT_OUTPUT_DIR + ").")
     String outputDir;
 
+    @Option(names = "--iceberg", description = "Commit (retract: retract) each night to the Iceberg tables: on or off (default: "
+            + "CENSUS_ICEBERG, else on).")
+    String iceberg;
+
+    @Option(names = "--catalog", description = "The Iceberg catalog: jdbc (the job's own PostgreSQL, the warehouse under --output-dir) "
+            + "or rest (S3 Tables, Glue, Polaris, Nessie, ...; with --catalog-uri) (default: CENSUS_CATALOG, else jdbc).")
+    String catalog;
+
+    @Option(names = "--catalog-uri", description = "The REST catalog's URI (default: CENSUS_CATALOG_URI).")
+    String catalogUri;
+
     @Option(names = "--data-dir", description = "Data directory of the embedded PostgreSQL, used when CENSUS_DB_URL is not set "
             + "(default: CENSUS_DATA_DIR, else " + DatabaseSettings.DEFAULT_DATA_DIR + ").")
     Path dataDir;
+
+    /**
+     * The Iceberg tables as the options and the environment say: on unless turned off, in the JDBC
+     * catalog with the warehouse under the datasets' root, or in a REST catalog; Iceberg's own catalog
+     * properties from {@code CENSUS_ICEBERG_*} ({@link Environment#icebergProperties}).
+     */
+    io.wickrcensus.iceberg.IcebergSettings iceberg(Environment env, ParquetSettings datasets) {
+        boolean on = iceberg != null ? OnOff.parse("--iceberg", iceberg) : env.onOff(Environment.ICEBERG, true);
+        String cat = catalog != null ? catalog : env.get(Environment.CATALOG);
+        String uri = catalogUri != null ? catalogUri : env.get(Environment.CATALOG_URI);
+        return new io.wickrcensus.iceberg.IcebergSettings(on, cat, uri, datasets.root(), env.icebergProperties(),
+                io.wickrcensus.iceberg.IcebergSettings.DEFAULT_EXPIRE_DAYS, io.wickrcensus.iceberg.IcebergSettings.DEFAULT_COMPACT_FILES);
+    }
 
     /** The database the options and the environment name. */
     DatabaseSettings database(Environment env) {

@@ -24,12 +24,19 @@ public final class CensusRetract {
 
     public static int execute(DatabaseSettings database, RunSettings.Roles roles, ParquetSettings parquet, String networkId,
                               LocalDate asOf, String reason, String by) {
-        return execute(database, roles, parquet, networkId, asOf, reason, by, AfterRetract.NONE);
+        return execute(database, roles, parquet, io.wickrcensus.iceberg.IcebergSettings.OFF, networkId, asOf, reason, by, AfterRetract.NONE);
     }
 
     /** The same; once the snapshot is retracted (or found retracted), {@code after} runs with the database open. */
     public static int execute(DatabaseSettings database, RunSettings.Roles roles, ParquetSettings parquet, String networkId,
                               LocalDate asOf, String reason, String by, AfterRetract after) {
+        return execute(database, roles, parquet, io.wickrcensus.iceberg.IcebergSettings.OFF, networkId, asOf, reason, by, after);
+    }
+
+    /** The same, retracting the night from the Iceberg tables too where it was committed there and {@code iceberg} is on. */
+    public static int execute(DatabaseSettings database, RunSettings.Roles roles, ParquetSettings parquet,
+                              io.wickrcensus.iceberg.IcebergSettings iceberg, String networkId, LocalDate asOf, String reason, String by,
+                              AfterRetract after) {
         if (parquet.enabled()) {
             String problem = parquet.problem();
             if (problem != null) {
@@ -45,8 +52,8 @@ public final class CensusRetract {
             }
             try {
                 Migrations.flyway(db.dataSource(), roles).migrate();
-                int code = new Retraction(db.dataSource(), parquet, new ParquetExporter(db.dataSource(), parquet))
-                        .retract(networkId, asOf, reason, by);
+                int code = new Retraction(db.dataSource(), parquet, new ParquetExporter(db.dataSource(), parquet), iceberg.enabled(),
+                        () -> io.wickrcensus.iceberg.Lake.open(iceberg, parquet, db)).retract(networkId, asOf, reason, by);
                 if (code == ExitCodes.OK || code == ExitCodes.ALREADY_COMPLETE) {
                     var run = new io.wickrcensus.job.run.RunLedger(new org.springframework.jdbc.core.JdbcTemplate(db.dataSource()))
                             .find(networkId, asOf).orElseThrow();

@@ -252,6 +252,7 @@ public final class CensusRun {
                     c.getBeanFactory().registerSingleton("runSettings", settings);
                     c.getBeanFactory().registerSingleton("awsCredentialsProvider", credentials);
                     c.getBeanFactory().registerSingleton("runMetrics", metrics);
+                    c.getBeanFactory().registerSingleton("databaseLocation", db);
                 })
                 .run();
     }

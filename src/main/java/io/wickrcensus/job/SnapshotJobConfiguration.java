@@ -65,7 +65,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * The snapshot job, step by step (numbers as in the README): users (1) and guests (2, one
  * partition per billing period) are staged side by side, then unames are resolved (3), the counts
  * reconciled (4), pending users re-invited when asked (5), the snapshot published (6), and its
- * Parquet datasets written (7).
+ * Parquet datasets written (7), and the night committed to the Iceberg tables (8).
  *
  * <p>Per-run state lives in scoped beans: each step execution gets its own tasklet (step scope).
  * The head starts ({@code job.ahead}, one of each per job execution, job scope) are wired here,
@@ -349,6 +349,22 @@ public class SnapshotJobConfiguration {
                 .build();
     }
 
+    /** Opens the lake of the run's settings in the job's database; each user closes what it opened. */
+    @Bean
+    java.util.function.Supplier<io.wickrcensus.iceberg.Lake> lake(RunSettings s, io.wickrcensus.db.DatabaseLocation db) {
+        return () -> io.wickrcensus.iceberg.Lake.open(s.iceberg(), s.parquet(), db);
+    }
+
+    @Bean
+    Step icebergStep(JobRepository repo, PlatformTransactionManager tx, RunLedger ledger,
+                     java.util.function.Supplier<io.wickrcensus.iceberg.Lake> lake, RunSettings s, RunMetrics metrics) {
+        return new StepBuilder("iceberg", repo)
+                .tasklet(new io.wickrcensus.job.steps.IcebergTasklet(ledger, lake, s.iceberg().enabled()), tx)
+                .listener(crashAfterCommit("iceberg.after-step"))
+                .listener((StepExecutionListener) metrics)
+                .build();
+    }
+
     /** A {@link CrashPoints} point after a step's work is committed and before Batch records the step complete. */
     private static StepExecutionListener crashAfterCommit(String point) {
         return new StepExecutionListener() {
@@ -362,7 +378,7 @@ public class SnapshotJobConfiguration {
 
     @Bean
     Job snapshotJob(JobRepository repo, Step usersStep, Step guestsStep, Step unamesStep, Step reconcileStep,
-                    Step reinviteStep, Step publishStep, Step parquetStep, TaskExecutor stagingExecutor,
+                    Step reinviteStep, Step publishStep, Step parquetStep, Step icebergStep, TaskExecutor stagingExecutor,
                     RunningExecutions runningExecutions) {
         Flow users = new FlowBuilder<Flow>("usersFlow").start(usersStep).build();
         Flow guests = new FlowBuilder<Flow>("guestsFlow").start(guestsStep).build();
@@ -375,6 +391,7 @@ public class SnapshotJobConfiguration {
                 .next(reinviteStep)
                 .next(publishStep)
                 .next(parquetStep)
+                .next(icebergStep)
                 .end()
                 .build();
     }

@@ -43,13 +43,13 @@ public final class ParquetExporter {
     private static final Logger log = LoggerFactory.getLogger(ParquetExporter.class);
 
     /** The run, then every user column ({@link UserColumn}). */
-    static final List<ParquetColumn> USERS = Stream.concat(Stream.of(of("run_id", INT64)),
+    public static final List<ParquetColumn> USERS = Stream.concat(Stream.of(of("run_id", INT64)),
             UserColumn.ALL.stream().map(c -> of(c.column(), c.type()))).toList();
-    static final List<ParquetColumn> GUESTS = List.of(
+    public static final List<ParquetColumn> GUESTS = List.of(
             of("snapshot_date", DATE), of("run_id", INT64), of("username", STRING), of("username_hash", STRING));
     static final List<ParquetColumn> UNAMES = List.of(
             of("uname", STRING), of("username", STRING), of("first_resolved_at", TIMESTAMP), of("last_resolved_at", TIMESTAMP));
-    static final List<ParquetColumn> RUNS = List.of(
+    public static final List<ParquetColumn> RUNS = List.of(
             of("run_id", INT64), of("snapshot_date", DATE), of("billing_periods", STRING_LIST), of("status", STRING),
             of("started_at", TIMESTAMP), of("finished_at", TIMESTAMP), of("attempts", INT32), of("users_staged", INT64),
             of("users_reported", INT64), of("unames_resolved", INT64), of("unames_failed", INT64), of("bots_staged", INT64),
@@ -243,7 +243,7 @@ public final class ParquetExporter {
     }
 
     /** The latest published run of the network that covered {@code period}, or null. */
-    private static Long latestCovering(Connection c, String networkId, String period) throws SQLException {
+    public static Long latestCovering(Connection c, String networkId, String period) throws SQLException {
         try (var ps = c.prepareStatement("SELECT p.run_id FROM census.published_runs p JOIN census.run_period rp USING (run_id) "
                 + "WHERE p.network_id = ? AND rp.billing_period = ? ORDER BY p.publish_seq DESC LIMIT 1")) {
             ps.setString(1, networkId);

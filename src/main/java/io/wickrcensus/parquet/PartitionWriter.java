@@ -5,15 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +15,6 @@ import java.util.stream.Stream;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
-import org.postgresql.PGStatement;
 
 /**
  * Writes partitions of a dataset from queries, each as one new version in the store: the files,
@@ -64,17 +57,8 @@ public final class PartitionWriter {
             throws SQLException, IOException {
         Rows out = open(partition, dataset, columns);
         boolean written = false;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            binaryResults(ps);
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            ps.setFetchSize(10_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.write(row(rs, columns));
-                }
-            }
+        try {
+            QueryRows.forEach(c, columns, sql, args, out::write);
             Pending pending = out.finish();
             written = true;
             return pending;
@@ -82,18 +66,6 @@ public final class PartitionWriter {
             if (!written) {
                 out.abandon();
             }
-        }
-    }
-
-    /**
-     * Asks the driver for the rows in PostgreSQL's binary format from the first execution (it
-     * otherwise does so only from the fifth, and a dataset's query runs once a run): a timestamp
-     * then arrives as its microseconds instead of text to parse, which halved the client's CPU
-     * reading the uname directory, and the server skips formatting it.
-     */
-    private static void binaryResults(PreparedStatement ps) throws SQLException {
-        if (ps.isWrapperFor(PGStatement.class)) {
-            ps.unwrap(PGStatement.class).setPrepareThreshold(-1); // below zero: binary transfer forced
         }
     }
 
@@ -268,26 +240,6 @@ public final class PartitionWriter {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Object[] row(ResultSet rs, List<ParquetColumn> columns) throws SQLException {
-        Object[] row = new Object[columns.size()];
-        for (int i = 0; i < row.length; i++) {
-            int k = i + 1;
-            row[i] = switch (columns.get(i).kind()) {
-                case STRING -> rs.getString(k);
-                case INT32 -> (Integer) rs.getObject(k);
-                case INT64 -> rs.getObject(k) == null ? null : rs.getLong(k);
-                case BOOLEAN -> (Boolean) rs.getObject(k);
-                case DATE -> rs.getObject(k, LocalDate.class);
-                case TIMESTAMP -> rs.getObject(k, OffsetDateTime.class);
-                case STRING_LIST -> {
-                    Array a = rs.getArray(k);
-                    yield a == null ? null : Arrays.asList((Object[]) a.getArray());
-                }
-            };
-        }
-        return row;
     }
 
     /** An output file that remembers how many bytes were written to it, for the manifest. */

@@ -16,14 +16,23 @@ import org.apache.parquet.io.OutputFile;
  * {@link PlainParquetConfiguration}, the path that never starts Hadoop's shell, native loader or
  * login: no HADOOP_HOME, no winutils, no Hadoop warnings, no {@code .crc} sidecars.
  */
-final class RowParquetWriter {
+public final class RowParquetWriter {
 
     private RowParquetWriter() {
     }
 
     static ParquetWriter<Object[]> open(OutputFile file, String name, List<ParquetColumn> columns, CompressionCodecName codec,
                                         long rowGroupBytes) throws IOException {
-        return new Builder(file, new RowWriteSupport(name, columns))
+        return open(file, RowWriteSupport.schema(name, columns), columns, codec, rowGroupBytes);
+    }
+
+    /**
+     * The same, with a schema of the same shape given: an Iceberg table's, whose fields carry the
+     * ids its readers match columns by.
+     */
+    public static ParquetWriter<Object[]> open(OutputFile file, org.apache.parquet.schema.MessageType schema, List<ParquetColumn> columns,
+                                               CompressionCodecName codec, long rowGroupBytes) throws IOException {
+        return new Builder(file, new RowWriteSupport(schema, columns))
                 .withConf(new PlainParquetConfiguration())
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .withCompressionCodec(codec)

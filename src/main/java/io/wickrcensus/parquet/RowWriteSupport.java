@@ -24,8 +24,16 @@ final class RowWriteSupport extends WriteSupport<Object[]> {
     private RecordConsumer out;
 
     RowWriteSupport(String name, List<ParquetColumn> columns) {
+        this(schema(name, columns), columns);
+    }
+
+    /** With a schema of the columns' shape given (an Iceberg table's, with field ids). */
+    RowWriteSupport(MessageType schema, List<ParquetColumn> columns) {
+        if (schema.getFieldCount() != columns.size()) {
+            throw new IllegalArgumentException("the schema has " + schema.getFieldCount() + " fields for " + columns.size() + " columns");
+        }
         this.columns = List.copyOf(columns);
-        this.schema = schema(name, columns);
+        this.schema = schema;
     }
 
     static MessageType schema(String name, List<ParquetColumn> columns) {

@@ -65,4 +65,11 @@ public final class TestDatabases {
     public static Connection connect(String url) throws SQLException {
         return DriverManager.getConnection(url, "postgres", "");
     }
+
+    /** A data source of fresh connections to the database. */
+    public static javax.sql.DataSource dataSource(String url) {
+        org.springframework.jdbc.datasource.DriverManagerDataSource ds = new org.springframework.jdbc.datasource.DriverManagerDataSource(url,
+                "postgres", "");
+        return ds;
+    }
 }

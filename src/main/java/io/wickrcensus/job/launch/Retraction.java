@@ -34,12 +34,22 @@ public final class Retraction {
     private final DataSource dataSource;
     private final ParquetSettings parquet;
     private final ParquetExporter exporter;
+    private final boolean iceberg;
+    private final java.util.function.Supplier<io.wickrcensus.iceberg.Lake> lake;
 
     /** Retractions in {@code dataSource}, whose Parquet datasets ({@code parquet}) {@code exporter} rewrites. */
     public Retraction(DataSource dataSource, ParquetSettings parquet, ParquetExporter exporter) {
+        this(dataSource, parquet, exporter, false, null);
+    }
+
+    /** The same; with {@code iceberg}, a night committed to the Iceberg tables is retracted there too, through {@code lake}. */
+    public Retraction(DataSource dataSource, ParquetSettings parquet, ParquetExporter exporter, boolean iceberg,
+                      java.util.function.Supplier<io.wickrcensus.iceberg.Lake> lake) {
         this.dataSource = dataSource;
         this.parquet = parquet;
         this.exporter = exporter;
+        this.iceberg = iceberg;
+        this.lake = lake;
     }
 
     /** Retracts the snapshot of {@code networkId} as of {@code asOf}; returns the exit code. */
@@ -72,9 +82,21 @@ public final class Retraction {
                 log.error("{}: this snapshot was never published (its run is {}): there is nothing to retract", what,
                         run.status().name().toLowerCase(java.util.Locale.ROOT));
                 return ExitCodes.BAD_CONFIGURATION;
-            } else if (run.retractionParquetDone() || !run.parquetExported()) {
+            } else if ((run.retractionParquetDone() || !run.parquetExported()) && !icebergLeft(run)) {
                 log.info("{}: this snapshot was already retracted; nothing to do", what);
                 return ExitCodes.ALREADY_COMPLETE;
+            }
+            if (icebergLeft(run)) {
+                var why = new JdbcTemplate(dataSource).queryForMap("SELECT retraction_reason, retracted_by FROM census.run WHERE run_id = ?",
+                        run.runId());
+                try (io.wickrcensus.iceberg.Lake l = lake.get()) {
+                    l.retract(run.runId(), networkId, asOf, run.billingPeriods().stream().map(YearMonth::toString).toList(),
+                            (String) why.get("retraction_reason"), (String) why.get("retracted_by"));
+                }
+                ledger.retractionIcebergDone(run.runId());
+            }
+            if (run.retractionParquetDone() || !run.parquetExported()) {
+                return ExitCodes.OK;
             }
             if (run.parquetExported()) {
                 if (!parquet.enabled()) {
@@ -88,6 +110,11 @@ public final class Retraction {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /** Whether the night is in the Iceberg tables and its retraction not yet (with Iceberg on for this command). */
+    private boolean icebergLeft(RunLedger.Run run) {
+        return iceberg && run.icebergCommitted() && !run.retractionIcebergDone();
     }
 
     /** The one transaction: history versions undone, the run marked retracted. */

@@ -50,11 +50,14 @@ public class RunLauncher {
     private final RunSettings settings;
     private final RepositoryRepair repair;
     private final ParquetExporter exporter;
+    private final java.util.function.Supplier<io.wickrcensus.iceberg.Lake> lake;
 
     public RunLauncher(DataSource dataSource, JobOperator jobOperator, JobRepository jobRepository, Job snapshotJob,
-                       RunLedger ledger, RunSettings settings, ParquetExporter exporter) {
+                       RunLedger ledger, RunSettings settings, ParquetExporter exporter,
+                       java.util.function.Supplier<io.wickrcensus.iceberg.Lake> lake) {
         this.dataSource = dataSource;
         this.exporter = exporter;
+        this.lake = lake;
         this.jobOperator = jobOperator;
         this.snapshotJob = snapshotJob;
         this.ledger = ledger;
@@ -106,7 +109,7 @@ public class RunLauncher {
                 return LaunchOutcome.of(ExitCodes.BAD_CONFIGURATION);
             }
             boolean published = existing.isPresent() && existing.get().published();
-            if (published && (existing.get().parquetExported() || !settings.parquet().enabled())) {
+            if (published && !missing(existing.get())) {
                 // a process killed between the publish commit and Batch's own bookkeeping left it STARTED
                 repair.recoverOrphan(name(networkId), identifying);
                 log.info("{}: this snapshot was already published; nothing to do", name(networkId));
@@ -143,15 +146,28 @@ public class RunLauncher {
         }
     }
 
-    /** A run completed without Parquet (it was off then) gets its datasets now; otherwise there is nothing to do. */
+    /** Whether a published run lacks what this launch's settings ask for: its Parquet datasets, or its Iceberg commits. */
+    private boolean missing(RunLedger.Run run) {
+        return (!run.parquetExported() && settings.parquet().enabled()) || (!run.icebergCommitted() && settings.iceberg().enabled());
+    }
+
+    /**
+     * A run completed without Parquet or Iceberg (off then, or killed after Batch recorded the job
+     * complete) gets them now; otherwise there is nothing to do.
+     */
     private int exportCompletedRun(String networkId) {
         var run = ledger.find(networkId, settings.asOf());
-        if (run.isPresent() && run.get().published() && !run.get().parquetExported() && settings.parquet().enabled()) {
+        if (run.isPresent() && run.get().published() && missing(run.get())) {
             try {
-                ParquetTasklet.export(ledger, exporter, run.get(), null);
+                if (!run.get().parquetExported() && settings.parquet().enabled()) {
+                    ParquetTasklet.export(ledger, exporter, run.get(), null);
+                }
+                if (!run.get().icebergCommitted() && settings.iceberg().enabled()) {
+                    io.wickrcensus.job.steps.IcebergTasklet.commit(ledger, lake, run.get());
+                }
                 return ExitCodes.OK;
-            } catch (SQLException | java.io.IOException e) {
-                log.error("{}: writing the Parquet datasets failed: {}", name(networkId), e.getMessage());
+            } catch (SQLException | java.io.IOException | RuntimeException e) {
+                log.error("{}: writing the Parquet datasets or the Iceberg tables failed: {}", name(networkId), e.getMessage());
                 return ExitCodes.FAILED;
             }
         }

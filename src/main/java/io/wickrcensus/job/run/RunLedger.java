@@ -23,7 +23,7 @@ public class RunLedger {
 
     /** One run as the ledger holds it. */
     public record Run(long runId, String networkId, LocalDate asOf, List<YearMonth> billingPeriods, RunStatus status,
-                      boolean parquetExported, boolean retractionParquetDone) {
+                      boolean parquetExported, boolean retractionParquetDone, boolean icebergCommitted, boolean retractionIcebergDone) {
         public boolean published() {
             return status == RunStatus.PUBLISHED;
         }
@@ -46,12 +46,12 @@ public class RunLedger {
     }
 
     public Optional<Run> find(String networkId, LocalDate asOf) {
-        return jdbc.query("SELECT run_id, network_id, as_of, billing_periods, status, parquet_exported_at, retraction_parquet_at FROM census.run WHERE network_id = ? AND as_of = ?",
+        return jdbc.query("SELECT run_id, network_id, as_of, billing_periods, status, parquet_exported_at, retraction_parquet_at, iceberg_committed_at, retraction_iceberg_at FROM census.run WHERE network_id = ? AND as_of = ?",
                 RunLedger::run, networkId, asOf).stream().findFirst();
     }
 
     public Run get(long runId) {
-        return jdbc.queryForObject("SELECT run_id, network_id, as_of, billing_periods, status, parquet_exported_at, retraction_parquet_at FROM census.run WHERE run_id = ?",
+        return jdbc.queryForObject("SELECT run_id, network_id, as_of, billing_periods, status, parquet_exported_at, retraction_parquet_at, iceberg_committed_at, retraction_iceberg_at FROM census.run WHERE run_id = ?",
                 RunLedger::run, runId);
     }
 
@@ -185,6 +185,16 @@ public class RunLedger {
     }
 
     /** The retracted run's Parquet partitions are gone and the datasets that listed it rewritten. */
+    /** The run's night is in the Iceberg tables (its last table, runs, committed). */
+    public void icebergCommitted(long runId) {
+        jdbc.update("UPDATE census.run SET iceberg_committed_at = now() WHERE run_id = ?", runId);
+    }
+
+    /** The run's retraction is in the Iceberg tables. */
+    public void retractionIcebergDone(long runId) {
+        jdbc.update("UPDATE census.run SET retraction_iceberg_at = now() WHERE run_id = ?", runId);
+    }
+
     public void retractionParquetDone(long runId) {
         jdbc.update("UPDATE census.run SET retraction_parquet_at = now() WHERE run_id = ?", runId);
     }
@@ -216,6 +226,7 @@ public class RunLedger {
         }
         return new Run(rs.getLong("run_id"), rs.getString("network_id"), rs.getObject("as_of", LocalDate.class),
                 List.copyOf(periods), RunStatus.valueOf(rs.getString("status")), rs.getObject("parquet_exported_at") != null,
-                rs.getObject("retraction_parquet_at") != null);
+                rs.getObject("retraction_parquet_at") != null, rs.getObject("iceberg_committed_at") != null,
+                rs.getObject("retraction_iceberg_at") != null);
     }
 }

@@ -47,6 +47,7 @@ import java.util.Objects;
  * @param headStarts         whether the work that can start early does (uname lookups while
  *                           staging pages, Parquet partitions written beside the steps before
  *                           their own): an optimisation only, off for tests that prove it one
+ * @param iceberg            the Iceberg tables: on or off, their catalog and warehouse
  */
 public record RunSettings(
         List<String> networkIds,
@@ -70,7 +71,8 @@ public record RunSettings(
         URI pushgateway,
         ReinviteSettings reinvite,
         ParquetSettings parquet,
-        boolean headStarts) {
+        boolean headStarts,
+        io.wickrcensus.iceberg.IcebergSettings iceberg) {
 
     public static final String DEFAULT_REGION = "us-east-1";
     public static final int DEFAULT_BILLING_PERIOD_COUNT = 2;
@@ -106,6 +108,7 @@ public record RunSettings(
     }
 
     public RunSettings {
+        iceberg = iceberg == null ? io.wickrcensus.iceberg.IcebergSettings.OFF : iceberg;
         networkIds = List.copyOf(new LinkedHashSet<>(Objects.requireNonNull(networkIds, "networkIds")));
         billingPeriods = List.copyOf(billingPeriods);
         if (networkIds.isEmpty()) {
@@ -198,6 +201,7 @@ public record RunSettings(
         private DatabaseSettings database = DatabaseSettings.embedded(Path.of(DatabaseSettings.DEFAULT_DATA_DIR));
         private Roles roles = Roles.DEFAULT;
         private URI pushgateway;
+        private io.wickrcensus.iceberg.IcebergSettings iceberg = io.wickrcensus.iceberg.IcebergSettings.OFF;
         private ReinviteSettings reinvite = ReinviteSettings.OFF;
         private ParquetSettings parquet = ParquetSettings.DEFAULT;
         private boolean headStarts = true;
@@ -327,6 +331,12 @@ public record RunSettings(
             return this;
         }
 
+        /** The Iceberg tables (default off here; the command line turns them on). */
+        public Builder iceberg(io.wickrcensus.iceberg.IcebergSettings iceberg) {
+            this.iceberg = iceberg;
+            return this;
+        }
+
         /** Whether the head starts run (default on); see {@link RunSettings#headStarts}. */
         public Builder headStarts(boolean on) {
             this.headStarts = on;
@@ -338,7 +348,7 @@ public record RunSettings(
             LocalDate date = asOf != null ? asOf : LocalDate.now(ZoneOffset.UTC);
             return new RunSettings(networkIds, date, BillingPeriods.resolve(date, billingPeriods, billingPeriodCount), region,
                     endpoint, fips, dualStack, maxAttempts, apiReadTimeout, parallelism, unameConcurrency, apiRatePerSecond, unameFreshness,
-                    reconcile, reconcileTolerance, copyBatchRows, database, roles, pushgateway, reinvite, parquet, headStarts);
+                    reconcile, reconcileTolerance, copyBatchRows, database, roles, pushgateway, reinvite, parquet, headStarts, iceberg);
         }
     }
 }

@@ -1,0 +1,454 @@
+package io.wickrcensus.iceberg;
+
+import io.wickrcensus.faults.CrashPoints;
+import io.wickrcensus.parquet.FileRoot;
+import io.wickrcensus.parquet.ParquetExporter;
+import io.wickrcensus.parquet.S3Target;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotUpdate;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FileInfo;
+import org.apache.iceberg.io.SupportsPrefixOperations;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Iceberg tables of the lake ({@code wickr_census.users}, {@code guests}, {@code unames},
+ * {@code user_events}, {@code runs}), written from what PostgreSQL holds once a night is published.
+ *
+ * <p><b>One commit per table per night</b>, each carrying the run id, network and snapshot date in
+ * its summary, and each tagging its snapshot {@code NETWORK@YYYY-MM-DD} in the same commit: an
+ * auditor reads {@code VERSION AS OF '12345678@2026-12-03'}, and the tag outlives snapshot expiry.
+ * The JDBC catalog has no multi-table commit, so {@code runs} is committed last, the night's
+ * "published" marker. A relaunch reads each table's snapshot summaries first, so a commit is never
+ * made twice nor lost; a commit whose outcome is unknown (the catalog's database failed, which
+ * {@code JdbcTableOperations} reports as an unchecked SQL exception) is settled the same way. The
+ * data files a run wrote and never committed (a crash in between) are removed by its relaunch.
+ *
+ * <p>A retraction is a new snapshot of each table, never a rollback (which would also undo other
+ * networks' later commits): the night's users partition and events go, the guest lists are as
+ * PostgreSQL's retraction decides, the summary says why and who; the night's tag moves to
+ * {@code retracted-NETWORK@YYYY-MM-DD}.
+ */
+public final class Lake implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Lake.class);
+
+    static final String RUN_ID = "wickr-census.run-id";
+    static final String NETWORK_ID = "wickr-census.network-id";
+    static final String SNAPSHOT_DATE = "wickr-census.snapshot-date";
+    static final String OPERATION = "wickr-census.operation";
+    static final String PUBLISH = "publish";
+    static final String RETRACT = "retract";
+    static final String COMPACT = "compact";
+
+    private final Catalog catalog;
+    private final IcebergSettings settings;
+    private final DataSource dataSource;
+    private final CompressionCodecName codec;
+    private final long rowGroupBytes;
+    private final long targetFileBytes;
+
+    private Lake(Catalog catalog, IcebergSettings settings, DataSource dataSource, CompressionCodecName codec, long rowGroupBytes,
+                 long targetFileBytes) {
+        this.catalog = catalog;
+        this.settings = settings;
+        this.dataSource = dataSource;
+        this.codec = codec;
+        this.rowGroupBytes = rowGroupBytes;
+        this.targetFileBytes = targetFileBytes;
+    }
+
+    /**
+     * Opens the catalog the settings name: the JDBC catalog in the job's database at {@code jdbcUrl}
+     * (its tables in schema {@code iceberg_catalog}, made by the migrations), or a REST catalog.
+     */
+    public static Lake open(IcebergSettings settings, DataSource dataSource, String jdbcUrl, String user, String password,
+                            CompressionCodecName codec, long rowGroupBytes, long targetFileBytes) {
+        Map<String, String> props = new HashMap<>();
+        Catalog catalog;
+        if (settings.catalog().equals(IcebergSettings.JDBC)) {
+            props.put(CatalogProperties.URI, withSchema(jdbcUrl));
+            props.put("jdbc.user", user == null ? "" : user);
+            props.put("jdbc.password", password == null ? "" : password);
+            props.put("jdbc.init-catalog-tables", "false");
+            props.put("jdbc.schema-version", "V1");
+            props.putAll(fileIo(settings.warehouse()));
+            props.putAll(settings.properties());
+            org.apache.iceberg.jdbc.JdbcCatalog jdbc = new org.apache.iceberg.jdbc.JdbcCatalog();
+            jdbc.initialize(IcebergSettings.CATALOG_NAME, props);
+            catalog = jdbc;
+        } else {
+            props.put(CatalogProperties.URI, settings.catalogUri());
+            props.put(CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.aws.s3.S3FileIO");
+            props.put("http-client.type", "apache");
+            props.putAll(settings.properties());
+            org.apache.iceberg.rest.RESTCatalog rest = new org.apache.iceberg.rest.RESTCatalog();
+            rest.initialize(IcebergSettings.CATALOG_NAME, props);
+            catalog = rest;
+        }
+        return new Lake(catalog, settings, dataSource, codec, rowGroupBytes, targetFileBytes);
+    }
+
+    /** The lake of the settings, in the job's database, its files written as the datasets' are (codec, sizes). */
+    public static Lake open(IcebergSettings settings, io.wickrcensus.parquet.ParquetSettings files, io.wickrcensus.db.DatabaseLocation db) {
+        return open(settings, db.dataSource(), db.url(), db.user(), db.password(), files.compression(), files.rowGroupBytes(),
+                files.maxFileBytes());
+    }
+
+    /** The JDBC URL with {@code currentSchema=iceberg_catalog}: the catalog's unqualified table names resolve there. */
+    static String withSchema(String url) {
+        return url + (url.contains("?") ? "&" : "?") + "currentSchema=iceberg_catalog";
+    }
+
+    /** The warehouse location and the FileIO that reaches it: {@code iceberg/} under the datasets' root. */
+    static Map<String, String> fileIo(FileRoot root) {
+        Map<String, String> p = new HashMap<>();
+        if (root instanceof FileRoot.Directory d) {
+            p.put(CatalogProperties.WAREHOUSE_LOCATION, LocalFileIO.location(d.path().resolve(IcebergSettings.WAREHOUSE_DIR)));
+            p.put(CatalogProperties.FILE_IO_IMPL, LocalFileIO.class.getName());
+        } else {
+            S3Target t = ((FileRoot.Bucket) root).target();
+            p.put(CatalogProperties.WAREHOUSE_LOCATION, t + "/" + IcebergSettings.WAREHOUSE_DIR);
+            p.put(CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.aws.s3.S3FileIO");
+            p.putAll(TargetS3Clients.properties(t));
+        }
+        return p;
+    }
+
+    /** The table, made (with the namespace) if it does not exist yet; another process may make it at the same time. */
+    Table table(LakeTable def) {
+        TableIdentifier id = TableIdentifier.of(IcebergSettings.NAMESPACE, def.name());
+        if (!catalog.tableExists(id)) {
+            Namespace ns = Namespace.of(IcebergSettings.NAMESPACE);
+            if (catalog instanceof SupportsNamespaces n && !n.namespaceExists(ns)) {
+                try {
+                    n.createNamespace(ns);
+                } catch (AlreadyExistsException raced) {
+                    // another network's run made it
+                }
+            }
+            org.apache.iceberg.Schema schema = def.schema();
+            try {
+                return catalog.buildTable(id, schema).withPartitionSpec(def.partitionSpec(schema)).withSortOrder(def.sortOrder(schema))
+                        .withProperties(LakeTable.properties(codec, targetFileBytes)).create();
+            } catch (AlreadyExistsException raced) {
+                // made meanwhile
+            }
+        }
+        return catalog.loadTable(id);
+    }
+
+    /** The tag of a network's night: {@code NETWORK@YYYY-MM-DD}. */
+    public static String tag(String networkId, LocalDate asOf) {
+        return networkId + "@" + asOf;
+    }
+
+    // ---- a night
+
+    /**
+     * Commits the published run to every table, each once: users (the night's partition), guests
+     * (the covered periods' lists, replaced), unames (the answers it resolved), user_events (what
+     * it observed), runs (the network's ledger, replaced) last. Then expires old untagged snapshots
+     * and compacts where a partition has piled up files.
+     */
+    public void publish(long runId, String networkId, LocalDate asOf, List<String> billingPeriods) throws SQLException, IOException {
+        int committed = 0;
+        try (Connection c = snapshot()) {
+            Expression net = Expressions.equal("network_id", networkId);
+            committed += commitOnce(LakeTable.USERS, runId, networkId, asOf, PUBLISH, Map.of(), (t, txn, w) -> {
+                var append = txn.newAppend();
+                LakeTable.write(t, LakeTable.USERS, c, w, codec, rowGroupBytes,
+                        LakeTable.USERS.select() + " FROM census.roster_by_run WHERE run_id = ? ORDER BY user_id", runId)
+                        .forEach(append::appendFile);
+                return append;
+            });
+            committed += commitOnce(LakeTable.GUESTS, runId, networkId, asOf, PUBLISH, Map.of(), (t, txn, w) -> {
+                var overwrite = txn.newOverwrite().overwriteByRowFilter(Expressions.and(net,
+                        Expressions.in("billing_period", billingPeriods.toArray())));
+                for (String period : billingPeriods) {
+                    guests(t, c, w, runId, period).forEach(overwrite::addFile);
+                }
+                return overwrite;
+            });
+            committed += commitOnce(LakeTable.UNAMES, runId, networkId, asOf, PUBLISH, Map.of(), (t, txn, w) -> {
+                var append = txn.newAppend();
+                LakeTable.write(t, LakeTable.UNAMES, c, w, codec, rowGroupBytes, LakeTable.UNAMES.select()
+                                .replace("resolved_at", "last_resolved_at").replace("run_id", "last_run_id")
+                                + " FROM census.uname_directory WHERE network_id = ? AND last_run_id = ? ORDER BY uname", networkId, runId)
+                        .forEach(append::appendFile);
+                return append;
+            });
+            committed += commitOnce(LakeTable.USER_EVENTS, runId, networkId, asOf, PUBLISH, Map.of(), (t, txn, w) -> {
+                var append = txn.newAppend();
+                LakeTable.write(t, LakeTable.USER_EVENTS, c, w, codec, rowGroupBytes, LakeTable.USER_EVENTS.select()
+                        + " FROM census.user_events_by_run WHERE run_id = ? ORDER BY snapshot_date, user_id, kind", runId)
+                        .forEach(append::appendFile);
+                return append;
+            });
+            CrashPoints.reach("iceberg.before-runs");
+            committed += commitOnce(LakeTable.RUNS, runId, networkId, asOf, PUBLISH, Map.of(), (t, txn, w) -> runs(t, txn, c, w, networkId));
+            c.commit();
+        }
+        log.info("network {}: Iceberg tables committed ({} of {} tables this time; tag {})", networkId, committed, LakeTable.ALL.size(),
+                tag(networkId, asOf));
+        maintain(networkId, asOf);
+    }
+
+    /** The guest list of {@code period} as of published run {@code source}, as files of the run {@code writer}. */
+    private List<DataFile> guests(Table t, Connection c, String writer, long source, String period) throws SQLException, IOException {
+        return LakeTable.write(t, LakeTable.GUESTS, c, writer, codec, rowGroupBytes, LakeTable.GUESTS.select()
+                + " FROM census.guests_by_run WHERE run_id = ? AND billing_period = ? ORDER BY username_hash", source, period);
+    }
+
+    private SnapshotUpdate<?> runs(Table t, Transaction txn, Connection c, String writer, String networkId) throws SQLException, IOException {
+        var overwrite = txn.newOverwrite().overwriteByRowFilter(Expressions.equal("network_id", networkId));
+        LakeTable.write(t, LakeTable.RUNS, c, writer, codec, rowGroupBytes, LakeTable.RUNS.select().replace("snapshot_date", "as_of")
+                + " FROM census.run WHERE network_id = ? ORDER BY run_id", networkId).forEach(overwrite::addFile);
+        return overwrite;
+    }
+
+    /**
+     * Retracts a night already retracted in PostgreSQL: each table gets a new snapshot. Users: the
+     * night's partition deleted. Events: the month's rewritten from what PostgreSQL still holds.
+     * Guests: the covered periods as the latest remaining snapshot has them (or none). Runs: the
+     * ledger, saying RETRACTED. The night's tag becomes {@code retracted-NETWORK@DATE}.
+     */
+    public void retract(long runId, String networkId, LocalDate asOf, List<String> billingPeriods, String reason, String by)
+            throws SQLException, IOException {
+        Map<String, String> why = new HashMap<>();
+        why.put("wickr-census.reason", reason == null ? "" : reason);
+        why.put("wickr-census.retracted-by", by == null ? "" : by);
+        try (Connection c = snapshot()) {
+            Expression net = Expressions.equal("network_id", networkId);
+            commitOnce(LakeTable.USERS, runId, networkId, asOf, RETRACT, why, (t, txn, w) ->
+                    txn.newDelete().deleteFromRowFilter(Expressions.and(net, Expressions.equal("snapshot_date", asOf.toString()))));
+            commitOnce(LakeTable.USER_EVENTS, runId, networkId, asOf, RETRACT, why, (t, txn, w) -> eventsOfMonth(t, txn, c, w, networkId,
+                    YearMonth.from(asOf)));
+            commitOnce(LakeTable.GUESTS, runId, networkId, asOf, RETRACT, why, (t, txn, w) -> {
+                var overwrite = txn.newOverwrite().overwriteByRowFilter(Expressions.and(net,
+                        Expressions.in("billing_period", billingPeriods.toArray())));
+                for (String period : billingPeriods) {
+                    Long latest = ParquetExporter.latestCovering(c, networkId, period);
+                    if (latest != null) {
+                        guests(t, c, w, latest, period).forEach(overwrite::addFile);
+                    }
+                }
+                return overwrite;
+            });
+            commitOnce(LakeTable.UNAMES, runId, networkId, asOf, RETRACT, why, (t, txn, w) -> txn.newAppend()); // answers stay true
+            commitOnce(LakeTable.RUNS, runId, networkId, asOf, RETRACT, why, (t, txn, w) -> runs(t, txn, c, w, networkId));
+            c.commit();
+        }
+        log.info("network {}: the snapshot of {} retracted from the Iceberg tables (its tag is now retracted-{})", networkId, asOf,
+                tag(networkId, asOf));
+    }
+
+    /** The month's events of the network, rewritten from PostgreSQL (a compaction, or a retraction's removal). */
+    private SnapshotUpdate<?> eventsOfMonth(Table t, Transaction txn, Connection c, String writer, String networkId, YearMonth month)
+            throws SQLException, IOException {
+        var overwrite = txn.newOverwrite().overwriteByRowFilter(Expressions.and(Expressions.equal("network_id", networkId),
+                Expressions.greaterThanOrEqual("snapshot_date", month.atDay(1).toString()),
+                Expressions.lessThan("snapshot_date", month.plusMonths(1).atDay(1).toString())));
+        LakeTable.write(t, LakeTable.USER_EVENTS, c, writer, codec, rowGroupBytes, LakeTable.USER_EVENTS.select()
+                        + " FROM census.user_events_by_run WHERE network_id = ? AND snapshot_date >= ? AND snapshot_date < ? "
+                        + "ORDER BY snapshot_date, user_id, kind", networkId, month.atDay(1), month.plusMonths(1).atDay(1))
+                .forEach(overwrite::addFile);
+        return overwrite;
+    }
+
+    /** A compaction's commit (see {@link LakeCompaction}): once, under its own mark. */
+    void commitCompaction(LakeTable def, long mark, String networkId, LocalDate asOf, Operation build) throws SQLException, IOException {
+        commitOnce(def, mark, networkId, asOf, COMPACT, Map.of(), build);
+    }
+
+    /** Builds one table's operation of a commit, in the commit's transaction. */
+    @FunctionalInterface
+    interface Operation {
+        /** The commit's operation on {@code table}, in {@code txn}; files written are named for {@code writer}. */
+        SnapshotUpdate<?> build(Table table, Transaction txn, String writer) throws SQLException, IOException;
+    }
+
+    /**
+     * Commits {@code operation} to the table unless a snapshot says it is done already (its summary
+     * names this run and operation); removes first what an earlier attempt of the run wrote and never
+     * committed. Returns 1 when it committed, 0 when it was done.
+     */
+    private int commitOnce(LakeTable def, long runId, String networkId, LocalDate asOf, String operation, Map<String, String> extra,
+                           Operation build) throws SQLException, IOException {
+        Table t = table(def);
+        if (done(t, runId, operation)) {
+            return 0;
+        }
+        String writer = LakeTable.writer(runId, operation);
+        removeUncommitted(t, writer);
+        Transaction txn = t.newTransaction();
+        SnapshotUpdate<?> update = build.build(t, txn, writer);
+        update.set(RUN_ID, Long.toString(runId));
+        update.set(NETWORK_ID, networkId);
+        update.set(SNAPSHOT_DATE, asOf.toString());
+        update.set(OPERATION, operation);
+        extra.forEach(update::set);
+        update.commit();
+        String tag = tag(networkId, asOf);
+        var refs = txn.manageSnapshots();
+        long id = txn.table().currentSnapshot().snapshotId();
+        if (operation.equals(PUBLISH)) {
+            if (txn.table().refs().containsKey(tag)) {
+                refs.replaceTag(tag, id);
+            } else {
+                refs.createTag(tag, id);
+            }
+        } else if (operation.equals(RETRACT) && txn.table().refs().containsKey(tag)) {
+            long night = txn.table().refs().get(tag).snapshotId();
+            refs.removeTag(tag);
+            if (!txn.table().refs().containsKey("retracted-" + tag)) {
+                refs.createTag("retracted-" + tag, night);
+            }
+        }
+        refs.commit();
+        CrashPoints.reach("iceberg.before-commit");
+        try {
+            txn.commitTransaction();
+        } catch (CommitStateUnknownException | org.apache.iceberg.jdbc.UncheckedSQLException e) {
+            // the catalog's database failed mid-commit: the commit may or may not have landed
+            if (!done(t, runId, operation)) {
+                throw new IOException("committing " + def.name() + " for run " + runId + " failed, and it did not land: " + e.getMessage(), e);
+            }
+            log.info("{}: the commit's outcome was unknown; the table's snapshots show it landed", def.name());
+        }
+        CrashPoints.reach("iceberg.after-commit");
+        return 1;
+    }
+
+    /** Whether a snapshot of the table records this run's {@code operation}. */
+    static boolean done(Table t, long runId, String operation) {
+        t.refresh();
+        String run = Long.toString(runId);
+        for (Snapshot s : t.snapshots()) {
+            if (run.equals(s.summary().get(RUN_ID)) && operation.equals(s.summary().get(OPERATION))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Deletes the files an earlier attempt of this operation of the run wrote under the table's data
+     * and never committed ({@code r<run>-<operation>-...}). Only an operation not yet committed to
+     * the table gets here, so none of its files is in the table.
+     */
+    private static void removeUncommitted(Table t, String prefix) {
+        if (!(t.io() instanceof SupportsPrefixOperations io)) {
+            return;
+        }
+        List<String> orphans = new ArrayList<>();
+        for (FileInfo f : io.listPrefix(t.location() + "/data/")) {
+            String name = f.location().substring(f.location().lastIndexOf('/') + 1);
+            if (name.startsWith(prefix)) {
+                orphans.add(f.location());
+            }
+        }
+        if (!orphans.isEmpty()) {
+            orphans.forEach(io::deleteFile);
+            log.info("{}: {} data files an interrupted attempt ({}) wrote and never committed were removed", t.name(), orphans.size(),
+                    prefix);
+        }
+    }
+
+    // ---- upkeep
+
+    /**
+     * After a night: expires untagged snapshots older than the setting (tags are kept, and with them
+     * every night's snapshot) and compacts the network's partitions of {@code unames} and
+     * {@code user_events} that hold more files than the setting. A failure here is logged: the
+     * night is committed either way, and the next night tries again.
+     */
+    private void maintain(String networkId, LocalDate asOf) {
+        try {
+            compact(networkId, asOf);
+            long before = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(settings.expireDays());
+            for (LakeTable def : LakeTable.ALL) {
+                table(def).expireSnapshots().expireOlderThan(before).retainLast(1).commit();
+            }
+        } catch (RuntimeException | SQLException | IOException e) {
+            log.warn("network {}: upkeep of the Iceberg tables failed (the night is committed; the next one tries again): {}", networkId,
+                    e.getMessage());
+        }
+    }
+
+    /** Rewrites the network's partitions of unames and user_events that have piled up more files than the setting. */
+    private void compact(String networkId, LocalDate asOf) throws SQLException, IOException {
+        Table events = table(LakeTable.USER_EVENTS);
+        Map<YearMonth, Integer> perMonth = new HashMap<>();
+        try (CloseableIterable<FileScanTask> tasks = events.newScan().filter(Expressions.equal("network_id", networkId)).planFiles()) {
+            for (FileScanTask task : tasks) {
+                int months = task.file().partition().get(1, Integer.class);
+                perMonth.merge(YearMonth.of(1970, 1).plusMonths(months), 1, Integer::sum);
+            }
+        }
+        for (var e : perMonth.entrySet()) {
+            if (e.getValue() > settings.compactFiles()) {
+                try (Connection c = snapshot()) {
+                    long mark = -System.currentTimeMillis(); // a compaction is no run: a negative id of its own
+                    commitOnce(LakeTable.USER_EVENTS, mark, networkId, asOf, COMPACT, Map.of(),
+                            (t, txn, w) -> eventsOfMonth(t, txn, c, w, networkId, e.getKey()));
+                    c.commit();
+                }
+                log.info("network {}: user_events of {} compacted from {} files", networkId, e.getKey(), e.getValue());
+            }
+        }
+        LakeCompaction.unames(this, table(LakeTable.UNAMES), networkId, asOf, settings.compactFiles(), codec, rowGroupBytes);
+    }
+
+    /** A read-only transaction in one snapshot of the database, as the datasets are read. */
+    private Connection snapshot() throws SQLException {
+        Connection c = dataSource.getConnection();
+        try {
+            c.setAutoCommit(false);
+            try (var st = c.createStatement()) {
+                st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            }
+            return c;
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (catalog instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.debug("closing the Iceberg catalog: {}", e.getMessage());
+            }
+        }
+    }
+}

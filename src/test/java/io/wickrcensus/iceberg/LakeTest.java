@@ -1,0 +1,60 @@
+package io.wickrcensus.iceberg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wickrcensus.job.run.ExitCodes;
+import io.wickrcensus.parquet.FileRoot;
+import io.wickrcensus.testing.JobHarness;
+import io.wickrcensus.testing.TestDatabases;
+import io.wickrcensus.testing.TestFiles;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.junit.jupiter.api.Test;
+
+class LakeTest {
+
+    static Lake lake(JobHarness h, Path root) throws Exception {
+        return Lake.open(IcebergSettings.jdbc(new FileRoot.Directory(root)), TestDatabases.dataSource(h.dbUrl), h.dbUrl, "postgres", "",
+                CompressionCodecName.ZSTD, 64L << 20, 512L << 20);
+    }
+
+    static List<Record> rows(Table t, String network) throws Exception {
+        List<Record> out = new ArrayList<>();
+        try (CloseableIterable<Record> r = IcebergGenerics.read(t).where(Expressions.equal("network_id", network)).build()) {
+            r.forEach(out::add);
+        }
+        return out;
+    }
+
+    @Test
+    void aNightIsOneCommitPerTableAndARelaunchCommitsNothingTwice() throws Exception {
+        Path root = TestFiles.dir("lake");
+        try (JobHarness h = new JobHarness(300, 40, TestDatabases.newDatabase("lake"), JobHarness.PERIODS, b -> b)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            long run = h.count("SELECT run_id FROM census.runs WHERE snapshot_date = '2026-11-20'");
+            try (Lake lake = lake(h, root)) {
+                List<String> periods = JobHarness.PERIODS.stream().map(Object::toString).toList();
+                lake.publish(run, h.network, LocalDate.parse("2026-11-20"), periods);
+                lake.publish(run, h.network, LocalDate.parse("2026-11-20"), periods);
+                Table users = lake.table(LakeTable.USERS);
+                assertThat(users.snapshots()).hasSize(1);
+                assertThat(users.refs()).containsKey(h.network + "@2026-11-20");
+                assertThat(rows(users, h.network)).hasSize((int) h.count("SELECT count(*) FROM census.roster_current"));
+                Table guests = lake.table(LakeTable.GUESTS);
+                assertThat(rows(guests, h.network)).hasSize((int) h.count("SELECT count(*) FROM census.guests_by_run WHERE run_id = " + run));
+                assertThat(rows(lake.table(LakeTable.RUNS), h.network)).hasSize(1);
+                assertThat(rows(lake.table(LakeTable.UNAMES), h.network)).hasSize((int) h.count("SELECT count(*) FROM census.unames"));
+                assertThat(rows(lake.table(LakeTable.USER_EVENTS), h.network)).hasSize((int) h.count("SELECT count(*) FROM census.roster_current"));
+            }
+        }
+    }
+}
