@@ -99,6 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
                         .database(DatabaseSettings.embedded(dir.resolve("postgres").toAbsolutePath()))
                         .reinvite(ReinviteSettings.of(ReinviteSettings.Mode.DRY_RUN))
                         .parquet(ParquetSettings.DEFAULT.withOutputDir(parquet))
+                        .iceberg(io.wickrcensus.iceberg.IcebergSettings.jdbc(new io.wickrcensus.parquet.FileRoot.Directory(parquet)))
                         .build();
                 int exit = CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)),
                         db, new RunMetrics(), nightly); // the reports of each night, as run --reports-dir writes them
@@ -115,6 +116,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("Snapshots of network " + network + " for " + first + " to " + today + ":");
             out.println("  PostgreSQL (embedded): " + DatabaseLocation.redact(db.url()) + " (data in " + dir.resolve("postgres") + ")");
             out.println("  Parquet datasets:      " + parquet);
+            out.println("  Iceberg tables:        " + parquet.resolve(io.wickrcensus.iceberg.IcebergSettings.WAREHOUSE_DIR)
+                    + " (catalog: the database's schema iceberg_catalog; one tag per night, " + network + "@YYYY-MM-DD)");
             out.println("  Reports:               " + reports + " (guest billing per period, audit; csv, json and html)");
             out.println("  Reports index:         " + nightly.index() + " (each night's reports, as run --reports-dir writes them)");
             printAfterTheDemo(out, network, first, today, periods, dir.resolve("postgres").toAbsolutePath(), parquet, waitForEnter
@@ -158,6 +161,13 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  Parquet: any Parquet reader (Spark, Athena, parquet-cli); the DuckDB CLI is one binary from duckdb.org, for example:");
         out.println("    duckdb -c \"SELECT snapshot_date, count(*) FROM read_parquet('" + parquet
                 + "/users/**/*.parquet', hive_partitioning=true) GROUP BY 1 ORDER BY 1\"");
+        out.println("  Iceberg: Spark in local mode, from a checkout of this repository (its first use fetches Spark), with the database "
+                + (port == null ? "started as for psql" : "waiting") + "; the roster of " + today + " through that night's tag:");
+        out.println("    src/test/spark/sql \"jdbc:postgresql://localhost:" + (port == null ? "PORT" : port)
+                + "/postgres?currentSchema=iceberg_catalog\" postgres \"\" " + io.wickrcensus.iceberg.LocalFileIO.location(
+                        parquet.resolve(io.wickrcensus.iceberg.IcebergSettings.WAREHOUSE_DIR)) + " \"SELECT snapshot_date, status, count(*) "
+                + "FROM census.wickr_census.users VERSION AS OF '" + io.wickrcensus.iceberg.Lake.tag(network, today)
+                + "' WHERE network_id = '" + network + "' GROUP BY 1, 2 ORDER BY 1, 2\"");
     }
 
     /** How this process was launched: the jar it runs from (relative to the working directory when inside it). */

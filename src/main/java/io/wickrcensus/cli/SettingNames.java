@@ -33,7 +33,11 @@ final class SettingNames {
             Map.entry("reinvite.cooldown", "--reinvite-cooldown-days"),
             Map.entry("parquet.compression", "--parquet-compression"),
             Map.entry("parquet.maxFileBytes", "--parquet-max-file-mb"),
-            Map.entry("database.url", Environment.DB_URL));
+            Map.entry("database.url", Environment.DB_URL),
+            Map.entry("catalog", "--catalog"),
+            Map.entry("catalogUri", "--catalog-uri"),
+            Map.entry("icebergExpireDays", "--iceberg-expire-days"),
+            Map.entry("icebergCompactFiles", "--iceberg-compact-files"));
 
     private SettingNames() {
     }

@@ -27,6 +27,14 @@ final class StorageOptions {
     @Option(names = "--catalog-uri", description = "The REST catalog's URI (default: CENSUS_CATALOG_URI).")
     String catalogUri;
 
+    @Option(names = "--iceberg-expire-days", description = "Expire the tables' untagged snapshots older than this; every night's tagged "
+            + "one is kept (default ${DEFAULT-VALUE}).", defaultValue = "" + io.wickrcensus.iceberg.IcebergSettings.DEFAULT_EXPIRE_DAYS)
+    int icebergExpireDays;
+
+    @Option(names = "--iceberg-compact-files", description = "Compact a network's partition of unames or user_events holding more files "
+            + "than this (default ${DEFAULT-VALUE}).", defaultValue = "" + io.wickrcensus.iceberg.IcebergSettings.DEFAULT_COMPACT_FILES)
+    int icebergCompactFiles;
+
     @Option(names = "--data-dir", description = "Data directory of the embedded PostgreSQL, used when CENSUS_DB_URL is not set "
             + "(default: CENSUS_DATA_DIR, else " + DatabaseSettings.DEFAULT_DATA_DIR + ").")
     Path dataDir;
@@ -40,8 +48,8 @@ final class StorageOptions {
         boolean on = iceberg != null ? OnOff.parse("--iceberg", iceberg) : env.onOff(Environment.ICEBERG, true);
         String cat = catalog != null ? catalog : env.get(Environment.CATALOG);
         String uri = catalogUri != null ? catalogUri : env.get(Environment.CATALOG_URI);
-        return new io.wickrcensus.iceberg.IcebergSettings(on, cat, uri, datasets.root(), env.icebergProperties(),
-                io.wickrcensus.iceberg.IcebergSettings.DEFAULT_EXPIRE_DAYS, io.wickrcensus.iceberg.IcebergSettings.DEFAULT_COMPACT_FILES);
+        return new io.wickrcensus.iceberg.IcebergSettings(on, cat, uri, datasets.root(), env.icebergProperties(), icebergExpireDays,
+                icebergCompactFiles);
     }
 
     /** The database the options and the environment name. */

@@ -25,7 +25,7 @@ public final class LocalFileIO implements SupportsPrefixOperations {
 
     /** The {@code file:} location of a local path, as table and file locations are written. */
     public static String location(Path path) {
-        return path.toAbsolutePath().normalize().toUri().toString().replaceFirst("^file:///", "file:/");
+        return path.toAbsolutePath().normalize().toUri().toString().replaceFirst("^file:///", "file:/").replaceFirst("/$", "");
     }
 
     static Path path(String location) {

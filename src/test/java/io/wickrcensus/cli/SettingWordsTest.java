@@ -139,7 +139,9 @@ class SettingWordsTest {
                 Map.entry("--reinvite-cap", ReinviteSettings.DEFAULT_CAP),
                 Map.entry("--reinvite-cooldown-days", ReinviteSettings.DEFAULT_COOLDOWN_DAYS),
                 Map.entry("--parquet-compression", ParquetSettings.DEFAULT_COMPRESSION),
-                Map.entry("--parquet-max-file-mb", ParquetSettings.DEFAULT_MAX_FILE_MB));
+                Map.entry("--parquet-max-file-mb", ParquetSettings.DEFAULT_MAX_FILE_MB),
+                Map.entry("--iceberg-expire-days", io.wickrcensus.iceberg.IcebergSettings.DEFAULT_EXPIRE_DAYS),
+                Map.entry("--iceberg-compact-files", io.wickrcensus.iceberg.IcebergSettings.DEFAULT_COMPACT_FILES));
         for (var d : defaults.entrySet()) {
             assertThat(readme).as(d.getKey()).contains("| `" + d.getKey() + "` | " + d.getValue() + " |");
         }

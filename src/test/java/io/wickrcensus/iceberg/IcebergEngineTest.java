@@ -39,22 +39,15 @@ class IcebergEngineTest {
     /** Runs the statements in Spark; returns each statement's rows (tab-separated values), by statement number from 1. */
     static Map<Integer, List<String>> spark(String jdbcUrl, Path warehouse, String... sql) throws Exception {
         Assumptions.assumeTrue(Files.exists(SPARK.resolve("classpath.txt")), "Spark was not built (-DskipSpark)");
-        String cp = SPARK.resolve("wickr-census-spark-check-1.jar") + java.io.File.pathSeparator
-                + Files.readString(SPARK.resolve("classpath.txt")).strip();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-Djdk.reflect.useDirectMethodHandle=false", "-Djava.io.tmpdir=" + TestFiles.root()));
-        for (String open : List.of("java.base/java.lang", "java.base/java.lang.invoke", "java.base/java.lang.reflect", "java.base/java.io",
-                "java.base/java.net", "java.base/java.nio", "java.base/java.util", "java.base/java.util.concurrent",
-                "java.base/java.util.concurrent.atomic", "java.base/jdk.internal.ref", "java.base/sun.nio.ch", "java.base/sun.nio.cs",
-                "java.base/sun.security.action", "java.base/sun.util.calendar")) {
-            cmd.add("--add-opens=" + open + "=ALL-UNNAMED");
-        }
-        cmd.addAll(List.of("-cp", cp, "io.wickrcensus.sparkcheck.SparkCheck", Lake.withSchema(jdbcUrl), "postgres", "",
-                LocalFileIO.location(warehouse)));
+        List<String> cmd = new ArrayList<>(List.of("bash", Path.of("src", "test", "spark", "sql").toAbsolutePath().toString(),
+                Lake.withSchema(jdbcUrl), "postgres", "", LocalFileIO.location(warehouse)));
         cmd.addAll(List.of(sql));
         Path out = TestFiles.log("spark-out");
         Path err = TestFiles.log("spark-err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        pb.environment().put("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + TestFiles.root());
+        Process p = pb.start();
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("Spark did not finish within 300 s");
