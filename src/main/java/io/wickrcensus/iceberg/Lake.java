@@ -164,6 +164,17 @@ public final class Lake implements AutoCloseable {
         return catalog.loadTable(id);
     }
 
+    /** The names of the tables, in the order a night commits them. */
+    public static List<String> tableNames() {
+        return LakeTable.ALL.stream().map(LakeTable::name).toList();
+    }
+
+    /** A table by its name (see {@link #tableNames}), made if it does not exist yet. */
+    public Table table(String name) {
+        return table(LakeTable.ALL.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no table " + name)));
+    }
+
     /** The tag of a network's night: {@code NETWORK@YYYY-MM-DD}. */
     public static String tag(String networkId, LocalDate asOf) {
         return networkId + "@" + asOf;
@@ -337,6 +348,7 @@ public final class Lake implements AutoCloseable {
             txn.commitTransaction();
         } catch (CommitStateUnknownException | org.apache.iceberg.jdbc.UncheckedSQLException e) {
             // the catalog's database failed mid-commit: the commit may or may not have landed
+            t.refresh();
             if (!done(t, runId, operation)) {
                 throw new IOException("committing " + def.name() + " for run " + runId + " failed, and it did not land: " + e.getMessage(), e);
             }
@@ -348,7 +360,6 @@ public final class Lake implements AutoCloseable {
 
     /** Whether a snapshot of the table records this run's {@code operation}. */
     static boolean done(Table t, long runId, String operation) {
-        t.refresh();
         String run = Long.toString(runId);
         for (Snapshot s : t.snapshots()) {
             if (run.equals(s.summary().get(RUN_ID)) && operation.equals(s.summary().get(OPERATION))) {
@@ -394,7 +405,15 @@ public final class Lake implements AutoCloseable {
             compact(networkId, asOf);
             long before = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(settings.expireDays());
             for (LakeTable def : LakeTable.ALL) {
-                table(def).expireSnapshots().expireOlderThan(before).retainLast(1).commit();
+                Table t = table(def);
+                // a commit of its own: only when some snapshot is old enough (tagged ones are kept anyway)
+                boolean old = false;
+                for (Snapshot s : t.snapshots()) {
+                    old |= s.timestampMillis() < before;
+                }
+                if (old) {
+                    t.expireSnapshots().expireOlderThan(before).retainLast(1).commit();
+                }
             }
         } catch (RuntimeException | SQLException | IOException e) {
             log.warn("network {}: upkeep of the Iceberg tables failed (the night is committed; the next one tries again): {}", networkId,

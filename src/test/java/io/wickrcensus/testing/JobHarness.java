@@ -248,6 +248,46 @@ public final class JobHarness implements AutoCloseable {
      * left out, as in {@link #digest}), and the names of any file that is not a finished part or
      * marker: a reader must never see one.
      */
+    /**
+     * The Iceberg tables of the job's database whose warehouse is under {@code root}: each table's
+     * rows (through Iceberg's own reader) and snapshot count, without what differs between two runs
+     * of one night (when, how many attempts); empty when no table was made.
+     */
+    public static Map<String, String> icebergDigest(String db, Path root) throws Exception {
+        Map<String, String> d = new LinkedHashMap<>();
+        try (Connection c = TestDatabases.connect(db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM iceberg_catalog.iceberg_tables")) {
+            rs.next();
+            if (rs.getLong(1) == 0) {
+                return d;
+            }
+        }
+        try (io.wickrcensus.iceberg.Lake lake = io.wickrcensus.iceberg.Lake.open(
+                io.wickrcensus.iceberg.IcebergSettings.jdbc(new io.wickrcensus.parquet.FileRoot.Directory(root)),
+                TestDatabases.dataSource(db), db, "postgres", "", org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD, 64L << 20,
+                512L << 20)) {
+            java.util.Set<String> leftOut = java.util.Set.of("started_at", "finished_at", "attempts", "resolved_at");
+            for (String name : io.wickrcensus.iceberg.Lake.tableNames()) {
+                org.apache.iceberg.Table t = lake.table(name);
+                List<String> names = t.schema().columns().stream().map(org.apache.iceberg.types.Types.NestedField::name)
+                        .filter(n -> !leftOut.contains(n)).toList();
+                java.util.TreeSet<String> rows = new java.util.TreeSet<>();
+                try (org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.data.Record> r =
+                             org.apache.iceberg.data.IcebergGenerics.read(t).build()) {
+                    for (org.apache.iceberg.data.Record rec : r) {
+                        rows.add(names.stream().map(n -> String.valueOf(rec.getField(n))).collect(java.util.stream.Collectors.joining("|")));
+                    }
+                }
+                int snapshots = 0;
+                for (org.apache.iceberg.Snapshot ignored : t.snapshots()) {
+                    snapshots++;
+                }
+                d.put("iceberg " + name, rows.size() + " rows, hash " + Integer.toHexString(rows.hashCode()) + ", " + snapshots + " snapshots");
+            }
+        }
+        return d;
+    }
+
     public static Map<String, String> parquetDigest(Path root) throws SQLException, java.io.IOException {
         Map<String, String> d = new LinkedHashMap<>();
         String[][] parts = {
