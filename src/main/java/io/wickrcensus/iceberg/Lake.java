@@ -161,7 +161,29 @@ public final class Lake implements AutoCloseable {
                 // made meanwhile
             }
         }
-        return catalog.loadTable(id);
+        return evolved(catalog.loadTable(id), def);
+    }
+
+    /**
+     * The table with every column of {@code def} it lacks added, through Iceberg's schema API: a
+     * column the datasets gain (a new field of the Wickr API) is added at the end, with no data
+     * rewritten; older files read it as null.
+     */
+    static Table evolved(Table t, LakeTable def) {
+        org.apache.iceberg.Schema wanted = def.schema();
+        List<org.apache.iceberg.types.Types.NestedField> missing = wanted.columns().stream()
+                .filter(f -> t.schema().findField(f.name()) == null).toList();
+        if (missing.isEmpty()) {
+            return t;
+        }
+        var update = t.updateSchema();
+        for (var f : missing) {
+            update.addColumn(f.name(), f.type(), f.doc());
+        }
+        update.commit();
+        log.info("{}: columns added: {}", t.name(), missing.stream().map(org.apache.iceberg.types.Types.NestedField::name).toList());
+        t.refresh();
+        return t;
     }
 
     /** The names of the tables, in the order a night commits them. */

@@ -57,4 +57,30 @@ class LakeTest {
             }
         }
     }
+
+    @Test
+    void aColumnTheDatasetsGainIsAddedToTheTableWithoutRewritingItsFiles() throws Exception {
+        Path root = TestFiles.dir("lake-evolve");
+        try (JobHarness h = new JobHarness(100, 10, TestDatabases.newDatabase("lake"), JobHarness.PERIODS, b -> b)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            long run = h.count("SELECT run_id FROM census.runs WHERE snapshot_date = '2026-11-20'");
+            try (Lake lake = lake(h, root)) {
+                lake.publish(run, h.network, LocalDate.parse("2026-11-20"), JobHarness.PERIODS.stream().map(Object::toString).toList());
+                Table runs = lake.table(LakeTable.RUNS);
+                java.util.Set<String> files = new java.util.TreeSet<>();
+                runs.newScan().planFiles().forEach(f -> files.add(f.file().location()));
+                // the runs dataset gains a column at its end, as a new Wickr field would
+                List<io.wickrcensus.parquet.ParquetColumn> more = new ArrayList<>(LakeTable.RUNS.columns());
+                more.add(io.wickrcensus.parquet.ParquetColumn.of("licenses_remaining", io.wickrcensus.db.ColumnType.INT64));
+                LakeTable grown = new LakeTable("runs", more, b -> b.identity("network_id"), List.of("run_id"));
+                Table evolved = Lake.evolved(runs, grown);
+                assertThat(evolved.schema().findField("licenses_remaining")).isNotNull();
+                assertThat(evolved.schema().columns()).hasSize(more.size());
+                java.util.Set<String> after = new java.util.TreeSet<>();
+                evolved.newScan().planFiles().forEach(f -> after.add(f.file().location()));
+                assertThat(after).as("no data rewritten").isEqualTo(files);
+                assertThat(rows(evolved, h.network)).singleElement().satisfies(r -> assertThat(r.getField("licenses_remaining")).isNull());
+            }
+        }
+    }
 }
