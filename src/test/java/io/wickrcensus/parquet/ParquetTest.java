@@ -227,7 +227,7 @@ class ParquetTest {
             assertThat(duck("SELECT billing_period, count(*) FROM " + glob(out, "guest_users") + " GROUP BY 1 ORDER BY 1"))
                     .containsExactly("2026-10|100", "2026-11|100");
             assertThat(new TreeSet<>(files(out).stream().map(p -> p.getName(0).toString()).toList()))
-                    .containsExactly("guest_users", "runs", "unames", "users");
+                    .containsExactly("guest_users", "iceberg", "runs", "unames", "users"); // the Iceberg warehouse beside the datasets
         }
     }
 
