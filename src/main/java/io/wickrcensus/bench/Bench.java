@@ -47,7 +47,7 @@ public final class Bench {
 
     /** {@code peerScript}: the shell peer to run before the nights (see {@link Peer}), or null. */
     public record Options(int users, int guests, List<YearMonth> periods, int latencyMs, double rateLimit, int concurrency,
-                          int nights, double churnRate, long seed, boolean parquet, Path workDir, Path peerScript) {
+                          int nights, double churnRate, long seed, boolean parquet, Path workDir, Path peerScript, boolean iceberg) {
     }
 
     /**
@@ -133,6 +133,8 @@ public final class Bench {
                         .endpoint(emulator.endpoint).parallelism(1).unameConcurrency(o.concurrency())
                         .apiRatePerSecond(o.rateLimit() * 0.95).reconcileTolerance(0.0).database(database)
                         .parquet(ParquetSettings.DEFAULT.withEnabled(o.parquet()).withOutputDir(o.workDir().resolve("parquet")))
+                        .iceberg(io.wickrcensus.iceberg.IcebergSettings.jdbc(new io.wickrcensus.parquet.FileRoot.Directory(
+                                o.workDir().resolve("parquet"))).withEnabled(o.iceberg()))
                         .build();
                 RunMetrics metrics = new RunMetrics();
                 System.gc();
@@ -233,6 +235,7 @@ public final class Bench {
         tableOf.put("reinvite", "reinvitation");
         tableOf.put("publish", "user_version");
         tableOf.put("parquet", null);
+        tableOf.put("iceberg", null);
         List<Step> steps = new ArrayList<>();
         tableOf.forEach((step, table) -> {
             double s = seconds.getOrDefault(step, 0.0);

@@ -53,6 +53,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--parquet", defaultValue = OnOff.ON, description = "Write the Parquet datasets too: on or off (default ${DEFAULT-VALUE}).")
     String parquet;
 
+    @Option(names = "--iceberg", defaultValue = OnOff.ON, description = "Commit each night to the Iceberg tables too: on or off (default ${DEFAULT-VALUE}).")
+    String iceberg;
+
     @Option(names = "--work-dir", description = "Where the embedded PostgreSQL and the datasets go (default: a new temporary directory, deleted after).")
     Path workDir;
 
@@ -83,7 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
         boolean temporary = workDir == null;
         Path dir = temporary ? Files.createTempDirectory("wickr-census-bench") : workDir;
         Bench.Options o = new Bench.Options(users, guests, ps, latencyMs, rateLimit, concurrency, nights, churnRate, s,
-                writeParquet, dir, peer);
+                writeParquet, dir, peer, OnOff.parse("--iceberg", iceberg));
         PrintStream out = System.out;
         Bench.Result r;
         try {
