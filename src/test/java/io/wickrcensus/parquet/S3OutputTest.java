@@ -137,6 +137,39 @@ class S3OutputTest {
         assertThat(PartitionWriter.writeTag("part-00000.zstd.parquet")).isNull();
     }
 
+    /** The Iceberg tables go to S3 too, through Iceberg's S3FileIO on the job's own S3 client settings, and read back from there. */
+    @Test
+    void theIcebergTablesGoToS3TooAndReadBack() throws Exception {
+        String bucket = s3.newBucket();
+        try (JobHarness h = new JobHarness(300, 30)) {
+            String db = TestDatabases.newDatabase("s3iceberg");
+            Path log = TestFiles.log("census-s3iceberg");
+            int code = JobHarness.await(h.launchChild(db, s3.env(), "2026-11-20", null, log, "--output-dir", "s3://" + bucket + "/data"));
+            assertThat(code).as(Files.readString(log)).isEqualTo(ExitCodes.OK);
+            assertThat(s3.keys(bucket, "data/iceberg/wickr_census/users/")).anyMatch(k -> k.contains("/data/network_id=" + h.network + "/"))
+                    .anyMatch(k -> k.endsWith(".metadata.json"));
+            System.setProperty("aws.accessKeyId", JobHarness.ACCESS_KEY);
+            System.setProperty("aws.secretAccessKey", JobHarness.SECRET);
+            try (io.wickrcensus.iceberg.Lake lake = io.wickrcensus.iceberg.Lake.open(io.wickrcensus.iceberg.IcebergSettings.jdbc(
+                    new FileRoot.Bucket(s3.target(bucket, "data").withChecksumsWhenRequired(true))), TestDatabases.dataSource(db), db,
+                    "postgres", "", org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD, 64L << 20, 512L << 20)) {
+                org.apache.iceberg.Table users = lake.table("users");
+                assertThat(users.location()).startsWith("s3://" + bucket + "/data/iceberg/");
+                long rows = 0;
+                try (var r = org.apache.iceberg.data.IcebergGenerics.read(users).build()) {
+                    for (var ignored : r) {
+                        rows++;
+                    }
+                }
+                assertThat(rows).isEqualTo(300);
+                assertThat(users.refs()).containsKey(h.network + "@2026-11-20");
+            } finally {
+                System.clearProperty("aws.accessKeyId");
+                System.clearProperty("aws.secretAccessKey");
+            }
+        }
+    }
+
     @Test
     void theNightlyReportsGoToS3TooWithTheirIndex() throws Exception {
         String bucket = s3.newBucket();
