@@ -145,6 +145,52 @@ class IcebergJobTest {
         }
     }
 
+    /** Past the setting's count of files, a network's unames partition and month of user_events are rewritten as one, rows kept. */
+    @Test
+    void partitionsThatPileUpFilesAreCompactedWithTheirRowsKept() throws Exception {
+        Path root = TestFiles.dir("iceberg-compact");
+        try (JobHarness h = new JobHarness(300, 20, TestDatabases.newDatabase("iceberg"), JobHarness.PERIODS, b -> b.churnRate(0.05))) {
+            IcebergSettings compacting = new IcebergSettings(true, IcebergSettings.JDBC, null, new FileRoot.Directory(root), Map.of(),
+                    IcebergSettings.DEFAULT_EXPIRE_DAYS, 3);
+            Map<String, Set<String>> before = null;
+            for (String n : List.of("2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23")) {
+                if (n.equals("2026-11-23")) {
+                    try (Lake lake = lake(h, root)) {
+                        before = tables(lake);
+                        assertThat(files(lake.table(LakeTable.UNAMES))).as("a file a night").isEqualTo(3);
+                        assertThat(files(lake.table(LakeTable.USER_EVENTS))).isEqualTo(3);
+                    }
+                }
+                RunSettings s = night(h, n, root);
+                assertThat(h.run(h.builder(n).parquet(s.parquet()).iceberg(compacting).build(), JobHarness.SECRET)).isEqualTo(ExitCodes.OK);
+                h.emulator.advanceDays(h.network, 1);
+            }
+            try (Lake lake = lake(h, root)) {
+                Table unames = lake.table(LakeTable.UNAMES);
+                Table events = lake.table(LakeTable.USER_EVENTS);
+                assertThat(files(unames)).as("four nights' files, compacted").isEqualTo(1);
+                assertThat(files(events)).isEqualTo(1);
+                assertThat(unames.currentSnapshot().summary()).containsEntry(Lake.OPERATION, Lake.COMPACT);
+                Map<String, Set<String>> after = tables(lake);
+                // what the fourth night added, and nothing lost
+                assertThat(after.get("unames")).containsAll(before.get("unames"));
+                assertThat(after.get("user_events")).containsAll(before.get("user_events"));
+                assertThat(after.get("user_events")).hasSize((int) h.count("SELECT count(*) FROM census.user_events_by_run"));
+                assertThat(rows(unames, null)).hasSize((int) h.count("SELECT count(*) FROM census.unames") );
+            }
+        }
+    }
+
+    static int files(Table t) throws Exception {
+        int n = 0;
+        try (var tasks = t.newScan().planFiles()) {
+            for (var ignored : tasks) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /**
      * Killed after a table's data files are written and before its commit, or between two tables'
      * commits: the relaunch leaves every table as an uninterrupted run does, and no file of the
