@@ -334,6 +334,36 @@ public final class Lake implements AutoCloseable {
      */
     private int commitOnce(LakeTable def, long runId, String networkId, LocalDate asOf, String operation, Map<String, String> extra,
                            Operation build) throws SQLException, IOException {
+        // one commit at a time per table in this process (networks run side by side); other processes
+        // (an Indexed Job's pods) may still commit meanwhile: a conflict is retried on the new state
+        synchronized (COMMIT_LOCKS.computeIfAbsent(IcebergSettings.CATALOG_NAME + "." + def.name(), k -> new Object())) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return commitAttempt(def, runId, networkId, asOf, operation, extra, build);
+                } catch (org.apache.iceberg.exceptions.CommitFailedException | org.apache.iceberg.exceptions.ValidationException conflict) {
+                    if (attempt >= MAX_COMMIT_ATTEMPTS) {
+                        throw new IOException("committing " + def.name() + " for run " + runId + " kept conflicting with other commits ("
+                                + attempt + " attempts): " + conflict.getMessage(), conflict);
+                    }
+                    log.info("{}: another commit came first ({}); committing again on the table's new state", def.name(),
+                            conflict.getMessage());
+                    try {
+                        Thread.sleep(50L * attempt + (long) (Math.random() * 100));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted while committing " + def.name());
+                    }
+                }
+            }
+        }
+    }
+
+    private static final Map<String, Object> COMMIT_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_COMMIT_ATTEMPTS = 10;
+
+    /** One attempt of {@link #commitOnce}: its files written afresh (an earlier attempt's removed first). */
+    private int commitAttempt(LakeTable def, long runId, String networkId, LocalDate asOf, String operation, Map<String, String> extra,
+                              Operation build) throws SQLException, IOException {
         Table t = table(def);
         if (done(t, runId, operation)) {
             return 0;

@@ -145,6 +145,29 @@ class IcebergJobTest {
         }
     }
 
+    /** Two networks run at once commit to the same tables: each commit lands once, each night has its tag, nothing is lost. */
+    @Test
+    void twoNetworksAtOnceShareTheTables() throws Exception {
+        Path root = TestFiles.dir("iceberg-two");
+        try (JobHarness h = new JobHarness(300, 20, TestDatabases.newDatabase("iceberg"), JobHarness.PERIODS, b -> b.networks(2))) {
+            List<String> nets = h.emulator.networkIds();
+            RunSettings s = h.builder("2026-11-20", nets.toArray(String[]::new)).parallelism(2)
+                    .parquet(night(h, "2026-11-20", root).parquet()).iceberg(IcebergSettings.jdbc(new FileRoot.Directory(root))).build();
+            assertThat(h.run(s, JobHarness.SECRET)).isEqualTo(ExitCodes.OK);
+            try (Lake lake = lake(h, root)) {
+                for (LakeTable def : LakeTable.ALL) {
+                    Table t = lake.table(def);
+                    assertThat(t.snapshots()).as(def.name()).hasSize(2);
+                    for (String net : nets) {
+                        assertThat(t.refs()).as(def.name()).containsKey(Lake.tag(net, LocalDate.parse("2026-11-20")));
+                    }
+                }
+                assertThat(rows(lake.table(LakeTable.USERS), null)).hasSize((int) h.count("SELECT count(*) FROM census.roster_current"));
+                assertThat(rows(lake.table(LakeTable.RUNS), null)).hasSize(2);
+            }
+        }
+    }
+
     /** Past the setting's count of files, a network's unames partition and month of user_events are rewritten as one, rows kept. */
     @Test
     void partitionsThatPileUpFilesAreCompactedWithTheirRowsKept() throws Exception {
