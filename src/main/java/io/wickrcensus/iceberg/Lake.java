@@ -231,9 +231,8 @@ public final class Lake implements AutoCloseable {
             });
             committed += commitOnce(LakeTable.UNAMES, runId, networkId, asOf, PUBLISH, Map.of(), (t, txn, w) -> {
                 var append = txn.newAppend();
-                LakeTable.write(t, LakeTable.UNAMES, c, w, codec, rowGroupBytes, LakeTable.UNAMES.select()
-                                .replace("resolved_at", "last_resolved_at").replace("run_id", "last_run_id")
-                                + " FROM census.uname_directory WHERE network_id = ? AND last_run_id = ? ORDER BY uname", networkId, runId)
+                LakeTable.write(t, LakeTable.UNAMES, c, w, codec, rowGroupBytes, "SELECT network_id, uname, username, last_resolved_at, "
+                                + "last_run_id FROM census.uname_directory WHERE network_id = ? AND last_run_id = ? ORDER BY uname", networkId, runId)
                         .forEach(append::appendFile);
                 return append;
             });
@@ -261,8 +260,9 @@ public final class Lake implements AutoCloseable {
 
     private SnapshotUpdate<?> runs(Table t, Transaction txn, Connection c, String writer, String networkId) throws SQLException, IOException {
         var overwrite = txn.newOverwrite().overwriteByRowFilter(Expressions.equal("network_id", networkId));
-        LakeTable.write(t, LakeTable.RUNS, c, writer, codec, rowGroupBytes, LakeTable.RUNS.select().replace("snapshot_date", "as_of")
-                + " FROM census.run WHERE network_id = ? ORDER BY run_id", networkId).forEach(overwrite::addFile);
+        // the datasets' query of the ledger, with the network first
+        LakeTable.write(t, LakeTable.RUNS, c, writer, codec, rowGroupBytes,
+                "SELECT network_id, " + ParquetExporter.RUNS_QUERY.substring("SELECT ".length()), networkId).forEach(overwrite::addFile);
         return overwrite;
     }
 

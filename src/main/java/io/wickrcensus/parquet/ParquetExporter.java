@@ -55,7 +55,8 @@ public final class ParquetExporter {
             of("users_reported", INT64), of("unames_resolved", INT64), of("unames_failed", INT64), of("bots_staged", INT64),
             of("bots_reported", INT64), of("users_count_reading", STRING), of("reconcile_outcome", STRING));
 
-    private static final String RUNS_QUERY = "SELECT run_id, as_of AS snapshot_date, billing_periods, status, started_at, finished_at, "
+    /** The network's run ledger, in the {@link #RUNS} columns. */
+    public static final String RUNS_QUERY = "SELECT run_id, as_of AS snapshot_date, billing_periods, status, started_at, finished_at, "
             + "attempts, users_staged, users_reported, unames_resolved, unames_failed, bots_staged, bots_reported, users_count_reading, "
             + "reconcile_outcome FROM census.run WHERE network_id = ? ORDER BY run_id";
 
