@@ -149,8 +149,11 @@ public final class Lake implements AutoCloseable {
             if (catalog instanceof SupportsNamespaces n && !n.namespaceExists(ns)) {
                 try {
                     n.createNamespace(ns);
-                } catch (AlreadyExistsException raced) {
-                    // another network's run made it
+                } catch (AlreadyExistsException | org.apache.iceberg.jdbc.UncheckedSQLException raced) {
+                    // another run made it meanwhile (the JDBC catalog says so as a key violation)
+                    if (!n.namespaceExists(ns)) {
+                        throw raced;
+                    }
                 }
             }
             org.apache.iceberg.Schema schema = def.schema();
@@ -211,45 +214,135 @@ public final class Lake implements AutoCloseable {
      * and compacts where a partition has piled up files.
      */
     public void publish(long runId, String networkId, LocalDate asOf, List<String> billingPeriods) throws SQLException, IOException {
-        int committed = 0;
-        try (Connection c = snapshot()) {
-            Expression net = Expressions.equal("network_id", networkId);
-            committed += commitOnce(LakeTable.USERS, runId, networkId, asOf, PUBLISH, Map.of(), (t, txn, w) -> {
+        Expression net = Expressions.equal("network_id", networkId);
+        Map<String, Double> seconds = new java.util.concurrent.ConcurrentSkipListMap<>();
+        int committed;
+        synchronized (COMMIT_LOCKS.computeIfAbsent(IcebergSettings.CATALOG_NAME, k -> new Object())) {
+            LakeTable.ALL.forEach(this::table); // the namespace and the tables, made once, before the tables are committed side by side
+        }
+        // one snapshot of the database for every table: the first tables side by side, each on a connection of its own
+        try (Connection c = ParquetExporter.snapshot(dataSource, null)) {
+            String snapshot;
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT pg_export_snapshot()")) {
+                rs.next();
+                snapshot = rs.getString(1);
+            }
+            Map<LakeTable, Operation> first = new java.util.LinkedHashMap<>();
+            first.put(LakeTable.USERS, (t, txn, w) -> {
                 var append = txn.newAppend();
-                LakeTable.write(t, LakeTable.USERS, c, w, codec, rowGroupBytes,
+                LakeTable.write(t, LakeTable.USERS, connection(w), w, codec, rowGroupBytes,
                         LakeTable.USERS.select() + " FROM census.roster_by_run WHERE run_id = ? ORDER BY user_id", runId)
                         .forEach(append::appendFile);
                 return append;
             });
-            committed += commitOnce(LakeTable.GUESTS, runId, networkId, asOf, PUBLISH, Map.of(), (t, txn, w) -> {
+            first.put(LakeTable.GUESTS, (t, txn, w) -> {
                 var overwrite = txn.newOverwrite().overwriteByRowFilter(Expressions.and(net,
                         Expressions.in("billing_period", billingPeriods.toArray())));
                 for (String period : billingPeriods) {
-                    guests(t, c, w, runId, period).forEach(overwrite::addFile);
+                    guests(t, connection(w), w, runId, period).forEach(overwrite::addFile);
                 }
                 return overwrite;
             });
-            committed += commitOnce(LakeTable.UNAMES, runId, networkId, asOf, PUBLISH, Map.of(), (t, txn, w) -> {
+            first.put(LakeTable.UNAMES, (t, txn, w) -> {
                 var append = txn.newAppend();
-                LakeTable.write(t, LakeTable.UNAMES, c, w, codec, rowGroupBytes, "SELECT network_id, uname, username, last_resolved_at, "
-                                + "last_run_id FROM census.uname_directory WHERE network_id = ? AND last_run_id = ? ORDER BY uname", networkId, runId)
-                        .forEach(append::appendFile);
+                LakeTable.write(t, LakeTable.UNAMES, connection(w), w, codec, rowGroupBytes, "SELECT network_id, uname, username, "
+                        + "last_resolved_at, last_run_id FROM census.uname_directory WHERE network_id = ? AND last_run_id = ? ORDER BY uname",
+                        networkId, runId).forEach(append::appendFile);
                 return append;
             });
-            committed += commitOnce(LakeTable.USER_EVENTS, runId, networkId, asOf, PUBLISH, Map.of(), (t, txn, w) -> {
+            first.put(LakeTable.USER_EVENTS, (t, txn, w) -> {
                 var append = txn.newAppend();
-                LakeTable.write(t, LakeTable.USER_EVENTS, c, w, codec, rowGroupBytes, LakeTable.USER_EVENTS.select()
+                LakeTable.write(t, LakeTable.USER_EVENTS, connection(w), w, codec, rowGroupBytes, LakeTable.USER_EVENTS.select()
                         + " FROM census.user_events_by_run WHERE run_id = ? ORDER BY snapshot_date, user_id, kind", runId)
                         .forEach(append::appendFile);
                 return append;
             });
+            committed = sideBySide(first, snapshot, runId, networkId, asOf, seconds);
             CrashPoints.reach("iceberg.before-runs");
-            committed += commitOnce(LakeTable.RUNS, runId, networkId, asOf, PUBLISH, Map.of(), (t, txn, w) -> runs(t, txn, c, w, networkId));
+            long start = System.nanoTime();
+            CONNECTION.set(c);
+            try {
+                committed += commitOnce(LakeTable.RUNS, runId, networkId, asOf, PUBLISH, Map.of(), (t, txn, w) -> runs(t, txn, c, w, networkId));
+            } finally {
+                CONNECTION.remove();
+            }
+            seconds.put(LakeTable.RUNS.name(), (System.nanoTime() - start) / 1e9);
             c.commit();
         }
-        log.info("network {}: Iceberg tables committed ({} of {} tables this time; tag {})", networkId, committed, LakeTable.ALL.size(),
-                tag(networkId, asOf));
+        log.info("network {}: Iceberg tables committed ({} of {} tables this time; tag {}; seconds {})", networkId, committed,
+                LakeTable.ALL.size(), tag(networkId, asOf), seconds.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + String.format(java.util.Locale.ROOT, "%.1f", e.getValue())).toList());
         maintain(networkId, asOf);
+    }
+
+    /** The connection a commit's reads go through on this thread (one per table committed side by side). */
+    private static final ThreadLocal<Connection> CONNECTION = new ThreadLocal<>();
+
+    private static Connection connection(String writer) {
+        Connection c = CONNECTION.get();
+        if (c == null) {
+            throw new IllegalStateException("no snapshot connection for " + writer);
+        }
+        return c;
+    }
+
+    /**
+     * Commits {@code tables} on threads of their own, each reading PostgreSQL in the exported
+     * {@code snapshot}; returns how many commits were made. The first failure is thrown once all
+     * have ended.
+     */
+    private int sideBySide(Map<LakeTable, Operation> tables, String snapshot, long runId, String networkId, LocalDate asOf,
+                           Map<String, Double> seconds) throws SQLException, IOException {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(tables.size(), r -> {
+            Thread t = new Thread(r, "iceberg-" + networkId + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+            for (var e : tables.entrySet()) {
+                results.add(pool.submit(() -> {
+                    long start = System.nanoTime();
+                    try (Connection c = ParquetExporter.snapshot(dataSource, snapshot)) {
+                        CONNECTION.set(c);
+                        int done = commitOnce(e.getKey(), runId, networkId, asOf, PUBLISH, Map.of(), e.getValue());
+                        c.commit();
+                        return done;
+                    } finally {
+                        CONNECTION.remove();
+                        seconds.put(e.getKey().name(), (System.nanoTime() - start) / 1e9);
+                    }
+                }));
+            }
+            int committed = 0;
+            Throwable failure = null;
+            for (var f : results) {
+                try {
+                    committed += f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failure = failure == null ? e.getCause() : failure;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while the Iceberg tables were committed");
+                }
+            }
+            if (failure instanceof SQLException s) {
+                throw s;
+            }
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            if (failure instanceof RuntimeException r) {
+                throw r;
+            }
+            if (failure instanceof Error err) {
+                throw err;
+            }
+            return committed;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** The guest list of {@code period} as of published run {@code source}, as files of the run {@code writer}. */
@@ -277,7 +370,7 @@ public final class Lake implements AutoCloseable {
         Map<String, String> why = new HashMap<>();
         why.put("wickr-census.reason", reason == null ? "" : reason);
         why.put("wickr-census.retracted-by", by == null ? "" : by);
-        try (Connection c = snapshot()) {
+        try (Connection c = ParquetExporter.snapshot(dataSource, null)) {
             Expression net = Expressions.equal("network_id", networkId);
             commitOnce(LakeTable.USERS, runId, networkId, asOf, RETRACT, why, (t, txn, w) ->
                     txn.newDelete().deleteFromRowFilter(Expressions.and(net, Expressions.equal("snapshot_date", asOf.toString()))));
@@ -485,7 +578,7 @@ public final class Lake implements AutoCloseable {
         }
         for (var e : perMonth.entrySet()) {
             if (e.getValue() > settings.compactFiles()) {
-                try (Connection c = snapshot()) {
+                try (Connection c = ParquetExporter.snapshot(dataSource, null)) {
                     long mark = -System.currentTimeMillis(); // a compaction is no run: a negative id of its own
                     commitOnce(LakeTable.USER_EVENTS, mark, networkId, asOf, COMPACT, Map.of(),
                             (t, txn, w) -> eventsOfMonth(t, txn, c, w, networkId, e.getKey()));
@@ -495,21 +588,6 @@ public final class Lake implements AutoCloseable {
             }
         }
         LakeCompaction.unames(this, table(LakeTable.UNAMES), networkId, asOf, settings.compactFiles(), codec, rowGroupBytes);
-    }
-
-    /** A read-only transaction in one snapshot of the database, as the datasets are read. */
-    private Connection snapshot() throws SQLException {
-        Connection c = dataSource.getConnection();
-        try {
-            c.setAutoCommit(false);
-            try (var st = c.createStatement()) {
-                st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            }
-            return c;
-        } catch (SQLException e) {
-            c.close();
-            throw e;
-        }
     }
 
     @Override

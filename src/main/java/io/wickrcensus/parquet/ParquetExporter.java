@@ -215,7 +215,7 @@ public final class ParquetExporter {
      * A read-only transaction in one snapshot of the data for all datasets (streamed with cursors):
      * a new one, or the one another transaction exported ({@code pg_export_snapshot}).
      */
-    static Connection snapshot(DataSource dataSource, String exported) throws SQLException {
+    public static Connection snapshot(DataSource dataSource, String exported) throws SQLException {
         Connection c = dataSource.getConnection();
         try {
             c.setAutoCommit(false);
