@@ -148,6 +148,18 @@ class SettingWordsTest {
     }
 
     @Test
+    void icebergCatalogPropertiesComeFromTheirVariablesAsIcebergNamesThem() {
+        Environment env = new Environment(Map.of("CENSUS_ICEBERG_WAREHOUSE", "arn:aws:s3tables:eu-west-1:123:bucket/b",
+                "CENSUS_ICEBERG_REST_SIGV4__ENABLED", "true", "CENSUS_ICEBERG_REST_SIGNING__NAME", "s3tables", "CENSUS_ICEBERG", "off",
+                "CENSUS_CATALOG", "rest"));
+        assertThat(env.icebergProperties()).containsExactly(Map.entry("rest.signing-name", "s3tables"), Map.entry("rest.sigv4-enabled", "true"),
+                Map.entry("warehouse", "arn:aws:s3tables:eu-west-1:123:bucket/b"));
+        assertThat(env.onOff(Environment.ICEBERG, true)).isFalse();
+        assertThatThrownBy(() -> new Environment(Map.of("CENSUS_ICEBERG", "maybe")).onOff(Environment.ICEBERG, true))
+                .hasMessageContaining("CENSUS_ICEBERG");
+    }
+
+    @Test
     void theEnvironmentIsReadIntoSettings() {
         Environment env = new Environment(Map.of("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9000", "CENSUS_S3_PATH_STYLE", "true",
                 "CENSUS_S3_REGION", "eu-west-1", "CENSUS_GRACE_DAYS", "5"));
