@@ -327,17 +327,8 @@ public final class Lake implements AutoCloseable {
                     throw new java.io.InterruptedIOException("interrupted while the Iceberg tables were committed");
                 }
             }
-            if (failure instanceof SQLException s) {
-                throw s;
-            }
-            if (failure instanceof IOException io) {
-                throw io;
-            }
-            if (failure instanceof RuntimeException r) {
-                throw r;
-            }
-            if (failure instanceof Error err) {
-                throw err;
+            if (failure != null) {
+                throw io.wickrcensus.support.Outcomes.rethrow(failure);
             }
             return committed;
         } finally {

@@ -158,20 +158,7 @@ public final class ParquetExporter {
             rows.cancel(true);
             throw new IOException("interrupted while the uname dataset was written", e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SQLException s) {
-                throw s;
-            }
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(cause);
+            throw io.wickrcensus.support.Outcomes.rethrow(e);
         }
     }
 
