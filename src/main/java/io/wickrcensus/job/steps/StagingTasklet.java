@@ -73,14 +73,10 @@ public class StagingTasklet<T> implements Tasklet, StepExecutionListener, AutoCl
         keys = source.key() == null ? null : new KeySet();
         repeated = false;
         listeners.forEach(StagingListener::begin);
-        // paging starts at once (it is the run's critical path) while the service's count is asked
+        // the service's counts first, then paging: reconcile judges the roster between this reading and
+        // its own, so this one must come before any page (one call's latency on the critical path)
+        expected = source.expected().getAsLong();
         pages = new Prefetcher<>(source.description(), source.pages().get(), 4 * batchRows);
-        try {
-            expected = source.expected().getAsLong();
-        } catch (RuntimeException e) {
-            close(); // no thread is left paging for a step that failed to start
-            throw e;
-        }
     }
 
     @Override
