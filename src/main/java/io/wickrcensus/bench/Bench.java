@@ -69,7 +69,16 @@ public final class Bench {
                         Phases phases, List<Step> steps, Map<String, Long> calls, long retries, long throttled,
                         long userPages, long maxGuestPages, long successfulCalls, double lowerBoundSeconds, double ratio,
                         long peakHeapMb, long peakHeapAfterGcMb, long peakRssMb,
-                        long newUnames, long lookupCalls, long lookupCallsNeeded, Map<String, Double> emulatorMsPerCall) {
+                        long newUnames, long lookupCalls, long lookupCallsNeeded, Map<String, Double> emulatorMsPerCall,
+                        Cpu cpu) {
+    }
+
+    /**
+     * The CPU seconds the night cost each process, from {@code /proc}: the job (this JVM), PostgreSQL
+     * (its postmaster, backends and workers: the whole server, when it is the machine's), and the
+     * emulator, which the job's figures do not count. NaN where this host cannot see a process.
+     */
+    public record Cpu(double job, double postgres, double emulator) {
     }
 
     /**
@@ -141,14 +150,18 @@ public final class Bench {
                 gc.reset();
                 resetPeakRss();
                 Map<String, Long> emulatorBefore = emulator.stats();
+                long postmaster = ProcessCpu.postmaster(db.dataSource());
+                ProcessCpu.Sample cpuBefore = ProcessCpu.sample(emulator.pid(), postmaster);
                 long start = System.nanoTime();
                 java.time.Instant launched = java.time.Instant.now();
                 int code = CensusRun.execute(settings, StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)),
                         db, metrics);
                 double wall = (System.nanoTime() - start) / 1e9;
                 Phases phases = Phases.of(launched, java.time.Instant.now(), metrics.stepSpans());
+                ProcessCpu.settle(); // the run's connections are closed: their backends' CPU counts once PostgreSQL has reaped them
+                ProcessCpu.Sample cpu = ProcessCpu.sample(emulator.pid(), postmaster).minus(cpuBefore);
                 nights.add(night(n, asOf, code, wall, phases, metrics, gc, db, emulator.networkId, o,
-                        workPerCall(emulatorBefore, emulator.stats())));
+                        workPerCall(emulatorBefore, emulator.stats()), new Cpu(cpu.job(), cpu.postgres(), cpu.emulator())));
                 progress.println("night " + n + " (" + asOf + "): exit " + code + " in " + String.format(java.util.Locale.ROOT, "%.1f s", wall));
                 if (code != 0) {
                     break;
@@ -224,7 +237,7 @@ public final class Bench {
     }
 
     private static Night night(int n, LocalDate asOf, int code, double wall, Phases phases, RunMetrics m, GcWatch gc, DatabaseLocation db,
-                               String network, Options o, Map<String, Double> emulatorMsPerCall) throws SQLException {
+                               String network, Options o, Map<String, Double> emulatorMsPerCall, Cpu cpu) throws SQLException {
         Map<String, Long> rows = m.rows();
         Map<String, Double> seconds = m.stepSeconds();
         Map<String, String> tableOf = new LinkedHashMap<>();
@@ -275,7 +288,7 @@ public final class Bench {
                 o.rateLimit() > 0 ? successful / o.rateLimit() : 0);
         return new Night(n, asOf, code, wall, users / wall, phases, steps, m.calls(), m.retries(), m.throttled(), userPages, maxGuestPages,
                 successful, lb, lb > 0 ? wall / lb : 0, gc.peakUsed() >> 20, gc.peakAfterGc() >> 20, peakRss() >> 20,
-                newUnames, ok.getOrDefault("BatchLookupUserUname", 0L), (newUnames + 49) / 50, emulatorMsPerCall);
+                newUnames, ok.getOrDefault("BatchLookupUserUname", 0L), (newUnames + 49) / 50, emulatorMsPerCall, cpu);
     }
 
     private static long single(PreparedStatement ps) throws SQLException {

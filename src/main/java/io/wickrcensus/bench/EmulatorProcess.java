@@ -31,6 +31,11 @@ final class EmulatorProcess implements AutoCloseable {
     final String networkId;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** The emulator's process id, for its CPU figures. */
+    long pid() {
+        return process.pid();
+    }
+
     private EmulatorProcess(Process process, URI endpoint, String networkId) {
         this.process = process;
         this.endpoint = endpoint;

@@ -121,6 +121,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (Bench.Night n : r.nights()) {
             b.append(String.format(Locale.ROOT, "%nnight %d (%s): exit %d%n", n.night(), n.asOf(), n.exitCode()));
             b.append(String.format(Locale.ROOT, "  wall time     %8.1f s   (%,.0f users/s through the whole job)%n", n.wallSeconds(), n.usersPerSecond()));
+            b.append(String.format(Locale.ROOT, "  cpu           job %.1f s, PostgreSQL %s, emulator %.1f s (not the job's)%n", n.cpu().job(),
+                    Double.isNaN(n.cpu().postgres()) ? "n/a (not on this host)" : String.format(Locale.ROOT, "%.1f s", n.cpu().postgres()),
+                    n.cpu().emulator()));
             b.append(String.format(Locale.ROOT, "  lower bound   %8.1f s   max(%,d ListUsers pages x L, %,d guest pages x L, %,d calls / R)%n",
                     n.lowerBoundSeconds(), n.userPages(), n.maxGuestPages(), n.successfulCalls()));
             if (n.lowerBoundSeconds() > 0) {
