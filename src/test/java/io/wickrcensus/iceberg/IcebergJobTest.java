@@ -24,7 +24,6 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,8 +41,7 @@ class IcebergJobTest {
     }
 
     static Lake lake(JobHarness h, Path root) {
-        return Lake.open(IcebergSettings.jdbc(new FileRoot.Directory(root)), TestDatabases.dataSource(h.dbUrl), h.dbUrl, "postgres", "",
-                CompressionCodecName.ZSTD, 64L << 20, 512L << 20);
+        return JobHarness.lake(h.dbUrl, new FileRoot.Directory(root));
     }
 
     /** The rows of a table at a snapshot (null: current), as sorted lines. */
@@ -226,8 +224,7 @@ class IcebergJobTest {
             Path log = TestFiles.log("iceberg-crash");
             assertThat(JobHarness.await(h.launchChild(reference, "2026-11-20", null, log))).as(Files.readString(log)).isEqualTo(ExitCodes.OK);
             Map<String, Set<String>> expected;
-            try (Lake lake = Lake.open(IcebergSettings.jdbc(new FileRoot.Directory(h.outputDir(reference))),
-                    TestDatabases.dataSource(reference), reference, "postgres", "", CompressionCodecName.ZSTD, 64L << 20, 512L << 20)) {
+            try (Lake lake = JobHarness.lake(reference, new FileRoot.Directory(h.outputDir(reference)))) {
                 expected = tables(lake);
             }
             for (String point : List.of("iceberg.before-commit:2", "iceberg.before-runs", "iceberg.after-commit:5")) {
@@ -236,8 +233,7 @@ class IcebergJobTest {
                 assertThat(JobHarness.await(h.launchChild(db, "2026-11-20", null, log))).as(point + Files.readString(log))
                         .isIn(ExitCodes.OK, ExitCodes.ALREADY_COMPLETE);
                 Path warehouse = h.outputDir(db);
-                try (Lake lake = Lake.open(IcebergSettings.jdbc(new FileRoot.Directory(warehouse)), TestDatabases.dataSource(db), db,
-                        "postgres", "", CompressionCodecName.ZSTD, 64L << 20, 512L << 20)) {
+                try (Lake lake = JobHarness.lake(db, new FileRoot.Directory(warehouse))) {
                     assertThat(tables(lake)).as(point).isEqualTo(expected);
                     for (LakeTable def : LakeTable.ALL) {
                         Table t = lake.table(def);

@@ -11,20 +11,17 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.junit.jupiter.api.Test;
 
 class LakeTest {
 
     static Lake lake(JobHarness h, Path root) throws Exception {
-        return Lake.open(IcebergSettings.jdbc(new FileRoot.Directory(root)), TestDatabases.dataSource(h.dbUrl), h.dbUrl, "postgres", "",
-                CompressionCodecName.ZSTD, 64L << 20, 512L << 20);
+        return JobHarness.lake(h.dbUrl, new FileRoot.Directory(root));
     }
 
     static List<Record> rows(Table t, String network) throws Exception {

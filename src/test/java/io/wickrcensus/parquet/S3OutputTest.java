@@ -150,9 +150,7 @@ class S3OutputTest {
                     .anyMatch(k -> k.endsWith(".metadata.json"));
             System.setProperty("aws.accessKeyId", JobHarness.ACCESS_KEY);
             System.setProperty("aws.secretAccessKey", JobHarness.SECRET);
-            try (io.wickrcensus.iceberg.Lake lake = io.wickrcensus.iceberg.Lake.open(io.wickrcensus.iceberg.IcebergSettings.jdbc(
-                    new FileRoot.Bucket(s3.target(bucket, "data").withChecksumsWhenRequired(true))), TestDatabases.dataSource(db), db,
-                    "postgres", "", org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD, 64L << 20, 512L << 20)) {
+            try (io.wickrcensus.iceberg.Lake lake = JobHarness.lake(db, new FileRoot.Bucket(s3.target(bucket, "data").withChecksumsWhenRequired(true)))) {
                 org.apache.iceberg.Table users = lake.table("users");
                 assertThat(users.location()).startsWith("s3://" + bucket + "/data/iceberg/");
                 long rows = 0;

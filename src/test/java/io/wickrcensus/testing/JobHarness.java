@@ -248,6 +248,12 @@ public final class JobHarness implements AutoCloseable {
      * left out, as in {@link #digest}), and the names of any file that is not a finished part or
      * marker: a reader must never see one.
      */
+    /** The Iceberg tables of test database {@code db}, their warehouse under {@code root} (as the job's JDBC catalog has them). */
+    public static io.wickrcensus.iceberg.Lake lake(String db, io.wickrcensus.parquet.FileRoot root) {
+        return io.wickrcensus.iceberg.Lake.open(io.wickrcensus.iceberg.IcebergSettings.jdbc(root), TestDatabases.dataSource(db), db,
+                "postgres", "", org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD, 64L << 20, 512L << 20);
+    }
+
     /**
      * The Iceberg tables of the job's database whose warehouse is under {@code root}: each table's
      * rows (through Iceberg's own reader) and snapshot count, without what differs between two runs
@@ -262,10 +268,7 @@ public final class JobHarness implements AutoCloseable {
                 return d;
             }
         }
-        try (io.wickrcensus.iceberg.Lake lake = io.wickrcensus.iceberg.Lake.open(
-                io.wickrcensus.iceberg.IcebergSettings.jdbc(new io.wickrcensus.parquet.FileRoot.Directory(root)),
-                TestDatabases.dataSource(db), db, "postgres", "", org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD, 64L << 20,
-                512L << 20)) {
+        try (io.wickrcensus.iceberg.Lake lake = lake(db, new io.wickrcensus.parquet.FileRoot.Directory(root))) {
             java.util.Set<String> leftOut = java.util.Set.of("started_at", "finished_at", "attempts", "resolved_at");
             for (String name : io.wickrcensus.iceberg.Lake.tableNames()) {
                 org.apache.iceberg.Table t = lake.table(name);
