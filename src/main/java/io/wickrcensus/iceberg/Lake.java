@@ -3,6 +3,7 @@ package io.wickrcensus.iceberg;
 import io.wickrcensus.faults.CrashPoints;
 import io.wickrcensus.parquet.FileRoot;
 import io.wickrcensus.parquet.ParquetExporter;
+import io.wickrcensus.parquet.QueryRows;
 import io.wickrcensus.parquet.S3Target;
 import java.io.IOException;
 import java.sql.Connection;
@@ -73,10 +74,13 @@ public final class Lake implements AutoCloseable {
     private final CompressionCodecName codec;
     private final long rowGroupBytes;
     private final long targetFileBytes;
+    /** The Parquet datasets, whose files of the night the tables take as theirs (null: none to take). */
+    private final ParquetExporter datasets;
 
     private Lake(Catalog catalog, IcebergSettings settings, DataSource dataSource, CompressionCodecName codec, long rowGroupBytes,
-                 long targetFileBytes) {
+                 long targetFileBytes, ParquetExporter datasets) {
         this.catalog = catalog;
+        this.datasets = datasets;
         this.settings = settings;
         this.dataSource = dataSource;
         this.codec = codec;
@@ -90,6 +94,11 @@ public final class Lake implements AutoCloseable {
      */
     public static Lake open(IcebergSettings settings, DataSource dataSource, String jdbcUrl, String user, String password,
                             CompressionCodecName codec, long rowGroupBytes, long targetFileBytes) {
+        return open(settings, dataSource, jdbcUrl, user, password, codec, rowGroupBytes, targetFileBytes, null);
+    }
+
+    private static Lake open(IcebergSettings settings, DataSource dataSource, String jdbcUrl, String user, String password,
+                             CompressionCodecName codec, long rowGroupBytes, long targetFileBytes, ParquetExporter datasets) {
         Map<String, String> props = new HashMap<>();
         Catalog catalog;
         if (settings.catalog().equals(IcebergSettings.JDBC)) {
@@ -112,13 +121,18 @@ public final class Lake implements AutoCloseable {
             rest.initialize(IcebergSettings.CATALOG_NAME, props);
             catalog = rest;
         }
-        return new Lake(catalog, settings, dataSource, codec, rowGroupBytes, targetFileBytes);
+        return new Lake(catalog, settings, dataSource, codec, rowGroupBytes, targetFileBytes,
+                settings.catalog().equals(IcebergSettings.JDBC) ? datasets : null); // a REST catalog's tables may live anywhere
     }
 
-    /** The lake of the settings, in the job's database, its files written as the datasets' are (codec, sizes). */
+    /**
+     * The lake of the settings, in the job's database, its files written as the datasets' are
+     * (codec, sizes): where a dataset's partition holds the same rows as a table's night, its
+     * files are taken as the table's (see {@link #adoptedOr}).
+     */
     public static Lake open(IcebergSettings settings, io.wickrcensus.parquet.ParquetSettings files, io.wickrcensus.db.DatabaseLocation db) {
         return open(settings, db.dataSource(), db.url(), db.user(), db.password(), files.compression(), files.rowGroupBytes(),
-                files.maxFileBytes());
+                files.maxFileBytes(), files.enabled() ? new ParquetExporter(db.dataSource(), files) : null);
     }
 
     /** The JDBC URL with {@code currentSchema=iceberg_catalog}: the catalog's unqualified table names resolve there. */
@@ -230,8 +244,9 @@ public final class Lake implements AutoCloseable {
             Map<LakeTable, Operation> first = new java.util.LinkedHashMap<>();
             first.put(LakeTable.USERS, (t, txn, w) -> {
                 var append = txn.newAppend();
-                LakeTable.write(t, LakeTable.USERS, connection(w), w, codec, rowGroupBytes,
-                        LakeTable.USERS.select() + " FROM census.roster_by_run WHERE run_id = ? ORDER BY user_id", runId)
+                adoptedOr(t, w, networkId, ParquetExporter.usersPartition(networkId, asOf), runId, () -> LakeTable.write(t, LakeTable.USERS,
+                        connection(w), w, codec, rowGroupBytes,
+                        LakeTable.USERS.select() + " FROM census.roster_by_run WHERE run_id = ? ORDER BY user_id", runId))
                         .forEach(append::appendFile);
                 return append;
             });
@@ -239,21 +254,34 @@ public final class Lake implements AutoCloseable {
                 var overwrite = txn.newOverwrite().overwriteByRowFilter(Expressions.and(net,
                         Expressions.in("billing_period", billingPeriods.toArray())));
                 for (String period : billingPeriods) {
-                    guests(t, connection(w), w, runId, period).forEach(overwrite::addFile);
+                    adoptedOr(t, w, networkId, ParquetExporter.guestsPartition(networkId, period), runId,
+                            () -> guests(t, connection(w), w, runId, period)).forEach(overwrite::addFile);
                 }
                 return overwrite;
             });
             first.put(LakeTable.UNAMES, (t, txn, w) -> {
                 var append = txn.newAppend();
-                LakeTable.write(t, LakeTable.UNAMES, connection(w), w, codec, rowGroupBytes, "SELECT network_id, uname, username, "
-                        + "last_resolved_at, last_run_id FROM census.uname_directory WHERE network_id = ? AND last_run_id = ? ORDER BY uname",
-                        networkId, runId).forEach(append::appendFile);
+                // the night's answers; when they are the whole directory (a first night), the dataset's files are the same rows
+                Rows answers = () -> LakeTable.write(t, LakeTable.UNAMES, connection(w), w, codec, rowGroupBytes, LakeTable.UNAMES.select()
+                        + " FROM census.uname_directory WHERE network_id = ? AND last_run_id = ? ORDER BY uname", networkId, runId);
+                (onlyAnswersOf(connection(w), networkId, runId)
+                        ? adoptedOr(t, w, networkId, ParquetExporter.unamesPartition(networkId), runId, answers) : answers.write())
+                        .forEach(append::appendFile);
                 return append;
             });
             first.put(LakeTable.USER_EVENTS, (t, txn, w) -> {
                 var append = txn.newAppend();
-                LakeTable.write(t, LakeTable.USER_EVENTS, connection(w), w, codec, rowGroupBytes, LakeTable.USER_EVENTS.select()
-                        + " FROM census.user_events_by_run WHERE run_id = ? ORDER BY snapshot_date, user_id, kind", runId)
+                Connection ec = connection(w);
+                (firstSnapshot(ec, networkId, runId)
+                        // every user joined: the view's answer, without comparing a million users with nobody
+                        // (in the order the versions were written, unsorted: sorting a million rows cost more than the file gains)
+                        ? LakeTable.write(t, LakeTable.USER_EVENTS, w, codec, rowGroupBytes, false, sink -> QueryRows.forEach(ec,
+                                LakeTable.USER_EVENTS.columns(), "SELECT p.network_id, p.snapshot_date, p.run_id, v.user_id, v.username, "
+                                + "'joined', NULL::text, census.user_status_name(v.status) FROM census.published_runs p "
+                                + "JOIN census.user_version v ON v.network_id = p.network_id AND v.valid_from = p.publish_seq "
+                                + "WHERE p.run_id = ?", new Object[] {runId}, sink))
+                        : LakeTable.write(t, LakeTable.USER_EVENTS, ec, w, codec, rowGroupBytes, LakeTable.USER_EVENTS.select()
+                                + " FROM census.user_events_by_run WHERE run_id = ? ORDER BY snapshot_date, user_id, kind", runId))
                         .forEach(append::appendFile);
                 return append;
             });
@@ -273,6 +301,88 @@ public final class Lake implements AutoCloseable {
                 LakeTable.ALL.size(), tag(networkId, asOf), seconds.entrySet().stream()
                         .map(e -> e.getKey() + "=" + String.format(java.util.Locale.ROOT, "%.1f", e.getValue())).toList());
         maintain(networkId, asOf);
+    }
+
+    /** Writes a table's files of a night. */
+    @FunctionalInterface
+    private interface Rows {
+        List<DataFile> write() throws SQLException, IOException;
+    }
+
+    /**
+     * The night's files of the table: the dataset partition's files when run {@code runId} wrote
+     * them (hard links or copies on the server, named for {@code writer}: the rows are written
+     * once, and each side's files live on without the other's), else {@code otherwise}'s.
+     */
+    private List<DataFile> adoptedOr(Table t, String writer, String networkId, String partition, long runId, Rows otherwise)
+            throws SQLException, IOException {
+        if (datasets != null) {
+            String path = partition.substring(partition.indexOf('/') + 1); // network_id=N/...: the table's partition path too
+            var data = org.apache.iceberg.DataFiles.data(t.spec(), path);
+            List<ParquetExporter.Copied> copies;
+            try {
+                copies = datasets.copyCommitted(networkId, partition, runId, name -> t.locationProvider().newDataLocation(t.spec(), data,
+                        writer + name));
+            } catch (IOException e) {
+                // a copy refused or failed midway: what it copied goes, and the rows are written from the database instead
+                log.warn("{}: the files of {} could not be taken as the table's ({}); written from the database instead", t.name(),
+                        partition, e.getMessage());
+                removeCopies(t, t.locationProvider().newDataLocation(t.spec(), data, writer + "part-"));
+                return otherwise.write();
+            }
+            if (copies != null) {
+                List<DataFile> files = new ArrayList<>();
+                for (ParquetExporter.Copied c : copies) {
+                    DataFile f = LakeTable.copied(t, c.location(), c.bytes(), path);
+                    if (f == null) {
+                        copies.forEach(x -> t.io().deleteFile(x.location()));
+                        log.info("{}: the files of {} are not the table's columns; written from the database instead", t.name(), partition);
+                        return otherwise.write();
+                    }
+                    files.add(f);
+                }
+                return files;
+            }
+        }
+        return otherwise.write();
+    }
+
+    /** Deletes the files of the table whose locations start with {@code prefix} (the copies one partition's adoption made). */
+    private static void removeCopies(Table t, String prefix) {
+        if (t.io() instanceof SupportsPrefixOperations io) {
+            String dir = prefix.substring(0, prefix.lastIndexOf('/') + 1);
+            for (FileInfo f : io.listPrefix(dir)) {
+                if (f.location().startsWith(prefix)) {
+                    io.deleteFile(f.location());
+                }
+            }
+        }
+    }
+
+    /** Whether every entry of the network's uname directory was resolved by the run: its answers are the whole directory. */
+    private static boolean onlyAnswersOf(Connection c, String networkId, long runId) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM census.uname_directory WHERE network_id = ? "
+                + "AND last_run_id IS DISTINCT FROM ?)")) {
+            ps.setString(1, networkId);
+            ps.setLong(2, runId);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Whether the run's snapshot closed no user version: nothing before it to compare with, so every user joined. */
+    private static boolean firstSnapshot(Connection c, String networkId, long runId) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM census.user_version v JOIN census.published_runs p "
+                + "ON p.run_id = ? AND v.network_id = p.network_id AND v.valid_to = p.publish_seq WHERE v.network_id = ?)")) {
+            ps.setLong(1, runId);
+            ps.setString(2, networkId);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     /** The connection a commit's reads go through on this thread (one per table committed side by side). */

@@ -50,35 +50,46 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * operation of a run wrote before a crash and never committed.
  *
  * @param name     the table's name in the namespace
+ * @param dataset  the Parquet dataset of the same rows, or null
  * @param columns  its columns, in order
  * @param spec     its partitioning, from the schema
  * @param sortedBy the columns its files are sorted by (the queries' ORDER BY)
  */
-record LakeTable(String name, List<ParquetColumn> columns, UnaryOperator<PartitionSpec.Builder> spec, List<String> sortedBy) {
+record LakeTable(String name, String dataset, List<ParquetColumn> columns, UnaryOperator<PartitionSpec.Builder> spec, List<String> sortedBy) {
 
     private static final ParquetColumn NETWORK = of("network_id", STRING);
     private static final ParquetColumn SNAPSHOT_DATE = of("snapshot_date", DATE);
 
     /** One row per user per published snapshot, partitioned by network and snapshot date. */
-    static final LakeTable USERS = new LakeTable("users",
-            Stream.concat(Stream.of(NETWORK, SNAPSHOT_DATE), ParquetExporter.USERS.stream()).toList(),
+    static final LakeTable USERS = ofDataset("users", "users", ParquetExporter.USERS,
             b -> b.identity("network_id").identity("snapshot_date"), List.of("user_id"));
     /** The latest observed guest list of each billing period, partitioned by network and period. */
-    static final LakeTable GUESTS = new LakeTable("guests",
-            Stream.concat(Stream.of(NETWORK, of("billing_period", STRING)), ParquetExporter.GUESTS.stream()).toList(),
+    static final LakeTable GUESTS = ofDataset("guests", "guest_users", ParquetExporter.GUESTS,
             b -> b.identity("network_id").identity("billing_period"), List.of("username_hash"));
-    /** The answers of uname lookups, appended as each night resolves them (a refreshed uname appears again, later). */
-    static final LakeTable UNAMES = new LakeTable("unames",
-            List.of(NETWORK, of("uname", STRING), of("username", STRING), of("resolved_at", TIMESTAMP), of("run_id", INT64)),
-            b -> b.identity("network_id"), List.of("uname"));
+    /**
+     * The answers of uname lookups, in the uname dataset's columns, appended as each night resolves
+     * them (a refreshed uname appears again, with a later {@code last_resolved_at}).
+     */
+    static final LakeTable UNAMES = ofDataset("unames", "unames", ParquetExporter.UNAMES, b -> b.identity("network_id"),
+            List.of("uname"));
     /** The audit events each published snapshot observed ({@code census.user_events_by_run}), by network and month. */
-    static final LakeTable USER_EVENTS = new LakeTable("user_events",
+    static final LakeTable USER_EVENTS = new LakeTable("user_events", null,
             List.of(NETWORK, SNAPSHOT_DATE, of("run_id", INT64), of("user_id", STRING), of("username", STRING), of("kind", STRING),
                     of("before", STRING), of("after", STRING)),
             b -> b.identity("network_id").month("snapshot_date"), List.of("snapshot_date", "user_id", "kind"));
     /** The run ledger of each network, replaced by each night's. */
-    static final LakeTable RUNS = new LakeTable("runs", Stream.concat(Stream.of(NETWORK), ParquetExporter.RUNS.stream()).toList(),
-            b -> b.identity("network_id"), List.of("run_id"));
+    static final LakeTable RUNS = ofDataset("runs", "runs", ParquetExporter.RUNS, b -> b.identity("network_id"), List.of("run_id"));
+
+    /**
+     * The table of a Parquet dataset: the dataset's partition columns (identity partitions here),
+     * then its files' columns. The ids agree with those the dataset's files carry, so a file of the
+     * dataset can be one of the table's.
+     */
+    private static LakeTable ofDataset(String name, String dataset, List<ParquetColumn> fileColumns, UnaryOperator<PartitionSpec.Builder> spec,
+                                       List<String> sortedBy) {
+        return new LakeTable(name, dataset, Stream.concat(ParquetExporter.partitionColumns(dataset).stream(), fileColumns.stream()).toList(),
+                spec, sortedBy);
+    }
 
     /** Every table, in the order a night commits them: runs last, the night's "published" marker. */
     static final List<LakeTable> ALL = List.of(USERS, GUESTS, UNAMES, USER_EVENTS, RUNS);
@@ -151,6 +162,39 @@ record LakeTable(String name, List<ParquetColumn> columns, UnaryOperator<Partiti
             files.abandon();
             throw e;
         }
+    }
+
+    /**
+     * A copy of a dataset's file (see {@link ParquetExporter#copyCommitted}) as a data file of
+     * {@code table}, in the partition its dataset path names ({@code network_id=N/snapshot_date=D}),
+     * with its footer's metrics; null when its columns are not the table's, field ids and types
+     * (a file written before the datasets' files carried ids, or a table whose schema has evolved).
+     * The partition columns are in the path only: for identity partitions Iceberg's readers take
+     * their values from the partition, as the specification provides for files migrated from Hive.
+     */
+    static DataFile copied(Table table, String location, long bytes, String partitionPath) throws IOException {
+        org.apache.iceberg.io.InputFile in = table.io().newInputFile(location, bytes);
+        org.apache.parquet.hadoop.metadata.ParquetMetadata footer;
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(ParquetOutput.input(in))) {
+            footer = reader.getFooter();
+        }
+        org.apache.parquet.schema.MessageType type = footer.getFileMetaData().getSchema();
+        if (!ParquetSchemaUtil.hasIds(type)) {
+            return null;
+        }
+        Schema file = ParquetSchemaUtil.convert(type);
+        Schema expected = org.apache.iceberg.types.TypeUtil.select(table.schema(), org.apache.iceberg.types.TypeUtil.getProjectedIds(file));
+        if (!file.asStruct().equals(expected.asStruct())) {
+            return null;
+        }
+        return DataFiles.builder(table.spec())
+                .withPath(location)
+                .withFormat(FileFormat.PARQUET)
+                .withPartitionPath(partitionPath)
+                .withFileSizeInBytes(bytes)
+                .withMetrics(ParquetUtil.footerMetrics(footer, Stream.empty(), MetricsConfig.forTable(table)))
+                .withSortOrder(SortOrder.unsorted())
+                .build();
     }
 
     /**

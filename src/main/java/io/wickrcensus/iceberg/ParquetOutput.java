@@ -81,4 +81,30 @@ final class ParquetOutput implements OutputFile {
     public String getPath() {
         return file.location();
     }
+
+    /** An Iceberg input file as Parquet's reader takes one. */
+    static org.apache.parquet.io.InputFile input(org.apache.iceberg.io.InputFile file) {
+        return new org.apache.parquet.io.InputFile() {
+            @Override
+            public long getLength() {
+                return file.getLength();
+            }
+
+            @Override
+            public org.apache.parquet.io.SeekableInputStream newStream() {
+                org.apache.iceberg.io.SeekableInputStream in = file.newStream();
+                return new org.apache.parquet.io.DelegatingSeekableInputStream(in) {
+                    @Override
+                    public long getPos() throws IOException {
+                        return in.getPos();
+                    }
+
+                    @Override
+                    public void seek(long pos) throws IOException {
+                        in.seek(pos);
+                    }
+                };
+            }
+        };
+    }
 }

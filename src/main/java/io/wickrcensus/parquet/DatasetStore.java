@@ -30,6 +30,17 @@ interface DatasetStore extends Closeable {
     /** Removes {@code partition} whole for readers: its manifest goes first. Nothing when it does not exist. */
     void remove(String partition) throws IOException;
 
+    /** The manifest of {@code partition}'s current version; null when it has none (or none that reads). */
+    Manifest current(String partition) throws IOException;
+
+    /**
+     * Copies a file of {@code partition}'s current version to {@code target}: a {@code file:} URI for
+     * a local store (a hard link where the file system allows, the bytes otherwise), an
+     * {@code s3://BUCKET/KEY} for S3 (a copy on the server). Either way the copy outlives the
+     * partition's next version.
+     */
+    void copy(String partition, String name, String target) throws IOException;
+
     /** One new version of a partition. */
     interface Write {
 
@@ -65,6 +76,22 @@ interface DatasetStore extends Closeable {
                 list.addObject().put("name", f.name()).put("rows", f.rows()).put("bytes", f.bytes());
             }
             return io.wickrcensus.api.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        }
+
+        /** A manifest read back; null for an unreadable one. */
+        static Manifest parse(byte[] json) {
+            try {
+                var root = io.wickrcensus.api.Json.MAPPER.readTree(json);
+                if (root.path("schema_version").asInt() != SCHEMA_VERSION || !root.path("run_id").isNumber()) {
+                    return null;
+                }
+                List<FileEntry> files = new java.util.ArrayList<>();
+                root.path("files").forEach(f -> files.add(new FileEntry(f.path("name").asString(), f.path("rows").asLong(),
+                        f.path("bytes").asLong())));
+                return new Manifest(root.path("dataset").asString(), root.path("run_id").asLong(), root.path("written_by").asString(), files);
+            } catch (RuntimeException e) {
+                return null;
+            }
         }
 
         /** The file names a manifest lists; an empty list for an empty or unreadable one. */

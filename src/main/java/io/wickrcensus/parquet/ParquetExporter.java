@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,13 +48,32 @@ public final class ParquetExporter {
             UserColumn.ALL.stream().map(c -> of(c.column(), c.type()))).toList();
     public static final List<ParquetColumn> GUESTS = List.of(
             of("snapshot_date", DATE), of("run_id", INT64), of("username", STRING), of("username_hash", STRING));
-    static final List<ParquetColumn> UNAMES = List.of(
+    public static final List<ParquetColumn> UNAMES = List.of(
             of("uname", STRING), of("username", STRING), of("first_resolved_at", TIMESTAMP), of("last_resolved_at", TIMESTAMP));
     public static final List<ParquetColumn> RUNS = List.of(
             of("run_id", INT64), of("snapshot_date", DATE), of("billing_periods", STRING_LIST), of("status", STRING),
             of("started_at", TIMESTAMP), of("finished_at", TIMESTAMP), of("attempts", INT32), of("users_staged", INT64),
             of("users_reported", INT64), of("unames_resolved", INT64), of("unames_failed", INT64), of("bots_staged", INT64),
             of("bots_reported", INT64), of("users_count_reading", STRING), of("reconcile_outcome", STRING));
+
+    private static final ParquetColumn NETWORK_ID = of("network_id", STRING);
+    private static final Map<String, List<ParquetColumn>> PARTITION_COLUMNS = Map.of(
+            "users", List.of(NETWORK_ID, of("snapshot_date", DATE)),
+            "guest_users", List.of(NETWORK_ID, of("billing_period", STRING)),
+            "unames", List.of(NETWORK_ID),
+            "runs", List.of(NETWORK_ID));
+
+    /**
+     * The columns a dataset's partition path holds ({@code network_id=N/snapshot_date=D}), in order:
+     * not in its files, and the first columns of its Iceberg table.
+     */
+    public static List<ParquetColumn> partitionColumns(String dataset) {
+        List<ParquetColumn> columns = PARTITION_COLUMNS.get(dataset);
+        if (columns == null) {
+            throw new IllegalArgumentException("no dataset " + dataset);
+        }
+        return columns;
+    }
 
     /** The network's run ledger, in the {@link #RUNS} columns. */
     public static final String RUNS_QUERY = "SELECT run_id, as_of AS snapshot_date, billing_periods, status, started_at, finished_at, "
@@ -70,8 +90,49 @@ public final class ParquetExporter {
 
     static final String UNAMES_QUERY = "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname";
 
-    static String usersPartition(String networkId, LocalDate asOf) {
+    /** The users partition of a network's night: {@code users/network_id=N/snapshot_date=D}. */
+    public static String usersPartition(String networkId, LocalDate asOf) {
         return "users/network_id=" + networkId + "/snapshot_date=" + asOf;
+    }
+
+    /** The guest list partition of a network's billing period: {@code guest_users/network_id=N/billing_period=P}. */
+    public static String guestsPartition(String networkId, String period) {
+        return "guest_users/network_id=" + networkId + "/billing_period=" + period;
+    }
+
+    /** The uname directory's partition of a network: {@code unames/network_id=N}. */
+    public static String unamesPartition(String networkId) {
+        return "unames/network_id=" + networkId;
+    }
+
+    /** A file copied out of a dataset partition: where the copy is, its rows and its size. */
+    public record Copied(String location, long rows, long bytes) {
+    }
+
+    /**
+     * Copies the files of {@code partition}'s current version to where {@code targetOf} puts each
+     * (given its name), when run {@code runId} wrote that version: a hard link for a local store,
+     * a copy on the server for S3, so the rows are written once. Null, and nothing copied, when the
+     * datasets are off or the partition's version is not that run's.
+     */
+    public List<Copied> copyCommitted(String networkId, String partition, long runId, java.util.function.UnaryOperator<String> targetOf)
+            throws IOException {
+        if (!settings.enabled()) {
+            return null;
+        }
+        try (DatasetStore store = DatasetStore.open(settings, networkId)) {
+            DatasetStore.Manifest m = store.current(partition);
+            if (m == null || m.runId() != runId || !"export".equals(m.writtenBy())) {
+                return null;
+            }
+            List<Copied> copies = new java.util.ArrayList<>();
+            for (DatasetStore.FileEntry f : m.files()) {
+                String target = targetOf.apply(f.name());
+                store.copy(partition, f.name(), target);
+                copies.add(new Copied(target, f.rows(), f.bytes()));
+            }
+            return copies;
+        }
     }
 
     static void closeQuietly(DatasetStore store) {
@@ -122,14 +183,14 @@ public final class ParquetExporter {
                 });
                 PartitionWriter.Pending preparedUnames = usePrepared ? prepared.unames : null;
                 Future<Long> unameRows = second.submit(() -> preparedUnames != null ? preparedUnames.commit()
-                        : new PartitionWriter(settings, store, runId, "export").write(c2, "unames/" + net, "unames", UNAMES, UNAMES_QUERY,
+                        : new PartitionWriter(settings, store, runId, "export").write(c2, unamesPartition(networkId), "unames", UNAMES, UNAMES_QUERY,
                                 networkId));
                 try {
                     PartitionWriter w = new PartitionWriter(settings, store, runId, "export");
                     users = usePrepared ? prepared.users.commit() : w.write(c, usersPartition(networkId, asOf), "users", USERS,
                             "SELECT " + names(USERS) + " FROM census.roster_by_run WHERE run_id = ? ORDER BY user_id", runId);
                     for (String period : billingPeriods) {
-                        guests += writeGuests(w, c, net, period, runId);
+                        guests += writeGuests(w, c, networkId, period, runId);
                     }
                     writeRuns(w, c, net, networkId);
                     unames = awaitUnames(unameRows);
@@ -182,13 +243,13 @@ public final class ParquetExporter {
         try (DatasetStore store = DatasetStore.open(settings, networkId); Connection c = snapshot(dataSource, null)) {
             store.recover(networkDirs(networkId));
             PartitionWriter w = new PartitionWriter(settings, store, runId, "retract");
-            w.remove("users/" + net + "/snapshot_date=" + asOf);
+            w.remove(usersPartition(networkId, asOf));
             for (String period : billingPeriods) {
                 Long latest = latestCovering(c, networkId, period);
                 if (latest == null) {
-                    w.remove("guest_users/" + net + "/billing_period=" + period);
+                    w.remove(guestsPartition(networkId, period));
                 } else {
-                    writeGuests(w, c, net, period, latest);
+                    writeGuests(w, c, networkId, period, latest);
                 }
                 CrashPoints.reach("retract.parquet");
             }
@@ -224,9 +285,9 @@ public final class ParquetExporter {
         return Stream.of("users", "guest_users", "unames", "runs").map(d -> d + "/network_id=" + networkId).toList();
     }
 
-    private static long writeGuests(PartitionWriter w, Connection c, String net, String period, long runId)
+    private static long writeGuests(PartitionWriter w, Connection c, String networkId, String period, long runId)
             throws SQLException, IOException {
-        return w.write(c, "guest_users/" + net + "/billing_period=" + period, "guest_users", GUESTS, "SELECT " + names(GUESTS)
+        return w.write(c, guestsPartition(networkId, period), "guest_users", GUESTS, "SELECT " + names(GUESTS)
                 + " FROM census.guests_by_run WHERE run_id = ? AND billing_period = ? ORDER BY username_hash", runId, period);
     }
 

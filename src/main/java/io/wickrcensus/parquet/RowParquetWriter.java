@@ -21,9 +21,11 @@ public final class RowParquetWriter {
     private RowParquetWriter() {
     }
 
-    static ParquetWriter<Object[]> open(OutputFile file, String name, List<ParquetColumn> columns, CompressionCodecName codec,
+    /** A file of {@code dataset}, with field ids as its Iceberg table numbers them (see {@link RowWriteSupport#schema}). */
+    static ParquetWriter<Object[]> open(OutputFile file, String dataset, List<ParquetColumn> columns, CompressionCodecName codec,
                                         long rowGroupBytes) throws IOException {
-        return open(file, RowWriteSupport.schema(name, columns), columns, codec, rowGroupBytes);
+        return open(file, RowWriteSupport.schema(dataset, columns, ParquetExporter.partitionColumns(dataset).size()), columns, codec,
+                rowGroupBytes);
     }
 
     /**

@@ -23,10 +23,6 @@ final class RowWriteSupport extends WriteSupport<Object[]> {
     private final MessageType schema;
     private RecordConsumer out;
 
-    RowWriteSupport(String name, List<ParquetColumn> columns) {
-        this(schema(name, columns), columns);
-    }
-
     /** With a schema of the columns' shape given (an Iceberg table's, with field ids). */
     RowWriteSupport(MessageType schema, List<ParquetColumn> columns) {
         if (schema.getFieldCount() != columns.size()) {
@@ -36,25 +32,35 @@ final class RowWriteSupport extends WriteSupport<Object[]> {
         this.schema = schema;
     }
 
-    static MessageType schema(String name, List<ParquetColumn> columns) {
+    /**
+     * The schema of a dataset's files, each field with the id the dataset's Iceberg table gives it:
+     * the table numbers its columns 1, 2, ... in order, the partition columns (which the files leave
+     * to the path) first, and the elements of list columns after all the columns. So a file of the
+     * dataset can also be a data file of the table, written once.
+     *
+     * @param partitionColumns how many columns the path holds, before the files' own
+     */
+    static MessageType schema(String name, List<ParquetColumn> columns, int partitionColumns) {
         Types.MessageTypeBuilder b = Types.buildMessage();
+        int id = partitionColumns;
+        int elementId = partitionColumns + columns.size();
         for (ParquetColumn c : columns) {
-            b.addField(type(c));
+            b.addField(type(c, ++id, c.kind() == io.wickrcensus.db.ColumnType.STRING_LIST ? ++elementId : 0));
         }
         return b.named(name);
     }
 
-    private static Type type(ParquetColumn c) {
+    private static Type type(ParquetColumn c, int id, int elementId) {
         return switch (c.kind()) {
-            case STRING -> Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(c.name());
-            case INT32 -> Types.optional(PrimitiveTypeName.INT32).named(c.name());
-            case INT64 -> Types.optional(PrimitiveTypeName.INT64).named(c.name());
-            case BOOLEAN -> Types.optional(PrimitiveTypeName.BOOLEAN).named(c.name());
-            case DATE -> Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType()).named(c.name());
+            case STRING -> Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).id(id).named(c.name());
+            case INT32 -> Types.optional(PrimitiveTypeName.INT32).id(id).named(c.name());
+            case INT64 -> Types.optional(PrimitiveTypeName.INT64).id(id).named(c.name());
+            case BOOLEAN -> Types.optional(PrimitiveTypeName.BOOLEAN).id(id).named(c.name());
+            case DATE -> Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType()).id(id).named(c.name());
             case TIMESTAMP -> Types.optional(PrimitiveTypeName.INT64)
-                    .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS)).named(c.name());
-            case STRING_LIST -> Types.optionalList()
-                    .optionalElement(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType())
+                    .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS)).id(id).named(c.name());
+            case STRING_LIST -> Types.optionalList().id(id)
+                    .optionalElement(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).id(elementId)
                     .named(c.name());
         };
     }

@@ -233,6 +233,33 @@ final class S3Store implements DatasetStore {
     }
 
     @Override
+    public Manifest current(String partition) throws IOException {
+        try {
+            return Manifest.parse(s3.getObjectAsBytes(r -> r.bucket(target.bucket()).key(target.key(partition) + "/" + Manifest.NAME))
+                    .asByteArray());
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (SdkException e) {
+            throw new IOException("reading the manifest of " + target + "/" + partition + " failed: " + message(e), e);
+        }
+    }
+
+    @Override
+    public void copy(String partition, String name, String to) throws IOException {
+        if (!to.startsWith("s3://") || to.indexOf('/', "s3://".length()) < 0) {
+            throw new IOException("cannot copy " + name + " from S3 to " + to);
+        }
+        String bucket = to.substring("s3://".length(), to.indexOf('/', "s3://".length()));
+        String key = to.substring(to.indexOf('/', "s3://".length()) + 1);
+        try {
+            s3.copyObject(r -> r.sourceBucket(target.bucket()).sourceKey(target.key(partition) + "/" + name)
+                    .destinationBucket(bucket).destinationKey(key));
+        } catch (SdkException e) {
+            throw new IOException("copying " + target + "/" + partition + "/" + name + " to " + to + " failed: " + message(e), e);
+        }
+    }
+
+    @Override
     public void remove(String partition) throws IOException {
         String prefix = target.key(partition) + "/";
         try {

@@ -189,7 +189,7 @@ public final class WriteAhead {
     public void prepareUnames(Prepared prepared, String networkId) throws SQLException, IOException {
         try (Connection c = ParquetExporter.snapshot(dataSource, null)) {
             prepared.unames = new PartitionWriter(settings, prepared.store, prepared.runId, "export")
-                    .prepare(c, "unames/network_id=" + networkId, "unames", UNAMES, UNAMES_QUERY, networkId);
+                    .prepare(c, ParquetExporter.unamesPartition(networkId), "unames", UNAMES, UNAMES_QUERY, networkId);
             c.commit();
         }
     }

@@ -75,7 +75,7 @@ class IcebergJobTest {
     static Map<String, Set<String>> tables(Lake lake) throws Exception {
         Map<String, Set<String>> out = new java.util.TreeMap<>();
         for (LakeTable def : LakeTable.ALL) {
-            out.put(def.name(), rows(lake.table(def), null, Set.of("started_at", "finished_at", "attempts", "resolved_at")));
+            out.put(def.name(), rows(lake.table(def), null, Set.of("started_at", "finished_at", "attempts", "first_resolved_at", "last_resolved_at")));
         }
         return out;
     }
@@ -115,9 +115,40 @@ class IcebergJobTest {
                             n).stream().map(m -> m.get("user_id") + "|" + m.get("status") + "|" + m.get("is_admin"))
                             .collect(Collectors.toCollection(TreeSet::new)));
                 }
-                assertThat(rows(lake.table(LakeTable.USER_EVENTS), null)).hasSize((int) h.count("SELECT count(*) FROM census.user_events_by_run"));
+                // the events, the first night's (every user joined) written without the view, equal the view's row for row
+                Set<String> events = new TreeSet<>();
+                try (CloseableIterable<Record> r = IcebergGenerics.read(lake.table(LakeTable.USER_EVENTS)).build()) {
+                    r.forEach(rec -> events.add(rec.getField("snapshot_date") + "|" + rec.getField("run_id") + "|" + rec.getField("user_id") + "|"
+                            + rec.getField("username") + "|" + rec.getField("kind") + "|" + rec.getField("before") + "|" + rec.getField("after")));
+                }
+                assertThat(events).hasSizeGreaterThan(400).isEqualTo(h.query("SELECT * FROM census.user_events_by_run").stream()
+                        .map(m -> m.get("snapshot_date") + "|" + m.get("run_id") + "|" + m.get("user_id") + "|" + m.get("username") + "|"
+                                + m.get("kind") + "|" + m.get("before") + "|" + m.get("after"))
+                        .collect(Collectors.toCollection(TreeSet::new)));
                 assertThat(rows(lake.table(LakeTable.GUESTS), null)).hasSize((int) h.count(
                         "SELECT count(*) FROM census.guests_by_run WHERE run_id = (SELECT max(run_id) FROM census.published_runs)"));
+
+                // the users partitions, the guest lists and the first night's unames are the datasets' own files, written once
+                Map<String, Integer> linked = new java.util.TreeMap<>();
+                for (LakeTable def : List.of(LakeTable.USERS, LakeTable.GUESTS, LakeTable.UNAMES)) {
+                    try (var tasks = lake.table(def).newScan().planFiles()) {
+                        for (var task : tasks) {
+                            Path file = LocalFileIO.path(task.file().location());
+                            String name = file.getFileName().toString();
+                            String partition = def.dataset() + "/" + task.file().location().replaceFirst(".*/data/", "")
+                                    .replaceFirst("/[^/]*$", "");
+                            Path dataset = root.resolve(partition).resolve(name.replaceFirst("^r\\d+-publish-", ""));
+                            if (name.matches("r\\d+-publish-part-\\d{5}-r\\d+-[0-9a-f]+\\.zstd\\.parquet")) {
+                                linked.merge(def.name(), 1, Integer::sum);
+                                // a link to the dataset's file while the dataset still has it (the unames partition is replaced nightly)
+                                assertThat(!Files.exists(dataset) || Files.isSameFile(file, dataset)).as(name).isTrue();
+                            }
+                        }
+                    }
+                }
+                // users: a partition a night; guests: the latest night's two periods; unames: the first night's (later nights append
+                // only their answers, which are not the dataset's files)
+                assertThat(linked).isEqualTo(Map.of("users", 3, "guests", 2, "unames", 1));
             }
 
             // a retraction is a new snapshot of each table; the night's tag is kept as evidence under another name

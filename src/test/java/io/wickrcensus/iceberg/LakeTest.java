@@ -69,7 +69,7 @@ class LakeTest {
                 // the runs dataset gains a column at its end, as a new Wickr field would
                 List<io.wickrcensus.parquet.ParquetColumn> more = new ArrayList<>(LakeTable.RUNS.columns());
                 more.add(io.wickrcensus.parquet.ParquetColumn.of("licenses_remaining", io.wickrcensus.db.ColumnType.INT64));
-                LakeTable grown = new LakeTable("runs", more, b -> b.identity("network_id"), List.of("run_id"));
+                LakeTable grown = new LakeTable("runs", "runs", more, b -> b.identity("network_id"), List.of("run_id"));
                 Table evolved = Lake.evolved(runs, grown);
                 assertThat(evolved.schema().findField("licenses_remaining")).isNotNull();
                 assertThat(evolved.schema().columns()).hasSize(more.size());

@@ -161,6 +161,15 @@ class S3OutputTest {
                 }
                 assertThat(rows).isEqualTo(300);
                 assertThat(users.refs()).containsKey(h.network + "@2026-11-20");
+                // the users partition's files are the dataset's, copied on the server (CopyObject), not written twice
+                try (var tasks = users.newScan().planFiles()) {
+                    for (var task : tasks) {
+                        String name = task.file().location().substring(task.file().location().lastIndexOf('/') + 1);
+                        assertThat(name).matches("r\\d+-publish-part-\\d{5}-r\\d+-[0-9a-f]+\\.zstd\\.parquet");
+                        assertThat(s3.keys(bucket, "data/users/network_id=" + h.network + "/snapshot_date=2026-11-20/"))
+                                .anyMatch(k -> k.endsWith("/" + name.replaceFirst("^r\\d+-publish-", "")));
+                    }
+                }
             } finally {
                 System.clearProperty("aws.accessKeyId");
                 System.clearProperty("aws.secretAccessKey");

@@ -269,7 +269,7 @@ public final class JobHarness implements AutoCloseable {
             }
         }
         try (io.wickrcensus.iceberg.Lake lake = lake(db, new io.wickrcensus.parquet.FileRoot.Directory(root))) {
-            java.util.Set<String> leftOut = java.util.Set.of("started_at", "finished_at", "attempts", "resolved_at");
+            java.util.Set<String> leftOut = java.util.Set.of("started_at", "finished_at", "attempts", "first_resolved_at", "last_resolved_at");
             for (String name : io.wickrcensus.iceberg.Lake.tableNames()) {
                 org.apache.iceberg.Table t = lake.table(name);
                 List<String> names = t.schema().columns().stream().map(org.apache.iceberg.types.Types.NestedField::name)
