@@ -126,6 +126,46 @@ class SnapshotJobTest {
         }
     }
 
+    /**
+     * A later night reads only the users listed as changed while staging, for the unames to look up
+     * at once; the uname step then reads the snapshot once for the unchanged users' unames that grew
+     * stale (older than the freshness), and every uname of the night ends known and fresh.
+     */
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aLaterNightLooksUpTheChangedUsersAtOnceAndTheStaleUnamesOnce(org.springframework.boot.test.system.CapturedOutput output)
+            throws Exception {
+        try (JobHarness h = new JobHarness(2000, 100)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            // 300 answers of the first night are now older than the freshness (30 days)
+            h.update("UPDATE census.uname_directory SET last_resolved_at = now() - interval '31 days' WHERE uname IN "
+                    + "(SELECT uname FROM census.uname_directory WHERE network_id = ? ORDER BY uname LIMIT 300)", h.network);
+            h.emulator.advanceDays(h.network, 1);
+            long callsBefore = h.emulator.stats().getOrDefault("BatchLookupUserUname.200", 0L);
+            int mark = output.getAll().length();
+            assertThat(h.run("2026-11-21")).isEqualTo(ExitCodes.OK);
+
+            assertThat(output.getAll().substring(mark)).contains("a later snapshot: only the users listed as changed were read");
+            String unknownOrStale = """
+                    SELECT count(*) FROM (SELECT uname AS u FROM census.roster_current WHERE network_id = ? AND uname IS NOT NULL
+                                          UNION SELECT username_hash FROM census.guests_by_run WHERE run_id =
+                                              (SELECT max(run_id) FROM census.published_runs WHERE network_id = ?)) s
+                    WHERE NOT EXISTS (SELECT 1 FROM census.uname_directory d WHERE d.network_id = ? AND d.uname = s.u
+                                      AND d.last_resolved_at > now() - interval '30 days')
+                      AND NOT EXISTS (SELECT 1 FROM census.uname_lookup_failure f WHERE f.uname = s.u)""";
+            assertThat(h.count(unknownOrStale, h.network, h.network, h.network)).as("unames of the night neither known nor failed").isZero();
+            // the stale ones still in the night's snapshot were asked again (those of users who left since stay as they were)
+            assertThat(h.count("SELECT count(*) FROM census.uname_directory WHERE network_id = ? AND last_resolved_at > now() - interval '1 day' "
+                    + "AND first_resolved_at < last_resolved_at AND last_run_id = (SELECT max(run_id) FROM census.run)", h.network))
+                    .as("stale answers refreshed").isBetween(250L, 300L);
+            long asked = h.count("SELECT count(*) FROM census.uname_directory WHERE network_id = ? AND last_run_id = "
+                    + "(SELECT max(run_id) FROM census.run)", h.network);
+            assertThat(asked).as("the stale ones and the new ones").isGreaterThan(300);
+            assertThat(h.emulator.stats().get("BatchLookupUserUname.200") - callsBefore).as("each asked once, in full calls but the last two")
+                    .isBetween((asked + 49) / 50, (asked + 49) / 50 + 2);
+        }
+    }
+
     @Test
     void relaunchingACompletedRunIsANoOpThatSaysSo() throws Exception {
         try (JobHarness h = new JobHarness(300, 40)) {

@@ -204,6 +204,16 @@ public final class JobHarness implements AutoCloseable {
         }
     }
 
+    /** Runs a statement on the test database (as its owner); returns the rows it changed. */
+    public int update(String sql, Object... args) throws SQLException {
+        try (Connection c = TestDatabases.connect(dbUrl); var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
     public long count(String sql, Object... args) throws SQLException {
         return ((Number) query(sql, args).get(0).values().iterator().next()).longValue();
     }

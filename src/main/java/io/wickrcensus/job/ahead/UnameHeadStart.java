@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public class UnameHeadStart implements StagingListener<Object>, UnameBacklog, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UnameHeadStart.class);
+    /** The staged users' table: the rows {@link UnameResolver#unknownChanged} reads. */
+    private static final String USERS = "census.stage_user";
     /** Unknown unames waiting for a call, at most; beyond it the staged rows wait to be read. */
     static final int MAX_QUEUED = 20_000;
     /** Guest hashes recur across billing periods staged at once; remembered to ask once (bounded). */
@@ -84,6 +86,13 @@ public class UnameHeadStart implements StagingListener<Object>, UnameBacklog, Au
      * never a uname missed. Null: every read is filtered in the database. Used by one read at a time.
      */
     private KeySet firstSight;
+    /**
+     * On a later snapshot (the users step lists the users that changed): only the listed users'
+     * rows are read, in proportion to what changed, and the uname step reads the whole snapshot
+     * once for the unchanged users' unames that grew stale. Decided at the first read of staged
+     * users (the users step has begun its list by then; guests may come first); null until then.
+     */
+    private Boolean changedOnly;
     private int inFlight;
     private boolean closed;
     private long failures;
@@ -187,7 +196,14 @@ public class UnameHeadStart implements StagingListener<Object>, UnameBacklog, Au
         }
         KeySet sight = firstSight;
         if (sight == null) {
-            return resolver.unknown(run, rows);
+            if (!rows.table().equals(USERS)) {
+                return resolver.unknown(run, rows);
+            }
+            if (changedOnly == null) {
+                changedOnly = false; // asked once, as knewNone
+                changedOnly = !knewNone && resolver.listsChanges(run);
+            }
+            return changedOnly ? resolver.unknownChanged(run, rows) : resolver.unknown(run, rows);
         }
         List<String> unknownHere = new ArrayList<>();
         List<String> readBefore = new ArrayList<>();
@@ -314,8 +330,10 @@ public class UnameHeadStart implements StagingListener<Object>, UnameBacklog, Au
         unknown.clear();
         log.info("network {}: {} lookup calls while staging; {} staged rows not read yet and {} unknown unames are left to the uname step"
                 + (Boolean.TRUE.equals(knewNone) ? " (the network's first unames: only those read twice were looked for in the directory)" : "")
+                + (Boolean.TRUE.equals(changedOnly) ? " (a later snapshot: only the users listed as changed were read; the uname step reads the snapshot once "
+                + "for unames grown stale)" : "")
                 + (failures > 0 ? " ({} calls or queries failed)" : ""), run.networkId(), calls, rows, left.size(), failures);
-        return new Leftover(left, Map.copyOf(offeredTo), failures == 0 && rows == 0 && !gap);
+        return new Leftover(left, Map.copyOf(offeredTo), failures == 0 && rows == 0 && !gap && !Boolean.TRUE.equals(changedOnly));
     }
 
     /** Drops what is queued without waiting (the job ended: the scope closes); calls under way finish on their own. */

@@ -90,6 +90,30 @@ public final class DirectoryUnameResolver implements UnameResolver {
     }
 
     @Override
+    public boolean listsChanges(RunContext run) {
+        return !jdbc.queryForList("SELECT 1 FROM census.stage_user_baseline WHERE run_id = ?", Integer.class, run.runId()).isEmpty();
+    }
+
+    /**
+     * The filter of {@link #unknownChanged}: driven by the run's list of changed rows in the range
+     * (its (run, seq) index), each joined to its staged row by (run, seq) and probed as
+     * {@link #unknownAmong} does.
+     */
+    static String unknownAmongChanged(StagedRows rows) {
+        if (!rows.table().equals("census.stage_user")) {
+            throw new IllegalArgumentException("only staged users are listed as changed, not " + rows.table());
+        }
+        return "SELECT DISTINCT s.uname FROM census.stage_user_change c JOIN census.stage_user s ON s.run_id = c.run_id AND s.seq = c.seq "
+                + "WHERE c.run_id = :run AND c.seq >= :from AND c.seq < :to AND s.uname IS NOT NULL AND "
+                + UNKNOWN.formatted("s.uname", PROBE);
+    }
+
+    @Override
+    public List<String> unknownChanged(RunContext run, StagedRows rows) {
+        return named.queryForList(unknownAmongChanged(rows), rows.addParameters(unknownParameters(run)), String.class);
+    }
+
+    @Override
     public boolean knowsNone(RunContext run) {
         return Boolean.TRUE.equals(jdbc.queryForObject("""
                 SELECT NOT EXISTS (SELECT 1 FROM census.uname_directory WHERE network_id = ?)

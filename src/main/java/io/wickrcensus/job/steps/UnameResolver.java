@@ -20,6 +20,25 @@ public interface UnameResolver {
      */
     boolean knowsNone(RunContext run);
 
+    /**
+     * Whether the users step lists the run's staged users that differ from the network's current
+     * history ({@code census.stage_user_change}, a later snapshot): {@link #unknownChanged} then
+     * reads only those.
+     */
+    default boolean listsChanges(RunContext run) {
+        return false;
+    }
+
+    /**
+     * The unknown unames of the users among {@code rows} (of {@code census.stage_user}) that the
+     * users step listed as new or changed, without duplicates: a cost in proportion to what changed.
+     * It says nothing of the unchanged users' unames, which may have grown stale since (the uname
+     * step reads the whole snapshot for those, in one pass).
+     */
+    default List<String> unknownChanged(RunContext run, StagedRows rows) {
+        return unknown(run, rows);
+    }
+
     /** The unames of committed staged rows, without duplicates, known or not. */
     List<String> staged(RunContext run, StagedRows rows);
 

@@ -73,6 +73,23 @@ class UnameHeadStartTest {
             return knowsNone;
         }
 
+        /** The users step lists the users that changed ({@link UnameResolver#listsChanges}). */
+        volatile boolean listsChanges;
+        /** The ranges of staged users read through the list of changed users. */
+        final List<StagedRows> changedRead = new CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean listsChanges(RunContext run) {
+            return listsChanges;
+        }
+
+        /** Every tenth staged user is listed as changed. */
+        @Override
+        public List<String> unknownChanged(RunContext run, StagedRows rows) {
+            changedRead.add(rows);
+            return unames((int) rows.from(), (int) rows.count()).stream().filter(u -> Integer.parseInt(u.substring(1)) % 10 == 0).toList();
+        }
+
         @Override
         public List<String> staged(RunContext run, StagedRows rows) {
             read.add(rows);
@@ -301,6 +318,29 @@ class UnameHeadStartTest {
         assertThat(resolver.filtered).hasSize(1);
         assertThat(resolver.read).isEmpty();
         assertThat(resolver.probed).isEmpty();
+    }
+
+    /**
+     * On a later snapshot whose users step lists the users that changed, only their rows are read
+     * (guests as before), and the drain covers nothing: the uname step reads the whole snapshot once
+     * for the unchanged users' unames that grew stale since.
+     */
+    @Test
+    void aLaterSnapshotReadsOnlyTheUsersListedAsChanged() throws Exception {
+        FakeResolver resolver = new FakeResolver();
+        resolver.listsChanges = true;
+        UnameHeadStart headStart = new UnameHeadStart(RUN, resolver, workers, 2);
+        headStart.committed(users(0, 1000), List.of());
+        headStart.committed(guests("2026-11", 0, 10), List.of());
+        waitFor(() -> resolver.calls.size() == 2);
+        UnameBacklog.Leftover left = headStart.drain();
+        assertThat(resolver.changedRead).isNotEmpty().allSatisfy(r -> assertThat(r.table()).isEqualTo("census.stage_user"));
+        assertThat(resolver.filtered).as("the guests, filtered as before").singleElement()
+                .satisfies(r -> assertThat(r.table()).isEqualTo("census.stage_guest"));
+        assertThat(resolver.calls.stream().flatMap(List::stream).filter(u -> Integer.parseInt(u.substring(1)) % 10 != 0).toList())
+                .as("besides the changed users' unames, only the guests'").allSatisfy(u -> assertThat(Integer.parseInt(u.substring(1))).isLessThan(10));
+        assertThat(left.covers(java.util.Map.of(USERS, 1000L, new UnameBacklog.Slice("census.stage_guest", List.of(RUN.runId(), "2026-11")),
+                10L))).isFalse();
     }
 
     /** Answers that could not be recorded are lost, and the drain says it covers nothing: the uname step reads the snapshot. */

@@ -55,6 +55,9 @@ class UnameFilterPlanTest {
                 });
         jdbc.update("INSERT INTO census.stage_user (run_id, seq, user_id, uname) SELECT 1, i, 'id' || i, 'later' || i "
                 + "FROM generate_series(1000, ?) i", STAGED - 1);
+        // a later snapshot's list of changed users: every tenth row, of the candidates and of the rest
+        jdbc.update("INSERT INTO census.stage_user_change (run_id, seq, user_id) SELECT 1, i, 'id' || i FROM generate_series(0, ?, 10) i",
+                STAGED - 1);
     }
 
     private static final StagedRows CANDIDATES = new StagedRows("census.stage_user", "uname", List.of("run_id"), List.of(1L), 0, 1000, false);
@@ -93,6 +96,27 @@ class UnameFilterPlanTest {
         long[] staged = new long[1];
         walk(root, "stage_user", staged);
         assertThat(staged[0]).as("staged rows read for 1,000 candidates, of %,d (plan: %s)", STAGED, plan).isLessThanOrEqualTo(1000);
+    }
+
+    /**
+     * On a later snapshot the head start reads only the users listed as changed: their unknown
+     * unames, found through the list's (run, seq) index, one staged row and one directory probe each.
+     */
+    @Test
+    void theChangedUsersFilterReadsOnlyTheListedRows() throws Exception {
+        DirectoryUnameResolver resolver = new DirectoryUnameResolver(ds, null, null, null, Duration.ofDays(7), new RunMetrics());
+        RunContext run = new RunContext(1, NET);
+        // listed: seq 0, 10, ..., 990 of the candidates, all even: all "new"
+        assertThat(resolver.unknownChanged(run, CANDIDATES)).hasSize(100).allMatch(u -> u.startsWith("new"));
+        String plan = new NamedParameterJdbcTemplate(jdbc).queryForObject("EXPLAIN (ANALYZE, FORMAT JSON) "
+                + DirectoryUnameResolver.unknownAmongChanged(CANDIDATES), CANDIDATES.addParameters(resolver.unknownParameters(run)),
+                String.class);
+        JsonNode root = new ObjectMapper().readTree(plan).get(0).get("Plan");
+        for (String table : List.of("stage_user_change", "stage_user", "uname_directory")) {
+            long[] read = new long[1];
+            walk(root, table, read);
+            assertThat(read[0]).as("%s rows read for 100 listed of 1,000 candidates (plan: %s)", table, plan).isLessThanOrEqualTo(100);
+        }
     }
 
     /** Adds up the rows that the plan's scans of a table read: returned plus filtered out, over all loops. */
