@@ -261,12 +261,12 @@ public final class Lake implements AutoCloseable {
             });
             first.put(LakeTable.UNAMES, (t, txn, w) -> {
                 var append = txn.newAppend();
-                // the night's answers; when they are the whole directory (a first night), the dataset's files are the same rows
+                // the night's answers: the dataset's file of the night when it added them to the partition, or its files when
+                // the night wrote the partition whole and the directory is all its answers (a first night)
                 Rows answers = () -> LakeTable.write(t, LakeTable.UNAMES, connection(w), w, codec, rowGroupBytes, LakeTable.UNAMES.select()
                         + " FROM census.uname_directory WHERE network_id = ? AND last_run_id = ? ORDER BY uname", networkId, runId);
-                (onlyAnswersOf(connection(w), networkId, runId)
-                        ? adoptedOr(t, w, networkId, ParquetExporter.unamesPartition(networkId), runId, answers) : answers.write())
-                        .forEach(append::appendFile);
+                adoptedOr(t, w, networkId, ParquetExporter.unamesPartition(networkId), runId,
+                        copies -> copies.added() || onlyAnswersOf(connection(w), networkId, runId), answers).forEach(append::appendFile);
                 return append;
             });
             first.put(LakeTable.USER_EVENTS, (t, txn, w) -> {
@@ -316,10 +316,22 @@ public final class Lake implements AutoCloseable {
      */
     private List<DataFile> adoptedOr(Table t, String writer, String networkId, String partition, long runId, Rows otherwise)
             throws SQLException, IOException {
+        return adoptedOr(t, writer, networkId, partition, runId, copies -> true, otherwise);
+    }
+
+    /** Whether the files a run wrote into a dataset partition are exactly a table's rows of the night. */
+    @FunctionalInterface
+    private interface SameRows {
+        boolean test(ParquetExporter.Copies copies) throws SQLException;
+    }
+
+    /** {@link #adoptedOr}, taking the copies only when {@code same} says they hold the table's rows of the night. */
+    private List<DataFile> adoptedOr(Table t, String writer, String networkId, String partition, long runId, SameRows same, Rows otherwise)
+            throws SQLException, IOException {
         if (datasets != null) {
             String path = partition.substring(partition.indexOf('/') + 1); // network_id=N/...: the table's partition path too
             var data = org.apache.iceberg.DataFiles.data(t.spec(), path);
-            List<ParquetExporter.Copied> copies;
+            ParquetExporter.Copies copies;
             try {
                 copies = datasets.copyCommitted(networkId, partition, runId, name -> t.locationProvider().newDataLocation(t.spec(), data,
                         writer + name));
@@ -330,12 +342,16 @@ public final class Lake implements AutoCloseable {
                 removeCopies(t, t.locationProvider().newDataLocation(t.spec(), data, writer + "part-"));
                 return otherwise.write();
             }
+            if (copies != null && !same.test(copies)) {
+                copies.files().forEach(x -> t.io().deleteFile(x.location()));
+                return otherwise.write();
+            }
             if (copies != null) {
                 List<DataFile> files = new ArrayList<>();
-                for (ParquetExporter.Copied c : copies) {
+                for (ParquetExporter.Copied c : copies.files()) {
                     DataFile f = LakeTable.copied(t, c.location(), c.bytes(), path);
                     if (f == null) {
-                        copies.forEach(x -> t.io().deleteFile(x.location()));
+                        copies.files().forEach(x -> t.io().deleteFile(x.location()));
                         log.info("{}: the files of {} are not the table's columns; written from the database instead", t.name(), partition);
                         return otherwise.write();
                     }

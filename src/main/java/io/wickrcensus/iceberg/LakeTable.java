@@ -3,7 +3,6 @@ package io.wickrcensus.iceberg;
 import static io.wickrcensus.db.ColumnType.DATE;
 import static io.wickrcensus.db.ColumnType.INT64;
 import static io.wickrcensus.db.ColumnType.STRING;
-import static io.wickrcensus.db.ColumnType.TIMESTAMP;
 import static io.wickrcensus.parquet.ParquetColumn.of;
 
 import io.wickrcensus.db.ColumnType;

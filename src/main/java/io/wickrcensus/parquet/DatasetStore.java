@@ -47,6 +47,9 @@ interface DatasetStore extends Closeable {
         /** A new file of the partition, named {@code name}. */
         OutputFile file(String name) throws IOException;
 
+        /** Keeps the current version's file {@code name} in this version too, as it is (no row written again). */
+        void keep(String name) throws IOException;
+
         /** Makes the files the partition, with {@code manifest} as its {@code _SUCCESS}, and deletes the previous version's files. */
         void commit(Manifest manifest) throws IOException;
 

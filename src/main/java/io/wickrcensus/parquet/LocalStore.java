@@ -47,6 +47,11 @@ final class LocalStore implements DatasetStore {
             }
 
             @Override
+            public void keep(String name) throws IOException {
+                link(target.resolve(name), staging.resolve(name)); // the swap then moves the old directory away, not this name
+            }
+
+            @Override
             public void commit(Manifest manifest) throws IOException {
                 Files.write(staging.resolve(Manifest.NAME), manifest.toJson());
                 CrashPoints.reach("parquet.before-swap");
@@ -88,11 +93,15 @@ final class LocalStore implements DatasetStore {
 
     @Override
     public void copy(String partition, String name, String target) throws IOException {
-        Path from = root.resolve(partition).resolve(name);
         Path to = Path.of(java.net.URI.create(target));
         Files.createDirectories(to.getParent());
+        link(root.resolve(partition).resolve(name), to);
+    }
+
+    /** The same bytes under a second name: a hard link (free, and each name lives on without the other), else a copy. */
+    private static void link(Path from, Path to) throws IOException {
         try {
-            Files.createLink(to, from); // the same bytes under a second name: free, and each name lives on without the other
+            Files.createLink(to, from);
         } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
             if (Files.exists(to)) {
                 throw noLinks;

@@ -88,7 +88,27 @@ public final class ParquetExporter {
         this.settings = settings;
     }
 
+    /** The uname directory of a network. */
     static final String UNAMES_QUERY = "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? ORDER BY uname";
+    /** The answers a run recorded, of a network (parameters: network, run): what a night adds to the uname partition. */
+    static final String UNAME_ANSWERS_QUERY = "SELECT " + names(UNAMES) + " FROM census.uname_directory WHERE network_id = ? "
+            + "AND last_run_id = ? ORDER BY uname";
+    /**
+     * The uname partition gains a file a night (the night's answers); past this many files it is
+     * written whole again, one row per uname.
+     */
+    public static final int MAX_UNAME_FILES = 32;
+
+    /**
+     * The network's uname partition for {@code runId}: the current files kept and the run's answers
+     * added (a refreshed uname appears again, with a later {@code last_resolved_at}), or the whole
+     * directory (see {@link PartitionWriter#prepareAppended}).
+     */
+    static PartitionWriter.Pending prepareUnames(PartitionWriter w, Connection c, String networkId, long runId)
+            throws SQLException, IOException {
+        return w.prepareAppended(c, unamesPartition(networkId), "unames", UNAMES, MAX_UNAME_FILES,
+                UNAME_ANSWERS_QUERY, new Object[] {networkId, runId}, UNAMES_QUERY, new Object[] {networkId});
+    }
 
     /** The users partition of a network's night: {@code users/network_id=N/snapshot_date=D}. */
     public static String usersPartition(String networkId, LocalDate asOf) {
@@ -110,12 +130,22 @@ public final class ParquetExporter {
     }
 
     /**
-     * Copies the files of {@code partition}'s current version to where {@code targetOf} puts each
-     * (given its name), when run {@code runId} wrote that version: a hard link for a local store,
-     * a copy on the server for S3, so the rows are written once. Null, and nothing copied, when the
-     * datasets are off or the partition's version is not that run's.
+     * The files run {@code runId} wrote into a dataset partition's current version, copied.
+     *
+     * @param files the copies
+     * @param added whether the version also kept files of earlier runs (see
+     *              {@link PartitionWriter#prepareAppended}): the run's files then hold only the rows it added
      */
-    public List<Copied> copyCommitted(String networkId, String partition, long runId, java.util.function.UnaryOperator<String> targetOf)
+    public record Copies(List<Copied> files, boolean added) {
+    }
+
+    /**
+     * Copies the files run {@code runId} wrote into {@code partition}'s current version to where
+     * {@code targetOf} puts each (given its name), when that run wrote the version: a hard link for
+     * a local store, a copy on the server for S3, so the rows are written once. Null, and nothing
+     * copied, when the datasets are off or the partition's version is not that run's.
+     */
+    public Copies copyCommitted(String networkId, String partition, long runId, java.util.function.UnaryOperator<String> targetOf)
             throws IOException {
         if (!settings.enabled()) {
             return null;
@@ -126,12 +156,18 @@ public final class ParquetExporter {
                 return null;
             }
             List<Copied> copies = new java.util.ArrayList<>();
+            boolean kept = false;
             for (DatasetStore.FileEntry f : m.files()) {
+                String tag = PartitionWriter.writeTag(f.name());
+                if (tag == null || !tag.startsWith("r" + runId + "-")) {
+                    kept = true; // an earlier run's file, kept by an appended version
+                    continue;
+                }
                 String target = targetOf.apply(f.name());
                 store.copy(partition, f.name(), target);
                 copies.add(new Copied(target, f.rows(), f.bytes()));
             }
-            return copies;
+            return new Copies(copies, kept);
         }
     }
 
@@ -183,8 +219,7 @@ public final class ParquetExporter {
                 });
                 PartitionWriter.Pending preparedUnames = usePrepared ? prepared.unames : null;
                 Future<Long> unameRows = second.submit(() -> preparedUnames != null ? preparedUnames.commit()
-                        : new PartitionWriter(settings, store, runId, "export").write(c2, unamesPartition(networkId), "unames", UNAMES, UNAMES_QUERY,
-                                networkId));
+                        : prepareUnames(new PartitionWriter(settings, store, runId, "export"), c2, networkId, runId).commit());
                 try {
                     PartitionWriter w = new PartitionWriter(settings, store, runId, "export");
                     users = usePrepared ? prepared.users.commit() : w.write(c, usersPartition(networkId, asOf), "users", USERS,

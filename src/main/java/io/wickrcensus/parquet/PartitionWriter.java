@@ -69,6 +69,37 @@ public final class PartitionWriter {
         }
     }
 
+    /**
+     * A new version of {@code partition} that adds to the current one: its files are kept as they
+     * are and the rows of {@code added} are written as new ones. The rows of {@code whole} are
+     * written instead, as the only files, when the partition has no version yet, when its version
+     * holds {@code maxFiles} files or more (a compaction), or when this run wrote it (a relaunch:
+     * what it added is not told apart from what it kept).
+     */
+    Pending prepareAppended(Connection c, String partition, String dataset, List<ParquetColumn> columns, int maxFiles,
+                            String added, Object[] addedArgs, String whole, Object[] wholeArgs) throws SQLException, IOException {
+        DatasetStore.Manifest current = store.current(partition);
+        boolean append = current != null && current.runId() != runId && dataset.equals(current.dataset())
+                && current.files().size() < maxFiles;
+        Rows out = open(partition, dataset, columns);
+        boolean written = false;
+        try {
+            if (append) {
+                for (DatasetStore.FileEntry f : current.files()) {
+                    out.keep(f);
+                }
+            }
+            QueryRows.forEach(c, columns, append ? added : whole, append ? addedArgs : wholeArgs, out::write);
+            Pending pending = out.finish();
+            written = true;
+            return pending;
+        } finally {
+            if (!written) {
+                out.abandon();
+            }
+        }
+    }
+
     /** Begins a new version of {@code partition}, for rows written one at a time ({@link Rows}). */
     Rows open(String partition, String dataset, List<ParquetColumn> columns) throws IOException {
         return new Rows(store.begin(partition), partition, dataset, columns);
@@ -97,6 +128,12 @@ public final class PartitionWriter {
             this.partition = partition;
             this.dataset = dataset;
             this.columns = columns;
+        }
+
+        /** Keeps a file of the partition's current version in this one (see {@link DatasetStore.Write#keep}). */
+        void keep(DatasetStore.FileEntry f) throws IOException {
+            version.keep(f.name());
+            files.add(f);
         }
 
         /** One row, its values in the columns' order. */

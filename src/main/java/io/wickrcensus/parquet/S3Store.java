@@ -207,6 +207,11 @@ final class S3Store implements DatasetStore {
             }
 
             @Override
+            public void keep(String name) {
+                // the object stays where it is: the new manifest lists it, so no clean-up deletes it
+            }
+
+            @Override
             public void commit(Manifest manifest) throws IOException {
                 CrashPoints.reach("parquet.before-swap");
                 CrashPoints.reach("parquet.before-swap." + manifest.dataset()); // one dataset's, whatever the others' order

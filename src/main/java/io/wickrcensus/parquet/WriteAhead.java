@@ -1,7 +1,6 @@
 package io.wickrcensus.parquet;
 
 import static io.wickrcensus.parquet.ParquetExporter.UNAMES;
-import static io.wickrcensus.parquet.ParquetExporter.UNAMES_QUERY;
 import static io.wickrcensus.parquet.ParquetExporter.USERS;
 import static io.wickrcensus.parquet.ParquetExporter.closeQuietly;
 import static io.wickrcensus.parquet.ParquetExporter.names;
@@ -188,8 +187,8 @@ public final class WriteAhead {
     /** Writes the network's uname partition into {@code prepared}, once the run's lookups are done (the directory is final). */
     public void prepareUnames(Prepared prepared, String networkId) throws SQLException, IOException {
         try (Connection c = ParquetExporter.snapshot(dataSource, null)) {
-            prepared.unames = new PartitionWriter(settings, prepared.store, prepared.runId, "export")
-                    .prepare(c, ParquetExporter.unamesPartition(networkId), "unames", UNAMES, UNAMES_QUERY, networkId);
+            prepared.unames = ParquetExporter.prepareUnames(new PartitionWriter(settings, prepared.store, prepared.runId, "export"), c,
+                    networkId, prepared.runId);
             c.commit();
         }
     }

@@ -140,15 +140,15 @@ class IcebergJobTest {
                             Path dataset = root.resolve(partition).resolve(name.replaceFirst("^r\\d+-publish-", ""));
                             if (name.matches("r\\d+-publish-part-\\d{5}-r\\d+-[0-9a-f]+\\.zstd\\.parquet")) {
                                 linked.merge(def.name(), 1, Integer::sum);
-                                // a link to the dataset's file while the dataset still has it (the unames partition is replaced nightly)
+                                // a link to the dataset's file while the dataset still has it
                                 assertThat(!Files.exists(dataset) || Files.isSameFile(file, dataset)).as(name).isTrue();
                             }
                         }
                     }
                 }
-                // users: a partition a night; guests: the latest night's two periods; unames: the first night's (later nights append
-                // only their answers, which are not the dataset's files)
-                assertThat(linked).isEqualTo(Map.of("users", 3, "guests", 2, "unames", 1));
+                // users: a partition a night; guests: the latest night's two periods; unames: the first night's directory, then the
+                // file of answers each later night added to the dataset's partition
+                assertThat(linked).isEqualTo(Map.of("users", 3, "guests", 2, "unames", 3));
             }
 
             // a retraction is a new snapshot of each table; the night's tag is kept as evidence under another name
