@@ -377,23 +377,22 @@ public final class Lake implements AutoCloseable {
 
     /** Whether every entry of the network's uname directory was resolved by the run: its answers are the whole directory. */
     private static boolean onlyAnswersOf(Connection c, String networkId, long runId) throws SQLException {
-        try (var ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM census.uname_directory WHERE network_id = ? "
-                + "AND last_run_id IS DISTINCT FROM ?)")) {
-            ps.setString(1, networkId);
-            ps.setLong(2, runId);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        return holds(c, "SELECT NOT EXISTS (SELECT 1 FROM census.uname_directory WHERE network_id = ? AND last_run_id IS DISTINCT FROM ?)",
+                networkId, runId);
     }
 
     /** Whether the run's snapshot closed no user version: nothing before it to compare with, so every user joined. */
     private static boolean firstSnapshot(Connection c, String networkId, long runId) throws SQLException {
-        try (var ps = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM census.user_version v JOIN census.published_runs p "
-                + "ON p.run_id = ? AND v.network_id = p.network_id AND v.valid_to = p.publish_seq WHERE v.network_id = ?)")) {
-            ps.setLong(1, runId);
-            ps.setString(2, networkId);
+        return holds(c, "SELECT NOT EXISTS (SELECT 1 FROM census.user_version v JOIN census.published_runs p "
+                + "ON p.run_id = ? AND v.network_id = p.network_id AND v.valid_to = p.publish_seq WHERE v.network_id = ?)", runId, networkId);
+    }
+
+    /** The answer of a query of one boolean. */
+    private static boolean holds(Connection c, String sql, Object... args) throws SQLException {
+        try (var ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
             try (var rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);

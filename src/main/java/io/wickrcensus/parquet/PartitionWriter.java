@@ -55,9 +55,17 @@ public final class PartitionWriter {
      */
     Pending prepare(Connection c, String partition, String dataset, List<ParquetColumn> columns, String sql, Object... args)
             throws SQLException, IOException {
-        Rows out = open(partition, dataset, columns);
+        return written(open(partition, dataset, columns), List.of(), c, columns, sql, args);
+    }
+
+    /** The version {@code out} with the current files {@code kept} and the query's rows, finished; given up if that fails. */
+    private static Pending written(Rows out, List<DatasetStore.FileEntry> kept, Connection c, List<ParquetColumn> columns, String sql,
+                                   Object[] args) throws SQLException, IOException {
         boolean written = false;
         try {
+            for (DatasetStore.FileEntry f : kept) {
+                out.keep(f);
+            }
             QueryRows.forEach(c, columns, sql, args, out::write);
             Pending pending = out.finish();
             written = true;
@@ -81,23 +89,8 @@ public final class PartitionWriter {
         DatasetStore.Manifest current = store.current(partition);
         boolean append = current != null && current.runId() != runId && dataset.equals(current.dataset())
                 && current.files().size() < maxFiles;
-        Rows out = open(partition, dataset, columns);
-        boolean written = false;
-        try {
-            if (append) {
-                for (DatasetStore.FileEntry f : current.files()) {
-                    out.keep(f);
-                }
-            }
-            QueryRows.forEach(c, columns, append ? added : whole, append ? addedArgs : wholeArgs, out::write);
-            Pending pending = out.finish();
-            written = true;
-            return pending;
-        } finally {
-            if (!written) {
-                out.abandon();
-            }
-        }
+        return append ? written(open(partition, dataset, columns), current.files(), c, columns, added, addedArgs)
+                : written(open(partition, dataset, columns), List.of(), c, columns, whole, wholeArgs);
     }
 
     /** Begins a new version of {@code partition}, for rows written one at a time ({@link Rows}). */
