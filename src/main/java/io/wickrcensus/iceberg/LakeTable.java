@@ -212,6 +212,7 @@ record LakeTable(String name, String dataset, List<ParquetColumn> columns, Unary
         private final long rowGroupBytes;
         private final long targetBytes;
         private final String tag;
+        private final Schema written;
         private final org.apache.parquet.schema.MessageType schema;
         private final List<DataFile> done = new ArrayList<>();
         private final InternalRecordWrapper wrapper;
@@ -229,8 +230,11 @@ record LakeTable(String name, String dataset, List<ParquetColumn> columns, Unary
             this.rowGroupBytes = rowGroupBytes;
             this.targetBytes = Long.parseLong(table.properties().getOrDefault("write.target-file-size-bytes", Long.toString(512L << 20)));
             this.tag = writer + UUID.randomUUID().toString().substring(0, 8);
-            this.schema = ParquetSchemaUtil.convert(table.schema(), def.name);
-            this.wrapper = new InternalRecordWrapper(table.schema().asStruct());
+            // the table's columns that this definition writes, with the table's ids: a table made by an earlier version of the job
+            // may hold more (they read as null in these files)
+            this.written = table.schema().select(def.columns.stream().map(ParquetColumn::name).toList());
+            this.schema = ParquetSchemaUtil.convert(written, def.name);
+            this.wrapper = new InternalRecordWrapper(written.asStruct());
         }
 
         void write(Object[] row) throws IOException {
@@ -245,11 +249,11 @@ record LakeTable(String name, String dataset, List<ParquetColumn> columns, Unary
 
         private void open(Object[] row) throws IOException {
             if (partition == null) {
-                GenericRecord r = GenericRecord.create(table.schema());
+                GenericRecord r = GenericRecord.create(written);
                 for (int i = 0; i < row.length; i++) {
                     r.set(i, row[i]);
                 }
-                partition = new PartitionKey(table.spec(), table.schema());
+                partition = new PartitionKey(table.spec(), written);
                 partition.partition(wrapper.wrap(r));
             }
             String location = table.locationProvider().newDataLocation(table.spec(), partition,

@@ -80,4 +80,38 @@ class LakeTest {
             }
         }
     }
+    /**
+     * A table made by an earlier version of the job, with columns this one no longer writes (the
+     * unames table had {@code resolved_at} and {@code run_id}): the night gains the new columns and
+     * commits; the old ones read as null in its files.
+     */
+    @Test
+    void aTableMadeWithColumnsTheJobNoLongerWritesStillTakesTheNight() throws Exception {
+        Path root = TestFiles.dir("lake-old-unames");
+        try (JobHarness h = new JobHarness(100, 10, TestDatabases.newDatabase("lake"), JobHarness.PERIODS, b -> b)) {
+            assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
+            long run = h.count("SELECT run_id FROM census.runs WHERE snapshot_date = '2026-11-20'");
+            try (Lake lake = lake(h, root)) {
+                LakeTable before = new LakeTable("unames", "unames", List.of(io.wickrcensus.parquet.ParquetColumn.of("network_id",
+                        io.wickrcensus.db.ColumnType.STRING), io.wickrcensus.parquet.ParquetColumn.of("uname", io.wickrcensus.db.ColumnType.STRING),
+                        io.wickrcensus.parquet.ParquetColumn.of("username", io.wickrcensus.db.ColumnType.STRING),
+                        io.wickrcensus.parquet.ParquetColumn.of("resolved_at", io.wickrcensus.db.ColumnType.TIMESTAMP),
+                        io.wickrcensus.parquet.ParquetColumn.of("run_id", io.wickrcensus.db.ColumnType.INT64)),
+                        b -> b.identity("network_id"), List.of("uname"));
+                assertThat(lake.table(before).schema().findField("first_resolved_at")).isNull(); // made as the earlier job did
+                lake.publish(run, h.network, LocalDate.parse("2026-11-20"), JobHarness.PERIODS.stream().map(Object::toString).toList());
+                Table unames = lake.table(LakeTable.UNAMES);
+                assertThat(unames.schema().findField("resolved_at")).isNotNull();
+                List<org.apache.iceberg.data.Record> read = new ArrayList<>();
+                try (var r = org.apache.iceberg.data.IcebergGenerics.read(unames).build()) {
+                    r.forEach(read::add);
+                }
+                assertThat(read).hasSize((int) h.count("SELECT count(*) FROM census.unames")).allSatisfy(rec -> {
+                    assertThat(rec.getField("last_resolved_at")).isNotNull();
+                    assertThat(rec.getField("resolved_at")).isNull();
+                    assertThat(rec.getField("network_id")).isEqualTo(h.network);
+                });
+            }
+        }
+    }
 }
