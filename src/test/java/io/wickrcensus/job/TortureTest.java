@@ -147,7 +147,11 @@ class TortureTest {
         int killsPerTrial = Integer.getInteger("census.torture.kills", 4);
         int kills = 0;
         List<String> failures = new ArrayList<>();
-        for (int t = 0; t < trials; t++) {
+        // a trial whose moments all fell after its run ended killed nothing and proved nothing: up to twice as many more are run
+        // then (the uninterrupted run that sets the moments may have been slowed by a loaded machine)
+        int ran = 0;
+        for (int t = 0; t < trials || (kills == 0 && t < 3 * trials); t++) {
+            ran++;
             String db = night.freshDb().get();
             Output out = output.apply(db);
             Path log = TestFiles.log("torture-kill");
@@ -171,7 +175,7 @@ class TortureTest {
                         + "\n" + Files.readString(log));
             }
         }
-        report.put(name, trials + " trials, " + kills + " kills, " + failures.size() + " failures");
+        report.put(name, ran + " trials, " + kills + " kills, " + failures.size() + " failures");
         assertThat(failures).isEmpty();
         assertThat(kills).as("the moments fell inside runs").isPositive();
     }
