@@ -2,7 +2,9 @@ package io.wickrcensus.iceberg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wickrcensus.db.ColumnType;
 import io.wickrcensus.job.run.ExitCodes;
+import io.wickrcensus.parquet.ParquetColumn;
 import io.wickrcensus.parquet.FileRoot;
 import io.wickrcensus.testing.JobHarness;
 import io.wickrcensus.testing.TestDatabases;
@@ -19,6 +21,10 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
 
 class LakeTest {
+
+    /** The harness's billing periods, as the lake takes them. */
+    private static final List<String> PERIODS = JobHarness.PERIODS.stream().map(Object::toString).toList();
+
 
     static Lake lake(JobHarness h, Path root) throws Exception {
         return JobHarness.lake(h.dbUrl, new FileRoot.Directory(root));
@@ -39,9 +45,8 @@ class LakeTest {
             assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
             long run = h.count("SELECT run_id FROM census.runs WHERE snapshot_date = '2026-11-20'");
             try (Lake lake = lake(h, root)) {
-                List<String> periods = JobHarness.PERIODS.stream().map(Object::toString).toList();
-                lake.publish(run, h.network, LocalDate.parse("2026-11-20"), periods);
-                lake.publish(run, h.network, LocalDate.parse("2026-11-20"), periods);
+                lake.publish(run, h.network, LocalDate.parse("2026-11-20"), PERIODS);
+                lake.publish(run, h.network, LocalDate.parse("2026-11-20"), PERIODS);
                 Table users = lake.table(LakeTable.USERS);
                 assertThat(users.snapshots()).hasSize(1);
                 assertThat(users.refs()).containsKey(h.network + "@2026-11-20");
@@ -62,7 +67,7 @@ class LakeTest {
             assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
             long run = h.count("SELECT run_id FROM census.runs WHERE snapshot_date = '2026-11-20'");
             try (Lake lake = lake(h, root)) {
-                lake.publish(run, h.network, LocalDate.parse("2026-11-20"), JobHarness.PERIODS.stream().map(Object::toString).toList());
+                lake.publish(run, h.network, LocalDate.parse("2026-11-20"), PERIODS);
                 Table runs = lake.table(LakeTable.RUNS);
                 java.util.Set<String> files = new java.util.TreeSet<>();
                 runs.newScan().planFiles().forEach(f -> files.add(f.file().location()));
@@ -92,14 +97,12 @@ class LakeTest {
             assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
             long run = h.count("SELECT run_id FROM census.runs WHERE snapshot_date = '2026-11-20'");
             try (Lake lake = lake(h, root)) {
-                LakeTable before = new LakeTable("unames", "unames", List.of(io.wickrcensus.parquet.ParquetColumn.of("network_id",
-                        io.wickrcensus.db.ColumnType.STRING), io.wickrcensus.parquet.ParquetColumn.of("uname", io.wickrcensus.db.ColumnType.STRING),
-                        io.wickrcensus.parquet.ParquetColumn.of("username", io.wickrcensus.db.ColumnType.STRING),
-                        io.wickrcensus.parquet.ParquetColumn.of("resolved_at", io.wickrcensus.db.ColumnType.TIMESTAMP),
-                        io.wickrcensus.parquet.ParquetColumn.of("run_id", io.wickrcensus.db.ColumnType.INT64)),
+                LakeTable before = new LakeTable("unames", "unames", List.of(ParquetColumn.of("network_id", ColumnType.STRING),
+                        ParquetColumn.of("uname", ColumnType.STRING), ParquetColumn.of("username", ColumnType.STRING),
+                        ParquetColumn.of("resolved_at", ColumnType.TIMESTAMP), ParquetColumn.of("run_id", ColumnType.INT64)),
                         b -> b.identity("network_id"), List.of("uname"));
                 assertThat(lake.table(before).schema().findField("first_resolved_at")).isNull(); // made as the earlier job did
-                lake.publish(run, h.network, LocalDate.parse("2026-11-20"), JobHarness.PERIODS.stream().map(Object::toString).toList());
+                lake.publish(run, h.network, LocalDate.parse("2026-11-20"), PERIODS);
                 Table unames = lake.table(LakeTable.UNAMES);
                 assertThat(unames.schema().findField("resolved_at")).isNotNull();
                 List<org.apache.iceberg.data.Record> read = new ArrayList<>();
