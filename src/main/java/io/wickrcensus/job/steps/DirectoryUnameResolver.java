@@ -96,14 +96,17 @@ public final class DirectoryUnameResolver implements UnameResolver {
 
     /**
      * The filter of {@link #unknownChanged}: driven by the run's list of changed rows in the range
-     * (its (run, seq) index), each joined to its staged row by (run, seq) and probed as
+     * (its (run, seq) index), each finding its staged row by one probe of (run, seq) and probed as
      * {@link #unknownAmong} does.
      */
     static String unknownAmongChanged(StagedRows rows) {
         if (!rows.table().equals("census.stage_user")) {
             throw new IllegalArgumentException("only staged users are listed as changed, not " + rows.table());
         }
-        return "SELECT DISTINCT s.uname FROM census.stage_user_change c JOIN census.stage_user s ON s.run_id = c.run_id AND s.seq = c.seq "
+        // LATERAL with LIMIT: a probe of the staged row whatever the statistics say; a plain join was once
+        // planned as a hash join over the whole staged roster for each batch (a 1M-user night: 237 s)
+        return "SELECT DISTINCT s.uname FROM census.stage_user_change c CROSS JOIN LATERAL (SELECT s.uname FROM census.stage_user s "
+                + "WHERE s.run_id = c.run_id AND s.seq = c.seq LIMIT 1) s "
                 + "WHERE c.run_id = :run AND c.seq >= :from AND c.seq < :to AND s.uname IS NOT NULL AND "
                 + UNKNOWN.formatted("s.uname", PROBE);
     }
