@@ -212,7 +212,7 @@ public final class SignedHttpCaller implements AutoCloseable {
                     .build()).call();
             SdkHttpResponse response = executed.httpResponse();
             status = response.statusCode();
-            byte[] bytes = readBody(executed.responseBody());
+            byte[] bytes = readBody(executed.responseBody(), response.firstMatchingHeader("Content-Length"));
             notTheApi(operation, signed.request(), response);
             if (!response.isSuccessful()) {
                 WickrException error = ErrorResponseParser.parse(operation, networkId, response, bytes);
@@ -298,12 +298,44 @@ public final class SignedHttpCaller implements AutoCloseable {
         return skew.abs().compareTo(threshold) >= 0 ? offset.plus(skew) : null;
     }
 
-    private static byte[] readBody(Optional<? extends InputStream> stream) throws IOException {
+    /** Bodies up to this size whose length the response states are read into one array of that size. */
+    static final int SIZED_BODY_MAX = 16 << 20;
+
+    /**
+     * The response's body. One of a stated length is read straight into an array of that length
+     * (a ListUsers page, 60 KB: {@code readAllBytes} gathered it in 8 KB pieces and copied them
+     * again, a sixth of the paging thread's CPU); a shorter body than stated ends where it ends, as
+     * before (the HTTP client reports a connection closed early).
+     */
+    static byte[] readBody(Optional<? extends InputStream> stream, Optional<String> contentLength) throws IOException {
         if (stream.isEmpty()) {
             return new byte[0];
         }
         try (InputStream in = stream.get()) {
-            return in.readAllBytes();
+            long stated = contentLength.map(SignedHttpCaller::length).orElse(-1L);
+            if (stated < 0 || stated > SIZED_BODY_MAX) {
+                return in.readAllBytes();
+            }
+            byte[] body = new byte[(int) stated];
+            int read = in.readNBytes(body, 0, body.length);
+            if (read < body.length) {
+                return java.util.Arrays.copyOf(body, read);
+            }
+            byte[] more = in.readAllBytes(); // a body longer than stated is kept whole, as before
+            if (more.length == 0) {
+                return body;
+            }
+            byte[] all = java.util.Arrays.copyOf(body, body.length + more.length);
+            System.arraycopy(more, 0, all, body.length, more.length);
+            return all;
+        }
+    }
+
+    private static long length(String header) {
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
