@@ -220,6 +220,50 @@ class PublishStepTest {
         assertThat(rosterLines(net, "2026-11-24")).containsExactly("u1 alice", "u2 bob3");
     }
 
+    /**
+     * With each user staged once and listed against the current history, publish counts the users
+     * who left instead of comparing both rosters: the nights below close exactly those who left,
+     * also when as many joined as left (the roster's size alone would say nobody left).
+     */
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aListedNightClosesExactlyTheUsersWhoLeft(org.springframework.boot.test.system.CapturedOutput output) {
+        String net = "net00004";
+        night(net, "2026-11-20", "u1 alice", "u2 bob", "u3 carol", "u4 dave");
+        // u1 renamed, u4 gone, u5 new
+        long run2 = night(net, "2026-11-21", "u1 alice2", "u2 bob", "u3 carol", "u5 eve");
+        assertThat(output.getAll()).contains("published run " + run2 + " (users: 2 compared, those listed as changed while staging; "
+                + "2 new or changed, 2 closed;");
+        assertThat(rosterLines(net, "2026-11-21")).containsExactly("u1 alice2", "u2 bob", "u3 carol", "u5 eve");
+        // u3 renamed, nobody gone
+        long run3 = night(net, "2026-11-22", "u1 alice2", "u2 bob", "u3 carol2", "u5 eve");
+        assertThat(output.getAll()).contains("published run " + run3 + " (users: 1 compared, those listed as changed while staging; "
+                + "1 new or changed, 1 closed;");
+        // as many joined as left: u2 gone, u6 new
+        long run4 = night(net, "2026-11-23", "u1 alice2", "u3 carol2", "u5 eve", "u6 frank");
+        assertThat(output.getAll()).contains("published run " + run4 + " (users: 1 compared, those listed as changed while staging; "
+                + "1 new or changed, 1 closed;");
+        assertThat(rosterLines(net, "2026-11-23")).containsExactly("u1 alice2", "u3 carol2", "u5 eve", "u6 frank");
+        assertThat(rosterLines(net, "2026-11-22")).containsExactly("u1 alice2", "u2 bob", "u3 carol2", "u5 eve");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM census.user_version WHERE network_id = ? AND valid_to IS NULL",
+                Long.class, net)).isEqualTo(4);
+    }
+
+    /** A night of users ("id name"), each staged once in one batch, listed as the users step lists them, then published. */
+    private static long night(String net, String asOf, String... users) {
+        long run = ledger.open(net, LocalDate.parse(asOf), List.of(YearMonth.parse(PERIOD))).runId();
+        StagedChanges changes = new StagedChanges(new RunContext(run, net), ledger);
+        changes.begin(jdbc);
+        for (int i = 0; i < users.length; i++) {
+            String[] u = users[i].split(" ");
+            stage(run, i, u[0], u[1], false);
+        }
+        changes.batch(jdbc, 0, users.length);
+        changes.listedOnce(jdbc);
+        assertThat(publish(net, run, asOf).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        return run;
+    }
+
     /** A failed write's exception (and so the log line made of it) does not quote the row's personal data. */
     @Test
     void aFailedWriteDoesNotCarryTheRowsValuesIntoTheLogs() {

@@ -30,6 +30,19 @@ public class PublishTasklet implements Tasklet {
     /** The columns of a user's version besides its key: a change in any of them makes a new version. */
     private static final String USER_FIELDS = UserColumn.names(UserColumn.FIELDS, "");
 
+    /**
+     * Closes the current version of each user in {@code publish_user} whose fields differ from it:
+     * the versions are found by one probe of the current-version index per user (LATERAL with LIMIT,
+     * a nested loop whatever the planner's settings), and updated by their row ids, so that the cost
+     * follows the users compared, not the network's history.
+     */
+    private static final String CLOSE_LISTED = "UPDATE census.user_version v SET valid_to = ? "
+            + "WHERE v.ctid = ANY (ARRAY(SELECT cv.ctid FROM publish_user s CROSS JOIN LATERAL ("
+            + "SELECT cv.ctid, " + prefixed("cv") + " FROM census.user_version cv "
+            + "WHERE cv.network_id = ? AND cv.user_id = s.user_id AND cv.valid_to IS NULL LIMIT 1) cv "
+            + "WHERE (" + prefixed("s") + ") IS DISTINCT FROM (" + prefixed("cv") + "))) "
+            + "AND v.network_id = ? AND v.valid_to IS NULL";
+
     private final JdbcTemplate jdbc;
     private final RunLedger ledger;
     private final RunMetrics metrics;
@@ -87,15 +100,28 @@ public class PublishTasklet implements Tasklet {
                             "AND s.user_id IN (SELECT c.user_id FROM census.stage_user_change c WHERE c.run_id = ?) ", once), run.runId(), run.runId())
                     : jdbc.update("INSERT INTO publish_user " + StagedChanges.lastStaged("", once), run.runId());
             compared = n + " compared, " + (listed ? "those listed as changed while staging" : "the whole staged roster");
-            closedUsers = jdbc.update("UPDATE census.user_version v SET valid_to = ? FROM publish_user s "
-                    + "WHERE v.network_id = ? AND v.valid_to IS NULL AND v.user_id = s.user_id "
-                    + "AND (" + prefixed("s") + ") IS DISTINCT FROM (" + prefixed("v") + ")", seq, run.networkId());
-            closedUsers += jdbc.update("UPDATE census.user_version v SET valid_to = ? "
-                    + "WHERE v.network_id = ? AND v.valid_to IS NULL "
-                    + "AND NOT EXISTS (SELECT 1 FROM census.stage_user s WHERE s.run_id = ? AND s.user_id = v.user_id)",
-                    seq, run.networkId(), run.runId());
-            newUsers = jdbc.update(insertUsers + "publish_user s WHERE NOT EXISTS (SELECT 1 FROM census.user_version v "
-                    + "WHERE v.network_id = ? AND v.user_id = s.user_id AND v.valid_to IS NULL)", run.networkId(), seq, run.networkId());
+            long departed = listed && once ? departures(run) : -1;
+            if (listed) {
+                // the listed users only: one probe of the current version each, instead of a hash join
+                // over every current version of the network (2.1 s at 1M users for 1% churn)
+                closedUsers = jdbc.update(CLOSE_LISTED, seq, run.networkId(), run.networkId());
+            } else {
+                closedUsers = jdbc.update("UPDATE census.user_version v SET valid_to = ? FROM publish_user s "
+                        + "WHERE v.network_id = ? AND v.valid_to IS NULL AND v.user_id = s.user_id "
+                        + "AND (" + prefixed("s") + ") IS DISTINCT FROM (" + prefixed("v") + ")", seq, run.networkId());
+            }
+            if (departed != 0) {
+                closedUsers += jdbc.update("UPDATE census.user_version v SET valid_to = ? "
+                        + "WHERE v.network_id = ? AND v.valid_to IS NULL "
+                        + "AND NOT EXISTS (SELECT 1 FROM census.stage_user s WHERE s.run_id = ? AND s.user_id = v.user_id)",
+                        seq, run.networkId(), run.runId());
+            }
+            newUsers = listed
+                    ? jdbc.update(insertUsers + "publish_user s LEFT JOIN LATERAL (SELECT true AS current FROM census.user_version cv "
+                            + "WHERE cv.network_id = ? AND cv.user_id = s.user_id AND cv.valid_to IS NULL LIMIT 1) cv ON true "
+                            + "WHERE cv.current IS NULL", run.networkId(), seq, run.networkId())
+                    : jdbc.update(insertUsers + "publish_user s WHERE NOT EXISTS (SELECT 1 FROM census.user_version v "
+                            + "WHERE v.network_id = ? AND v.user_id = s.user_id AND v.valid_to IS NULL)", run.networkId(), seq, run.networkId());
         }
 
         int closedGuests = jdbc.update("""
@@ -126,6 +152,24 @@ public class PublishTasklet implements Tasklet {
         log.info("network {}: published run {} (users: {}; {} new or changed, {} closed; guests: {} new, {} closed)",
                 run.networkId(), run.runId(), compared, newUsers, closedUsers, newGuests, closedGuests);
         return RepeatStatus.FINISHED;
+    }
+
+    /**
+     * How many current versions belong to users this run did not stage, counted without comparing
+     * the two rosters: each current version is a user of its own (a unique index), and with each
+     * user staged once, the staged users holding one are the staged rows less those without one;
+     * the difference is the users who left. Counted before publish closes or adds any version; when
+     * it is 0 (most nights) the anti-join over both rosters (1.2 s at 1M users) is not run.
+     */
+    private long departures(RunContext run) {
+        Long n = jdbc.queryForObject("""
+                SELECT (SELECT count(*) FROM census.user_version WHERE network_id = ? AND valid_to IS NULL)
+                     - (SELECT count(*) FROM census.stage_user WHERE run_id = ?)
+                     + (SELECT count(*) FROM publish_user s LEFT JOIN LATERAL (
+                            SELECT true AS current FROM census.user_version cv
+                            WHERE cv.network_id = ? AND cv.user_id = s.user_id AND cv.valid_to IS NULL LIMIT 1) cv ON true
+                        WHERE cv.current IS NULL)""", Long.class, run.networkId(), run.runId(), run.networkId());
+        return n == null ? -1 : n;
     }
 
     private static String prefixed(String alias) {
