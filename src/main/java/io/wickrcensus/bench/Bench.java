@@ -122,7 +122,8 @@ public final class Bench {
                 "--guests", Integer.toString(o.guests()), "--guest-variation", "off",
                 "--periods", String.join(",", o.periods().stream().map(YearMonth::toString).toList()),
                 "--access-key", ACCESS_KEY, "--secret-key", SECRET, "--latency-ms", Integer.toString(o.latencyMs()),
-                "--rate-limit", Double.toString(o.rateLimit()), "--churn-rate", Double.toString(o.churnRate())));
+                "--rate-limit", Double.toString(o.rateLimit()), "--churn-rate", Double.toString(o.churnRate()),
+                "--prerendered-pages", "on"));
         Files.createDirectories(o.workDir());
         List<Night> nights = new ArrayList<>();
         GcWatch gc = new GcWatch();

@@ -107,6 +107,12 @@ public final class EmulatorCommand implements Callable<Integer> {
             description = "How a request signed too far from the service's time is refused: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     EmulatorConfig.ExpiredSignature expiredSignature;
 
+    @Option(names = "--prerendered-pages", defaultValue = OnOff.OFF, description = "Render each network's plain ListUsers listing "
+            + "(pages of 100, no filter or sort, as the job asks) ahead into a temporary file, about 0.5 KB a user, at start and after "
+            + "each churn through /_emulator/, and answer from it while the network is unchanged: on or off (default ${DEFAULT-VALUE}; "
+            + "the benchmark turns it on, so the emulator's CPU is spent before the clock).")
+    String prerenderedPages;
+
     @Option(names = "--churn-rate", defaultValue = "0.01", description = "Fraction of users changed per day of churn (default ${DEFAULT-VALUE}).")
     double churnRate;
 
@@ -131,6 +137,7 @@ public final class EmulatorCommand implements Callable<Integer> {
                 .guestVariation(OnOff.parse("--guest-variation", guestVariation))
                 .reinviteKeepsExpiredFlag(reinviteKeepsExpiredFlag)
                 .expiredSignature(expiredSignature)
+                .prerenderedPages(OnOff.parse("--prerendered-pages", prerenderedPages))
                 .listUsersIncludesBots(either("--list-users-bots", listUsersBots, "include", "omit"))
                 .usersCountIncludesBots(either("--users-count-bots", usersCountBots, "include", "exclude"))
                 .build();

@@ -69,13 +69,31 @@ final class ApiHandlers {
                 && (groupId == null || u.securityGroups().contains(groupId));
 
         int day = net.day();
-        String spec = "U|" + net.networkId + "|" + listBots + "|" + status + "|" + firstName + "|" + lastName + "|" + username + "|"
-                + groupId + "|" + sortFields + "|" + (sortFields.isEmpty() ? "" : desc);
-        IntFunction<EmulatedUser> at = i -> net.user(i, day);
+        String spec = usersSpec(net, listBots, status, firstName, lastName, username, groupId, sortFields, desc);
         int[] order = sortFields.isEmpty() ? null : sortedOrder(net.networkId + "|U|" + day + "|" + sortFields + "|" + desc,
-                () -> Listing.sortedOrder(net.indexSpace(day), at, u -> userSortKey(u, sortFields), desc));
-        Listing.Page<EmulatedUser> page = page(q, spec, order != null, day, net.indexSpace(day), at, filter, order, max);
-        return json(g -> {
+                () -> Listing.sortedOrder(net.indexSpace(day), i -> net.user(i, day), u -> userSortKey(u, sortFields), desc));
+        long start = start(q, spec, order != null, day);
+        if (status == null && firstName == null && lastName == null && username == null && groupId == null && order == null) {
+            byte[] rendered = prerendered(net, listBots, max, start);
+            if (rendered != null) {
+                servedAhead.increment();
+                return rendered;
+            }
+        }
+        return usersPage(net, spec, day, filter, order, start, max).body();
+    }
+
+    private static String usersSpec(SyntheticNetwork net, boolean listBots, Integer status, String firstName, String lastName,
+                                    String username, String groupId, List<String> sortFields, boolean desc) {
+        return "U|" + net.networkId + "|" + listBots + "|" + status + "|" + firstName + "|" + lastName + "|" + username + "|"
+                + groupId + "|" + sortFields + "|" + (sortFields.isEmpty() ? "" : desc);
+    }
+
+    /** The ListUsers page from {@code start}, as answered, and where the next one starts. */
+    private PrerenderedPages.Page usersPage(SyntheticNetwork net, String spec, int day, Predicate<EmulatedUser> filter, int[] order,
+                                            long start, int max) {
+        Listing.Page<EmulatedUser> page = Listing.page(net.indexSpace(day), i -> net.user(i, day), filter, order, start, max);
+        byte[] body = json(g -> {
             g.writeStartObject();
             g.writeArrayPropertyStart("users");
             for (EmulatedUser u : page.items()) {
@@ -88,6 +106,46 @@ final class ApiHandlers {
             }
             g.writeEndObject();
         });
+        return new PrerenderedPages.Page(body, page.next());
+    }
+
+    // ---- ListUsers rendered ahead ---------------------------------------------------------------
+
+    private final Map<String, PrerenderedPages> prerendered = new ConcurrentHashMap<>();
+    /** ListUsers pages answered from what was rendered ahead. */
+    final java.util.concurrent.atomic.LongAdder servedAhead = new java.util.concurrent.atomic.LongAdder();
+
+    /**
+     * Renders the network's plain ListUsers listing (no filter, no sort, pages of {@link #MAX_PAGE},
+     * what the census job asks for) ahead, as it stands now; served until the network changes.
+     * Replaces what was rendered before.
+     */
+    void prerender(SyntheticNetwork net, boolean listBots) throws java.io.IOException {
+        long version = net.version();
+        int day = net.day();
+        String spec = usersSpec(net, listBots, null, null, null, null, null, List.of(), false);
+        Predicate<EmulatedUser> filter = u -> listBots || u.isUser();
+        PrerenderedPages pages = PrerenderedPages.render(version, listBots, MAX_PAGE,
+                start -> usersPage(net, spec, day, filter, null, start, MAX_PAGE));
+        PrerenderedPages before = prerendered.put(net.networkId, pages);
+        if (before != null) {
+            before.close();
+        }
+    }
+
+    /** The page rendered ahead for this request, or null when there is none for it or the network changed since. */
+    byte[] prerendered(SyntheticNetwork net, boolean listBots, int max, long start) {
+        PrerenderedPages pages = prerendered.get(net.networkId);
+        if (pages == null || pages.version != net.version() || pages.listBots != listBots || pages.maxResults != max) {
+            return null;
+        }
+        return pages.page(start);
+    }
+
+    /** Deletes the pages rendered ahead. */
+    void closePrerendered() {
+        prerendered.values().forEach(PrerenderedPages::close);
+        prerendered.clear();
     }
 
     private static String userSortKey(EmulatedUser u, List<String> fields) {
@@ -171,7 +229,7 @@ final class ApiHandlers {
                 + (sortFields.isEmpty() ? "" : desc);
         int[] order = sortFields.isEmpty() ? null : sortedOrder(net.networkId + "|G|" + day + "|" + billingPeriod + "|"
                 + sortFields + "|" + desc, () -> Listing.sortedOrder(size, at, gu -> guestSortKey(gu, sortFields), desc));
-        Listing.Page<GuestUser> page = page(q, spec, order != null, day, size, at, filter, order, max);
+        Listing.Page<GuestUser> page = Listing.page(size, at, filter, order, start(q, spec, order != null, day), max);
         return json(g -> {
             g.writeStartObject();
             g.writeArrayPropertyStart("guestlist");
@@ -384,21 +442,20 @@ final class ApiHandlers {
 
     // ---- shared -------------------------------------------------------------------------------
 
-    private <T> Listing.Page<T> page(Map<String, String> q, String spec, boolean dayBound, int day, int size,
-                                     IntFunction<T> at, Predicate<T> filter, int[] order, int max) {
-        long start = 0;
+    /** Where the listing resumes: 0, or the position the request's {@code nextToken} carries (refused if this listing did not issue it). */
+    private long start(Map<String, String> q, String spec, boolean dayBound, int day) {
         String token = q.get("nextToken");
-        if (token != null) {
-            PageTokens.Cursor c = tokens.decode(token, Mix.ofString(spec));
-            if (c == null) {
-                throw ApiError.validation("nextToken", "is not a token this listing issued");
-            }
-            if (dayBound && c.day() != day) {
-                throw ApiError.validation("nextToken", "has expired: the sorted listing changed since it was issued");
-            }
-            start = c.position();
+        if (token == null) {
+            return 0;
         }
-        return Listing.page(size, at, filter, order, start, max);
+        PageTokens.Cursor c = tokens.decode(token, Mix.ofString(spec));
+        if (c == null) {
+            throw ApiError.validation("nextToken", "is not a token this listing issued");
+        }
+        if (dayBound && c.day() != day) {
+            throw ApiError.validation("nextToken", "has expired: the sorted listing changed since it was issued");
+        }
+        return c.position();
     }
 
     private int[] sortedOrder(String key, java.util.function.Supplier<int[]> build) {

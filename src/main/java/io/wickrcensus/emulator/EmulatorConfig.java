@@ -41,7 +41,8 @@ public record EmulatorConfig(
         boolean guestVariation,
         boolean listUsersIncludesBots,
         boolean reinviteKeepsExpiredFlag,
-        ExpiredSignature expiredSignature) {
+        ExpiredSignature expiredSignature,
+        boolean prerenderedPages) {
 
     /**
      * How the service answers a request signed too far from its own time. The model does not say;
@@ -150,6 +151,7 @@ public record EmulatorConfig(
         private boolean listUsersIncludesBots = true;
         private boolean reinviteKeepsExpiredFlag;
         private ExpiredSignature expiredSignature = ExpiredSignature.FORBIDDEN;
+        private boolean prerenderedPages;
 
         public Builder bindAddress(String v) { bindAddress = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -198,12 +200,20 @@ public record EmulatorConfig(
         /** How a request signed too far from the service's time is refused (default: 403 ForbiddenError). */
         public Builder expiredSignature(ExpiredSignature v) { expiredSignature = v; return this; }
 
+        /**
+         * Render each network's plain ListUsers listing (pages of 100, no filter or sort: what the
+         * census job asks for) ahead, at start and after each churn through the steering endpoint,
+         * into a temporary file (about 0.5 KB a user), and answer from it while the network is
+         * unchanged: a benchmark's emulator then spends that CPU before the clock. Off by default.
+         */
+        public Builder prerenderedPages(boolean v) { prerenderedPages = v; return this; }
+
         public EmulatorConfig build() {
             return new EmulatorConfig(bindAddress, port, seed, networks, networkIds, users, guests, periods, accessKey,
                     secretKey, region, latencyMs, latencyJitterMs, fail429, fail500, malformed, truncated, drop,
                     rateLimit, churnDays, churnRate, clock, usersCountIncludesBots, clockSkewSeconds, ignoreClientTokens,
                     guestVariation, listUsersIncludesBots, reinviteKeepsExpiredFlag,
-                    expiredSignature);
+                    expiredSignature, prerenderedPages);
         }
     }
 }

@@ -58,6 +58,8 @@ final class SyntheticNetwork {
     private final Map<Integer, long[]> returners = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> reinvitedOnDay = new ConcurrentHashMap<>();
     private volatile int day;
+    /** Counts every change of what the network lists (a day of churn, a re-invitation): what pages rendered ahead are checked against. */
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
     SyntheticNetwork(long seed, String networkId, int users, int guestsPerPeriod, List<YearMonth> periods,
                      double churnRate, int startDay) {
@@ -92,7 +94,13 @@ final class SyntheticNetwork {
 
     synchronized int advanceDays(int days) {
         day += days;
+        version.incrementAndGet();
         return day;
+    }
+
+    /** Changes with every change of what the network lists; see {@link PrerenderedPages}. */
+    long version() {
+        return version.get();
     }
 
     /** How many user indices exist by {@code d} (present or gone). */
@@ -166,13 +174,11 @@ final class SyntheticNetwork {
         }
         int joined = joinDay(i);
         boolean bot = isBot(i);
-        int fn = Mix.below(h(i, 0, F_NAME), bot ? BOT_NAMES.length : FIRST.length);
-        int ln = Mix.below(h(i, 0, F_LAST), LAST.length);
+        int fn = firstName(i, bot);
+        int ln = lastName(i);
         String first = bot ? capitalize(BOT_NAMES[fn]) : FIRST[fn];
         String last = bot ? "Bot" : LAST[ln];
-        String username = bot
-                ? BOT_NAMES[fn] + "-" + i + "bot"
-                : FIRST_ASCII[fn] + "." + LAST_ASCII[ln] + "." + i + "@" + DOMAINS[Mix.below(h(i, 0, F_DOMAIN), DOMAINS.length)];
+        String username = username(i, bot, fn, ln);
 
         long g = h(i, 0, F_GROUPS);
         List<String> groups = new ArrayList<>(2);
@@ -217,6 +223,32 @@ final class SyntheticNetwork {
                 unames.encode(UnameCodec.KIND_USER, i));
     }
 
+    /** User {@code i}'s username: it never changes. */
+    private String username(int i, boolean bot, int fn, int ln) {
+        return bot
+                ? BOT_NAMES[fn] + "-" + i + "bot"
+                : FIRST_ASCII[fn] + "." + LAST_ASCII[ln] + "." + i + "@" + DOMAINS[Mix.below(h(i, 0, F_DOMAIN), DOMAINS.length)];
+    }
+
+    /** User {@code i}'s username as of day {@code d}, or {@code null} when not a member that day: {@link #user}'s, without building the rest. */
+    String username(int i, int d) {
+        if (lastChange(i, d) < 0) {
+            return null;
+        }
+        boolean bot = isBot(i);
+        return username(i, bot, firstName(i, bot), lastName(i));
+    }
+
+    /** Which of {@link #FIRST} (a bot: of {@code BOT_NAMES}) user {@code i} is named. */
+    private int firstName(int i, boolean bot) {
+        return Mix.below(h(i, 0, F_NAME), bot ? BOT_NAMES.length : FIRST.length);
+    }
+
+    /** Which of {@link #LAST} user {@code i} is named. */
+    private int lastName(int i) {
+        return Mix.below(h(i, 0, F_LAST), LAST.length);
+    }
+
     static String userId(int index) {
         return Integer.toString(1_000_000 + index);
     }
@@ -244,6 +276,7 @@ final class SyntheticNetwork {
     /** Marks a pending user re-invited on the current day. */
     void reinvite(int index) {
         reinvitedOnDay.put(index, day);
+        version.incrementAndGet();
     }
 
     // ---- guests -------------------------------------------------------------------------------
@@ -312,8 +345,8 @@ final class SyntheticNetwork {
             return new Lookup(null, "uname not found in this network");
         }
         if (dec.kind() == UnameCodec.KIND_USER) {
-            EmulatedUser u = dec.index() <= Integer.MAX_VALUE ? user((int) dec.index(), d) : null;
-            return u == null ? new Lookup(null, "user is no longer a member of this network") : new Lookup(u.username(), null);
+            String username = dec.index() <= Integer.MAX_VALUE ? username((int) dec.index(), d) : null;
+            return username == null ? new Lookup(null, "user is no longer a member of this network") : new Lookup(username, null);
         }
         if (dec.kind() == UnameCodec.KIND_GUEST) {
             if (Mix.unit(h(dec.index(), 0, F_GUEST_PRIVATE)) < 0.02) {

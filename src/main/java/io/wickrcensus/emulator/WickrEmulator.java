@@ -61,7 +61,25 @@ public final class WickrEmulator implements AutoCloseable {
                 .fail429(config.fail429()).fail500(config.fail500()).malformed(config.malformed())
                 .truncated(config.truncated()).drop(config.drop())
                 .latency(config.latencyMs(), config.latencyJitterMs()).rateLimit(config.rateLimit());
+        if (config.prerenderedPages()) {
+            try {
+                for (SyntheticNetwork net : networks.values()) {
+                    prerender(net);
+                }
+            } catch (IOException | RuntimeException e) {
+                handlers.closePrerendered();
+                throw e;
+            }
+        }
         this.server = new MiniHttpServer(config.bindAddress(), config.port(), this::handle);
+    }
+
+    /** Renders the network's plain ListUsers listing ahead, as it stands now ({@link EmulatorConfig.Builder#prerenderedPages}). */
+    private void prerender(SyntheticNetwork net) throws IOException {
+        long start = System.nanoTime();
+        handlers.prerender(net, config.listUsersIncludesBots());
+        log.info("network {}: ListUsers pages rendered ahead for day {} in {} ms", net.networkId, net.day(),
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Starts an emulator; close it to stop. */
@@ -129,10 +147,17 @@ public final class WickrEmulator implements AutoCloseable {
         return List.copyOf(handlers.reinvitations);
     }
 
-    /** Counters: calls per operation and status ({@code ListUsers.200}), injected faults ({@code fault.DROP}). */
+    /**
+     * Counters: calls per operation and status ({@code ListUsers.200}), injected faults
+     * ({@code fault.DROP}), and with pages rendered ahead, the ListUsers pages answered from them
+     * ({@code ListUsers.renderedAhead}).
+     */
     public Map<String, Long> stats() {
         Map<String, Long> out = new TreeMap<>();
         stats.forEach((k, v) -> out.put(k, v.sum()));
+        if (config.prerenderedPages()) {
+            out.put("ListUsers.renderedAhead", handlers.servedAhead.sum());
+        }
         return out;
     }
 
@@ -254,7 +279,7 @@ public final class WickrEmulator implements AutoCloseable {
         }
     }
 
-    private byte[] admin(MiniHttpServer.Exchange ex, String path) {
+    private byte[] admin(MiniHttpServer.Exchange ex, String path) throws IOException {
         Map<String, String> q = query(ex.rawQuery);
         String[] seg = path.split("/");
         try {
@@ -273,6 +298,9 @@ public final class WickrEmulator implements AutoCloseable {
             }
             if (seg.length == 3 && seg[0].equals("networks") && seg[2].equals("churn") && ex.method.equals("POST")) {
                 int d = advanceDays(seg[1], (int) Math.max(1, dbl(q, "days")));
+                if (config.prerenderedPages()) {
+                    prerender(network(seg[1])); // before the answer: the caller's next night finds the pages ready
+                }
                 return ("{\"networkId\":\"" + seg[1] + "\",\"day\":" + d + "}").getBytes(StandardCharsets.UTF_8);
             }
             if (seg.length == 3 && seg[0].equals("networks") && seg[2].equals("reinvitations")) {
@@ -395,5 +423,6 @@ public final class WickrEmulator implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        handlers.closePrerendered();
     }
 }

@@ -83,6 +83,26 @@ class SyntheticNetworkTest {
     }
 
     @Test
+    void aLookupAnswersWhatTheUserIsOnTheDayIncludingThoseWhoLeft() {
+        SyntheticNetwork n = new SyntheticNetwork(42, "12345678", 400, 10, PERIODS, 0.2, 0);
+        List<EmulatedUser> dayZero = members(n, 0);
+        n.advanceDays(3);
+        int left = 0;
+        for (EmulatedUser was : dayZero) {
+            EmulatedUser now = n.user(was.index(), 3);
+            SyntheticNetwork.Lookup l = n.lookup(was.uname(), 3);
+            if (now == null) {
+                left++;
+                assertThat(l.username()).isNull();
+                assertThat(l.reason()).isEqualTo("user is no longer a member of this network");
+            } else {
+                assertThat(l.username()).isEqualTo(now.username()).isEqualTo(was.username());
+            }
+        }
+        assertThat(left).as("users who left in three days of 20% churn").isBetween(40, 200);
+    }
+
+    @Test
     void guestsRecurAcrossPeriods() {
         SyntheticNetwork n = network(42, 100);
         Set<String> sept = new HashSet<>();
