@@ -108,7 +108,7 @@ public final class EmulatorCommand implements Callable<Integer> {
     EmulatorConfig.ExpiredSignature expiredSignature;
 
     @Option(names = "--prerendered-pages", defaultValue = OnOff.OFF, description = "Render each network's plain ListUsers listing "
-            + "(pages of 100, no filter or sort, as the job asks) ahead into a temporary file, about 0.5 KB a user, at start and after "
+            + "(pages of 100, no filter or sort, as the job asks) ahead into a temporary file, about 0.4 KB a user, at start and after "
             + "each churn through /_emulator/, and answer from it while the network is unchanged: on or off (default ${DEFAULT-VALUE}; "
             + "the benchmark turns it on, so the emulator's CPU is spent before the clock).")
     String prerenderedPages;

@@ -203,7 +203,7 @@ public record EmulatorConfig(
         /**
          * Render each network's plain ListUsers listing (pages of 100, no filter or sort: what the
          * census job asks for) ahead, at start and after each churn through the steering endpoint,
-         * into a temporary file (about 0.5 KB a user), and answer from it while the network is
+         * into a temporary file (about 0.4 KB a user), and answer from it while the network is
          * unchanged: a benchmark's emulator then spends that CPU before the clock. Off by default.
          */
         public Builder prerenderedPages(boolean v) { prerenderedPages = v; return this; }

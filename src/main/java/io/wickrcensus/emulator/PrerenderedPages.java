@@ -77,11 +77,6 @@ final class PrerenderedPages implements AutoCloseable {
         }
     }
 
-    /** How many pages the listing has. */
-    int pages() {
-        return starts.length;
-    }
-
     /**
      * The page starting at {@code start}, as rendered; null when no page of this listing starts
      * there, or these pages were replaced (closed) meanwhile: the caller renders it live.
