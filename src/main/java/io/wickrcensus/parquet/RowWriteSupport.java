@@ -1,6 +1,7 @@
 package io.wickrcensus.parquet;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -97,8 +98,9 @@ final class RowWriteSupport extends WriteSupport<Object[]> {
                 case BOOLEAN -> out.addBoolean((Boolean) v);
                 case DATE -> out.addInteger((int) ((LocalDate) v).toEpochDay());
                 case TIMESTAMP -> {
-                    OffsetDateTime t = (OffsetDateTime) v;
-                    out.addLong(t.toEpochSecond() * 1_000_000L + t.getNano() / 1_000);
+                    // an Instant from PostgreSQL (QueryRows), an OffsetDateTime from an Iceberg record (compaction)
+                    Instant t = v instanceof OffsetDateTime o ? o.toInstant() : (Instant) v;
+                    out.addLong(t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000);
                 }
                 case STRING_LIST -> writeList((List<?>) v);
             }
