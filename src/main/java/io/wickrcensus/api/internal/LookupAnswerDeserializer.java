@@ -33,17 +33,13 @@ public final class LookupAnswerDeserializer extends ValueDeserializer<BatchLooku
         for (String name = p.nextName(); name != null; name = p.nextName()) {
             JsonToken t = p.nextToken();
             switch (name) {
-                case "message" -> message = string(p, t, ctxt);
+                case "message" -> message = UserDeserializer.string(p, t, ctxt);
                 case "successful" -> successful = list(p, t, ctxt, Resolved.class);
                 case "failed" -> failed = list(p, t, ctxt, Failed.class);
                 default -> p.skipChildren();
             }
         }
         return new BatchLookupUserUnameResponse(message, successful, failed);
-    }
-
-    private static String string(JsonParser p, JsonToken t, DeserializationContext ctxt) {
-        return t == JsonToken.VALUE_STRING ? p.getString() : t == JsonToken.VALUE_NULL ? null : ctxt.readValue(p, String.class);
     }
 
     /** A list of answers read here, object by object; what is not an array of objects is databind's. */
@@ -72,10 +68,10 @@ public final class LookupAnswerDeserializer extends ValueDeserializer<BatchLooku
         for (String name = p.nextName(); name != null; name = p.nextName()) {
             JsonToken t = p.nextToken();
             switch (name) {
-                case "uname" -> uname = string(p, t, ctxt);
-                case "username" -> username = string(p, t, ctxt);
-                case "field" -> field = string(p, t, ctxt);
-                case "reason" -> reason = string(p, t, ctxt);
+                case "uname" -> uname = UserDeserializer.string(p, t, ctxt);
+                case "username" -> username = UserDeserializer.string(p, t, ctxt);
+                case "field" -> field = UserDeserializer.string(p, t, ctxt);
+                case "reason" -> reason = UserDeserializer.string(p, t, ctxt);
                 default -> p.skipChildren();
             }
         }

@@ -71,7 +71,8 @@ public final class UserDeserializer extends ValueDeserializer<User> {
                 type, cell, countryCode, challengeFailures, isInviteExpired, isUser, codeValidation, uname);
     }
 
-    private static String string(JsonParser p, JsonToken t, DeserializationContext ctxt) {
+    /** A string field: its usual token read here, anything else databind's (also {@link LookupAnswerDeserializer}'s). */
+    static String string(JsonParser p, JsonToken t, DeserializationContext ctxt) {
         return t == JsonToken.VALUE_STRING ? p.getString() : t == JsonToken.VALUE_NULL ? null : ctxt.readValue(p, String.class);
     }
 
