@@ -137,15 +137,18 @@ class SnapshotJobTest {
             throws Exception {
         try (JobHarness h = new JobHarness(2000, 100)) {
             assertThat(h.run("2026-11-20")).isEqualTo(ExitCodes.OK);
-            // 300 answers of the first night are now older than the freshness (30 days)
+            // 300 answers of the first night are now older than the freshness (30 days), and so is, as
+            // it would be, the time since which the night's roster was known
             h.update("UPDATE census.uname_directory SET last_resolved_at = now() - interval '31 days' WHERE uname IN "
                     + "(SELECT uname FROM census.uname_directory WHERE network_id = ? ORDER BY uname LIMIT 300)", h.network);
+            h.update("UPDATE census.run SET unames_known_since = now() - interval '31 days' WHERE network_id = ?", h.network);
             h.emulator.advanceDays(h.network, 1);
             long callsBefore = h.emulator.stats().getOrDefault("BatchLookupUserUname.200", 0L);
             int mark = output.getAll().length();
             assertThat(h.run("2026-11-21")).isEqualTo(ExitCodes.OK);
 
-            assertThat(output.getAll().substring(mark)).contains("a later snapshot: only the users listed as changed were read");
+            assertThat(output.getAll().substring(mark)).contains("a later snapshot: only the users listed as changed were read")
+                    .contains("the unchanged users' unames may have grown stale");
             String unknownOrStale = """
                     SELECT count(*) FROM (SELECT uname AS u FROM census.roster_current WHERE network_id = ? AND uname IS NOT NULL
                                           UNION SELECT username_hash FROM census.guests_by_run WHERE run_id =
@@ -163,6 +166,111 @@ class SnapshotJobTest {
             assertThat(asked).as("the stale ones and the new ones").isGreaterThan(300);
             assertThat(h.emulator.stats().get("BatchLookupUserUname.200") - callsBefore).as("each asked once, in full calls but the last two")
                     .isBetween((asked + 49) / 50, (asked + 49) / 50 + 2);
+        }
+    }
+
+    /** Every uname of the network's current roster neither resolved nor failed since its run's {@code unames_known_since}. */
+    private static long knownBeforeTheirTime(JobHarness h) throws Exception {
+        return h.count("""
+                SELECT count(*) FROM census.roster_current rc
+                JOIN census.run r ON r.run_id = (SELECT max(run_id) FROM census.published_runs WHERE network_id = rc.network_id)
+                WHERE rc.network_id = ? AND rc.uname IS NOT NULL AND (r.unames_known_since IS NULL OR NOT greatest(
+                    (SELECT d.last_resolved_at FROM census.uname_directory d WHERE d.network_id = rc.network_id AND d.uname = rc.uname),
+                    (SELECT max(f.failed_at) FROM census.uname_lookup_failure f WHERE f.uname = rc.uname)) >= r.unames_known_since)""",
+                h.network);
+    }
+
+    /** Time passes for what the network knows: its answers, failures and the runs' known-since times move back. */
+    private static void daysPass(JobHarness h, int days) throws Exception {
+        String by = "interval '" + days + " days'";
+        h.update("UPDATE census.uname_directory SET first_resolved_at = first_resolved_at - " + by + ", last_resolved_at = last_resolved_at - "
+                + by + " WHERE network_id = ?", h.network);
+        h.update("UPDATE census.uname_lookup_failure SET failed_at = failed_at - " + by);
+        h.update("UPDATE census.run SET unames_known_since = unames_known_since - " + by + " WHERE network_id = ?", h.network);
+    }
+
+    /**
+     * A later night whose unchanged users belong to a roster known within the freshness reads only
+     * the changed users' unames: no pass over the whole snapshot. Each night records since when its
+     * roster's unames are known (never later than any of them was), and once that grows stale, or is
+     * not known, the night reads the whole snapshot again and asks the stale ones anew.
+     */
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aLaterNightReadsOnlyTheChangedUsersWhileTheirRosterIsKnown(org.springframework.boot.test.system.CapturedOutput output)
+            throws Exception {
+        try (JobHarness h = new JobHarness(2000, 100)) {
+            String fresh = "the head start read every changed user's row, and the other users' unames are all known since";
+            String stale = "the unchanged users' unames may have grown stale";
+            String whole = "the whole snapshot is read for unknown unames";
+            String unknownOrStale = """
+                    SELECT count(*) FROM (SELECT uname AS u FROM census.roster_current WHERE network_id = ? AND uname IS NOT NULL
+                                          UNION SELECT username_hash FROM census.guests_by_run WHERE run_id =
+                                              (SELECT max(run_id) FROM census.published_runs WHERE network_id = ?)) s
+                    WHERE NOT EXISTS (SELECT 1 FROM census.uname_directory d WHERE d.network_id = ? AND d.uname = s.u
+                                      AND d.last_resolved_at > now() - interval '30 days')
+                      AND NOT EXISTS (SELECT 1 FROM census.uname_lookup_failure f WHERE f.uname = s.u
+                                      AND f.failed_at > now() - interval '30 days')""";
+            String[] nights = {"2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24"};
+            // days that pass before each night, for what the network knows
+            int[] before = {0, 10, 3, 3, 0};
+            for (int n = 0; n < nights.length; n++) {
+                if (n > 0) {
+                    Map<String, User> served = h.servedUsers().stream().collect(Collectors.toMap(User::userId, u -> u));
+                    h.emulator.advanceDays(h.network, 1);
+                    daysPass(h, before[n]);
+                    if (n == 1) {
+                        // 50 users who stay as they are: their answers 15 days older still (25 in all), and so is
+                        // the time since which their roster is known, as it would be
+                        List<String> oldest = h.servedUsers().stream().filter(u -> u.equals(served.get(u.userId())) && u.uname() != null)
+                                .map(User::uname).sorted().limit(50).toList();
+                        assertThat(oldest).hasSize(50);
+                        for (String u : oldest) {
+                            h.update("UPDATE census.uname_directory SET first_resolved_at = first_resolved_at - interval '15 days', "
+                                    + "last_resolved_at = last_resolved_at - interval '15 days' WHERE network_id = ? AND uname = ?", h.network, u);
+                        }
+                        h.update("UPDATE census.run SET unames_known_since = least(unames_known_since, "
+                                + "(SELECT min(last_resolved_at) FROM census.uname_directory WHERE network_id = ?)) WHERE network_id = ?",
+                                h.network, h.network);
+                    }
+                }
+                if (n == 4) {
+                    // a roster published without the time (by a job before it was recorded)
+                    h.update("UPDATE census.run SET unames_known_since = NULL WHERE network_id = ?", h.network);
+                }
+                long callsBefore = h.emulator.stats().getOrDefault("BatchLookupUserUname.200", 0L);
+                int mark = output.getAll().length();
+                assertThat(h.run(nights[n])).isEqualTo(ExitCodes.OK);
+                String log = output.getAll().substring(mark);
+                long calls = h.emulator.stats().get("BatchLookupUserUname.200") - callsBefore;
+                String thisRun = "(SELECT run_id FROM census.run WHERE network_id = '" + h.network + "' AND as_of = '" + nights[n] + "')";
+                long asked = h.count("SELECT count(*) FROM census.uname_directory WHERE last_run_id = " + thisRun)
+                        + h.count("SELECT count(*) FROM census.uname_lookup_failure WHERE run_id = " + thisRun);
+                assertThat(calls).as("night %d: each uname asked once, in full calls but the last two", n)
+                        .isBetween((asked + 49) / 50, (asked + 49) / 50 + 2);
+
+                assertThat(h.count(unknownOrStale, h.network, h.network, h.network)).as("night %d: unames neither known nor failed", n)
+                        .isZero();
+                assertThat(knownBeforeTheirTime(h)).as("night %d: a uname of the roster known only before its known-since", n).isZero();
+                switch (n) {
+                    case 0 -> assertThat(log).contains("the head start read every staged row").doesNotContain(whole);
+                    case 1, 2 -> {
+                        assertThat(log).contains(fresh).doesNotContain(whole);
+                        // what is known since is the earliest of the roster it was listed against, not this night's
+                        assertThat(h.count("SELECT count(*) FROM census.run WHERE network_id = ? AND as_of = ?::date "
+                                + "AND unames_known_since < now() - interval '" + (n == 1 ? 25 : 28) + " days'", h.network, nights[n]))
+                                .as("night %d: known since the oldest answer of the unchanged users", n).isEqualTo(1);
+                        assertThat(asked).as("night %d: only the changed users' and the guests' new unames", n).isLessThan(300);
+                    }
+                    case 3 -> {
+                        assertThat(log).contains(stale).contains(whole);
+                        assertThat(h.count("SELECT count(*) FROM census.uname_directory WHERE last_run_id = " + thisRun
+                                + " AND first_resolved_at < now() - interval '30 days'"))
+                                .as("the 50 answers grown stale, of users still in the roster, asked anew").isBetween(40L, 50L);
+                    }
+                    default -> assertThat(log).contains(stale).contains(whole);
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.wickrcensus.job.ahead;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -77,6 +78,8 @@ public class UnameHeadStart implements StagingListener<Object>, UnameBacklog, Au
     private boolean recording;
     /** Whether the network knew no uname when the first rows were read; null until then. */
     private Boolean knewNone;
+    /** When the network was found to know no uname ({@link UnameResolver#knowsNoneAt}), else null. */
+    private Instant knewNoneAt;
     /**
      * On a network that knew no uname when the first rows were read: the unames read since,
      * as hashes. A uname not among them was never read, so never looked up by this job
@@ -88,8 +91,9 @@ public class UnameHeadStart implements StagingListener<Object>, UnameBacklog, Au
     private KeySet firstSight;
     /**
      * On a later snapshot (the users step lists the users that changed): only the listed users'
-     * rows are read, in proportion to what changed, and the uname step reads the whole snapshot
-     * once for the unchanged users' unames that grew stale. Decided at the first read of staged
+     * rows are read, in proportion to what changed; the unchanged users' unames are known as long
+     * as the roster they belong to is known to be ({@link UnameResolver#unchangedKnownSince}), else
+     * the uname step reads the whole snapshot once for those grown stale. Decided at the first read of staged
      * users (the users step has begun its list by then; guests may come first); null until then.
      */
     private Boolean changedOnly;
@@ -191,7 +195,8 @@ public class UnameHeadStart implements StagingListener<Object>, UnameBacklog, Au
     private List<String> unknownOf(StagedRows rows) {
         if (knewNone == null) {
             knewNone = false; // asked once: a failed question filters every read in the database
-            knewNone = resolver.knowsNone(run);
+            knewNoneAt = resolver.knowsNoneAt(run);
+            knewNone = knewNoneAt != null;
             firstSight = knewNone ? new KeySet() : null;
         }
         KeySet sight = firstSight;
@@ -293,14 +298,14 @@ public class UnameHeadStart implements StagingListener<Object>, UnameBacklog, Au
     public synchronized Leftover drain() {
         closed = true; // no new query or call starts; the ones under way finish
         if (offeredTo.isEmpty()) {
-            return new Leftover(List.of(), Map.of(), true); // nothing was offered
+            return new Leftover(List.of(), Map.of(), true, null, false); // nothing was offered
         }
         while (busy()) {
             try {
                 wait();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new Leftover(List.of(), Map.of(), false);
+                return new Leftover(List.of(), Map.of(), false, null, false);
             }
         }
         // answers of the last calls are recorded first, so that the rows read below do not count them unknown
@@ -330,10 +335,9 @@ public class UnameHeadStart implements StagingListener<Object>, UnameBacklog, Au
         unknown.clear();
         log.info("network {}: {} lookup calls while staging; {} staged rows not read yet and {} unknown unames are left to the uname step"
                 + (Boolean.TRUE.equals(knewNone) ? " (the network's first unames: only those read twice were looked for in the directory)" : "")
-                + (Boolean.TRUE.equals(changedOnly) ? " (a later snapshot: only the users listed as changed were read; the uname step reads the snapshot once "
-                + "for unames grown stale)" : "")
+                + (Boolean.TRUE.equals(changedOnly) ? " (a later snapshot: only the users listed as changed were read)" : "")
                 + (failures > 0 ? " ({} calls or queries failed)" : ""), run.networkId(), calls, rows, left.size(), failures);
-        return new Leftover(left, Map.copyOf(offeredTo), failures == 0 && rows == 0 && !gap && !Boolean.TRUE.equals(changedOnly));
+        return new Leftover(left, Map.copyOf(offeredTo), failures == 0 && rows == 0 && !gap, knewNoneAt, Boolean.TRUE.equals(changedOnly));
     }
 
     /** Drops what is queued without waiting (the job ended: the scope closes); calls under way finish on their own. */

@@ -88,13 +88,15 @@ public class RunLedger {
     /**
      * Removes a run the service refused to start (rejected credentials, an unknown network), with
      * its staging, so that it neither shows as a FAILED run to auditors nor pins the billing periods
-     * of its date. Only a run of which nothing must stay for audit goes: not published and with no
-     * re-invitation recorded. Returns whether it was removed.
+     * of its date. Only a run of which nothing must stay goes: not published, with no re-invitation
+     * recorded (audit) and no failed uname lookup (a later run's {@code unames_known_since} may
+     * count on it; the failures go with their run). Returns whether it was removed.
      */
     public boolean discardRefused(long runId) {
         Long removed = jdbc.queryForObject("""
                 WITH gone AS (DELETE FROM census.run r WHERE r.run_id = ? AND r.status <> ?
                                 AND NOT EXISTS (SELECT 1 FROM census.reinvitation x WHERE x.run_id = r.run_id)
+                                AND NOT EXISTS (SELECT 1 FROM census.uname_lookup_failure f WHERE f.run_id = r.run_id)
                               RETURNING r.run_id),
                      users AS (DELETE FROM census.stage_user s USING gone WHERE s.run_id = gone.run_id),
                      guests AS (DELETE FROM census.stage_guest g USING gone WHERE g.run_id = gone.run_id),

@@ -5,7 +5,11 @@ import io.wickrcensus.api.model.BatchLookupUserUnameResponse;
 import io.wickrcensus.db.PgCopy;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunMetrics;
+import io.wickrcensus.job.run.RunStatus;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -117,11 +121,89 @@ public final class DirectoryUnameResolver implements UnameResolver {
     }
 
     @Override
-    public boolean knowsNone(RunContext run) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("""
-                SELECT NOT EXISTS (SELECT 1 FROM census.uname_directory WHERE network_id = ?)
-                   AND NOT EXISTS (SELECT 1 FROM census.uname_lookup_failure f JOIN census.run r ON r.run_id = f.run_id
-                                   WHERE r.network_id = ?)""", Boolean.class, run.networkId(), run.networkId()));
+    public Instant knowsNoneAt(RunContext run) {
+        Timestamp at = jdbc.queryForObject("""
+                SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM census.uname_directory WHERE network_id = ?)
+                              AND NOT EXISTS (SELECT 1 FROM census.uname_lookup_failure f JOIN census.run r ON r.run_id = f.run_id
+                                              WHERE r.network_id = ?)
+                            THEN now() END""", Timestamp.class, run.networkId(), run.networkId());
+        return at == null ? null : at.toInstant();
+    }
+
+    /**
+     * Taken off every time recorded as {@code census.run.unames_known_since}: a recording transaction
+     * that began before another one's (their {@code now()}) may commit after it, and a network found
+     * to know no uname may still get answers from a transaction begun just before. Within this
+     * margin a time can move back; the next run reads the whole snapshot a little early, never late.
+     */
+    static final Duration KNOWN_SINCE_MARGIN = Duration.ofHours(1);
+
+    /**
+     * When a uname became known last: resolved (the directory), or failed in any run of the network,
+     * by {@code %s}; null if neither. The times {@link #UNKNOWN} compares with the freshness.
+     */
+    private static final String KNOWN_AT = """
+            greatest((SELECT d.last_resolved_at FROM census.uname_directory d WHERE d.network_id = :network AND d.uname = %1$s),
+                     (SELECT max(f.failed_at) FROM census.uname_lookup_failure f JOIN census.run r ON r.run_id = f.run_id
+                      WHERE f.uname = %1$s AND r.network_id = :network))""";
+
+    /**
+     * The roster the run's list of changes was made against ({@code census.stage_user_baseline}):
+     * the published run of that mark, as long as the network's mark has not moved since (the users
+     * step compared every batch with that one roster) and its last event was a publish (after a
+     * retraction, the roster restored is not a run's own).
+     */
+    private static final String LISTED_ROSTER_KNOWN_SINCE = """
+            SELECT r.unames_known_since FROM census.stage_user_baseline b
+            JOIN census.run r ON r.network_id = :network AND r.status = :published AND r.publish_seq = b.published_seq
+            CROSS JOIN (SELECT max(publish_seq) FILTER (WHERE status = :published) p, max(publish_seq) FILTER (WHERE status = :retracted) x
+                        FROM census.run WHERE network_id = :network) m
+            WHERE b.run_id = :run AND m.p = b.published_seq AND m.x IS NOT DISTINCT FROM b.retracted_seq
+              AND (b.retracted_seq IS NULL OR b.retracted_seq < b.published_seq)
+              AND r.unames_known_since > now() - make_interval(secs => :fresh)""";
+
+    @Override
+    public Instant unchangedKnownSince(RunContext run) {
+        List<Timestamp> since = named.queryForList(LISTED_ROSTER_KNOWN_SINCE, unknownParameters(run)
+                .addValue("published", RunStatus.PUBLISHED.name()).addValue("retracted", RunStatus.RETRACTED.name()), Timestamp.class);
+        return since.size() == 1 && since.get(0) != null ? since.get(0).toInstant() : null;
+    }
+
+    /**
+     * The earliest {@link #KNOWN_AT} of the unames of the run's users listed as changed, less the
+     * margin, and {@code :since}, whichever is earlier: null if one is not known at all. In
+     * proportion to what changed.
+     */
+    private static final String CHANGED_KNOWN_SINCE = "SELECT CASE WHEN bool_or(k IS NULL) THEN NULL "
+            + "ELSE least(min(k) - make_interval(secs => :margin), :since) END FROM ("
+            + "SELECT " + KNOWN_AT.formatted("s.uname") + " k FROM census.stage_user_change c CROSS JOIN LATERAL "
+            + "(SELECT s.uname FROM census.stage_user s WHERE s.run_id = c.run_id AND s.seq = c.seq LIMIT 1) s "
+            + "WHERE c.run_id = :run AND s.uname IS NOT NULL) x";
+
+    /** The earliest time any uname of the run's staged users became known, less the margin: null if one is not known at all. */
+    private static final String STAGED_KNOWN_SINCE = """
+            SELECT CASE WHEN bool_or(k IS NULL) THEN NULL ELSE min(k) - make_interval(secs => :margin) END FROM (
+                SELECT greatest(d.last_resolved_at, f.failed_at) k
+                FROM (SELECT DISTINCT uname FROM census.stage_user WHERE run_id = :run AND uname IS NOT NULL) s
+                LEFT JOIN census.uname_directory d ON d.network_id = :network AND d.uname = s.uname
+                LEFT JOIN (SELECT f.uname, max(f.failed_at) failed_at FROM census.uname_lookup_failure f
+                           JOIN census.run r ON r.run_id = f.run_id WHERE r.network_id = :network GROUP BY f.uname) f
+                       ON f.uname = s.uname) x""";
+
+    @Override
+    public void recordKnownSince(RunContext run, Instant knewNoneAt, Instant unchangedSince) {
+        MapSqlParameterSource p = unknownParameters(run).addValue("margin", (double) KNOWN_SINCE_MARGIN.toSeconds());
+        String since;
+        if (knewNoneAt != null) {
+            since = ":since";
+            p.addValue("since", knewNoneAt.minus(KNOWN_SINCE_MARGIN).atOffset(ZoneOffset.UTC));
+        } else if (unchangedSince != null) {
+            since = "(" + CHANGED_KNOWN_SINCE + ")";
+            p.addValue("since", unchangedSince.atOffset(ZoneOffset.UTC));
+        } else {
+            since = "(" + STAGED_KNOWN_SINCE + ")";
+        }
+        named.update("UPDATE census.run SET unames_known_since = CAST(" + since + " AS timestamptz) WHERE run_id = :run", p);
     }
 
     @Override

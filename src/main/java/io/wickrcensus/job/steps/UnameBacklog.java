@@ -1,5 +1,6 @@
 package io.wickrcensus.job.steps;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ import java.util.Map;
 public interface UnameBacklog {
 
     /** Nothing was looked up ahead: the uname step reads the whole snapshot. */
-    UnameBacklog NONE = () -> new Leftover(List.of(), Map.of(), false);
+    UnameBacklog NONE = () -> new Leftover(List.of(), Map.of(), false, null, false);
 
     /**
      * Stops the lookups ahead, waits for those under way (their answers are recorded), and says
@@ -29,12 +30,16 @@ public interface UnameBacklog {
      * offered with the seq each one's offers reached, and whether that is all there is: no query
      * or call failed, every offered row was read, and every slice's offers ran from seq 0 without a
      * gap (a staging step of this job execution, which stages its slice afresh, offered each of its
-     * commits).
+     * commits). {@code knewNoneAt}: the network knew no uname at that time ({@link
+     * UnameResolver#knowsNoneAt}), else null. {@code changedOnly}: of the staged users, only the rows
+     * listed as changed were read ({@link UnameResolver#unknownChanged}).
      */
-    record Leftover(List<String> unknown, Map<Slice, Long> offeredTo, boolean complete) {
+    record Leftover(List<String> unknown, Map<Slice, Long> offeredTo, boolean complete, Instant knewNoneAt, boolean changedOnly) {
         /**
          * Whether every row of the staged slices given (each one's last seq + 1) was read and
-         * filtered ahead, so that {@link #unknown} is all the snapshot still has to look up.
+         * filtered ahead (of the staged users only those listed as changed, if {@link #changedOnly}),
+         * so that {@link #unknown} is all the snapshot still has to look up, but for the unchanged
+         * users' unames when {@link #changedOnly}.
          */
         public boolean covers(Map<Slice, Long> staged) {
             return complete && offeredTo.equals(staged);

@@ -1,6 +1,7 @@
 package io.wickrcensus.job.steps;
 
 import io.wickrcensus.job.run.RunContext;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
@@ -15,10 +16,11 @@ public interface UnameResolver {
     List<String> unknown(RunContext run, StagedRows rows);
 
     /**
-     * Whether the network has no uname known, resolved or failed, at any time: its first snapshot,
-     * before any lookup of its own. Every uname is then unknown until this run looks it up.
+     * If the network has no uname known, resolved or failed, at any time (its first snapshot, before
+     * any lookup of its own): the database's time when that was found, else null. Every uname is then
+     * unknown until this run looks it up, and every answer of the network is recorded after that time.
      */
-    boolean knowsNone(RunContext run);
+    Instant knowsNoneAt(RunContext run);
 
     /**
      * Whether the users step lists the run's staged users that differ from the network's current
@@ -32,11 +34,33 @@ public interface UnameResolver {
     /**
      * The unknown unames of the users among {@code rows} (of {@code census.stage_user}) that the
      * users step listed as new or changed, without duplicates: a cost in proportion to what changed.
-     * It says nothing of the unchanged users' unames, which may have grown stale since (the uname
-     * step reads the whole snapshot for those, in one pass).
+     * It says nothing of the unchanged users' unames, which may have grown stale since: see
+     * {@link #unchangedKnownSince}.
      */
     default List<String> unknownChanged(RunContext run, StagedRows rows) {
         return unknown(run, rows);
+    }
+
+    /**
+     * When the users step listed the run's changes against a roster that stayed the network's
+     * current one since (no publish or retraction in between, the last event a publish), and every
+     * uname of that roster was known since a time still within the freshness window: that time.
+     * Every unchanged user's uname is then known, and only the changed users' unames need reading.
+     * Null otherwise (the uname step reads the whole snapshot).
+     */
+    default Instant unchangedKnownSince(RunContext run) {
+        return null;
+    }
+
+    /**
+     * At the end of the uname step, in its last transaction (every uname of the snapshot is known by
+     * then): records the time since which every uname of the run's staged users is known, for the
+     * next run's {@link #unchangedKnownSince}. {@code knewNoneAt}: the network knew no uname at that
+     * time ({@link #knowsNoneAt}), so every answer it has came later; else {@code unchangedSince}: only
+     * the changed users' unames were read, and the others were known since then ({@link
+     * #unchangedKnownSince}); else (both null) the whole snapshot is read for it.
+     */
+    default void recordKnownSince(RunContext run, Instant knewNoneAt, Instant unchangedSince) {
     }
 
     /** The unames of committed staged rows, without duplicates, known or not. */

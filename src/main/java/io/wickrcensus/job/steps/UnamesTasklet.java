@@ -3,6 +3,7 @@ package io.wickrcensus.job.steps;
 import io.wickrcensus.faults.CrashPoints;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +30,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * {@link UnameBacklog} (with the head start, most unames were looked up while staging paged), then streams the unames
  * the staged snapshot holds (users' {@code uname}, guests' {@code usernameHash}) that are still
  * unknown from a cursor (or, when the head start read every staged row, takes the ones it had not
- * looked up yet from it), and resolves them in rounds, 50 per BatchLookupUserUname call, several
+ * looked up yet from it; on a later snapshot, every changed user's row, as long as the unchanged
+ * users' unames are all known: {@link UnameResolver#unchangedKnownSince}), and resolves them in rounds, 50 per BatchLookupUserUname call, several
  * calls at once under one shared rate budget, the next round's calls sent before the previous
  * round's answers are written. Each round's answers are written in a chunk's transaction, so a
  * relaunch resumes with what is left; a call that still fails after its retries fails the step.
@@ -56,6 +58,9 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
     private ProgressLog progress;
     /** The round whose calls are under way, recorded by the next chunk. */
     private UnameResolver.Calls inFlight;
+    /** What {@link UnameResolver#recordKnownSince} takes at the end: see there. */
+    private Instant knewNoneAt;
+    private Instant unchangedSince;
 
     public UnamesTasklet(RunContext run, DataSource dataSource, UnameResolver resolver, UnameBacklog backlog,
                          RunLedger ledger, int concurrency) {
@@ -71,16 +76,30 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
     public void beforeStep(StepExecution step) {
         // what the lookups during staging resolved is known before the rest is listed
         UnameBacklog.Leftover left = backlog.drain();
+        knewNoneAt = left.knewNoneAt();
+        unchangedSince = null;
         progress = new ProgressLog(log, "unames of network " + run.networkId(), 10_000);
         try {
             if (left.covers(stagedSlices())) {
-                log.info("network {}: the head start read every staged row; {} unames are left to look up", run.networkId(),
-                        left.unknown().size());
-                candidates = new ListItemReader<>(left.unknown());
-                return;
+                if (!left.changedOnly()) {
+                    log.info("network {}: the head start read every staged row; {} unames are left to look up", run.networkId(),
+                            left.unknown().size());
+                    candidates = new ListItemReader<>(left.unknown());
+                    return;
+                }
+                unchangedSince = resolver.unchangedKnownSince(run);
+                if (unchangedSince != null) {
+                    log.info("network {}: the head start read every changed user's row, and the other users' unames are all known since {};"
+                            + " {} unames are left to look up", run.networkId(), unchangedSince, left.unknown().size());
+                    candidates = new ListItemReader<>(left.unknown());
+                    return;
+                }
+                log.info("network {}: the unchanged users' unames may have grown stale since the roster they were listed against;"
+                        + " the whole snapshot is read for unknown unames", run.networkId());
+            } else {
+                log.info("network {}: the head start did not read every staged row, or a lookup of it failed; the whole snapshot is"
+                        + " read for unknown unames", run.networkId());
             }
-            log.info("network {}: the head start did not read every staged row, or a lookup of it failed; the whole snapshot is"
-                    + " read for unknown unames", run.networkId());
             cursor = resolver.unknownInSnapshot(run);
             candidates = cursor;
             cursor.open(new ExecutionContext());
@@ -126,6 +145,7 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
             // in the last round's transaction: Batch records the step complete before afterStep
             // runs, so counts written there were lost to a crash in between
             ledger.unameCounts(run.runId(), run.networkId());
+            resolver.recordKnownSince(run, knewNoneAt, unchangedSince);
             return RepeatStatus.FINISHED;
         }
         resolver.record(run, previous);

@@ -34,7 +34,8 @@ class UnameHeadStartTest {
         /** The unames of each record, in the order recorded. */
         final List<List<String>> recorded = new CopyOnWriteArrayList<>();
         volatile boolean failRecords;
-        /** The network knows no uname ({@link UnameResolver#knowsNone}). */
+        /** The network knows no uname ({@link UnameResolver#knowsNoneAt}), since this time. */
+        static final java.time.Instant KNEW_NONE_AT = java.time.Instant.parse("2026-11-20T01:02:03Z");
         volatile boolean knowsNone;
         /** The ranges read unfiltered, and the unames probed, on a first snapshot. */
         final List<StagedRows> read = new CopyOnWriteArrayList<>();
@@ -69,8 +70,8 @@ class UnameHeadStartTest {
         }
 
         @Override
-        public boolean knowsNone(RunContext run) {
-            return knowsNone;
+        public java.time.Instant knowsNoneAt(RunContext run) {
+            return knowsNone ? KNEW_NONE_AT : null;
         }
 
         /** The users step lists the users that changed ({@link UnameResolver#listsChanges}). */
@@ -305,6 +306,9 @@ class UnameHeadStartTest {
                 .isEqualTo(unames(50, 10));
         assertThat(left.covers(java.util.Map.of(USERS, 200L, new UnameBacklog.Slice("census.stage_guest", List.of(RUN.runId(), "2026-11")),
                 100L))).isTrue();
+        assertThat(left.knewNoneAt()).as("when the network was found to know none: every answer it has came later")
+                .isEqualTo(FakeResolver.KNEW_NONE_AT);
+        assertThat(left.changedOnly()).isFalse();
     }
 
     /** A network that knows unames has every read filtered in the database. */
@@ -322,8 +326,8 @@ class UnameHeadStartTest {
 
     /**
      * On a later snapshot whose users step lists the users that changed, only their rows are read
-     * (guests as before), and the drain covers nothing: the uname step reads the whole snapshot once
-     * for the unchanged users' unames that grew stale since.
+     * (guests as before), and the drain says so: it covers the staged rows but for the unchanged
+     * users' unames, which the uname step takes as known only while their roster is.
      */
     @Test
     void aLaterSnapshotReadsOnlyTheUsersListedAsChanged() throws Exception {
@@ -340,7 +344,9 @@ class UnameHeadStartTest {
         assertThat(resolver.calls.stream().flatMap(List::stream).filter(u -> Integer.parseInt(u.substring(1)) % 10 != 0).toList())
                 .as("besides the changed users' unames, only the guests'").allSatisfy(u -> assertThat(Integer.parseInt(u.substring(1))).isLessThan(10));
         assertThat(left.covers(java.util.Map.of(USERS, 1000L, new UnameBacklog.Slice("census.stage_guest", List.of(RUN.runId(), "2026-11")),
-                10L))).isFalse();
+                10L))).isTrue();
+        assertThat(left.changedOnly()).isTrue();
+        assertThat(left.knewNoneAt()).as("the network knew unames").isNull();
     }
 
     /** Answers that could not be recorded are lost, and the drain says it covers nothing: the uname step reads the snapshot. */
