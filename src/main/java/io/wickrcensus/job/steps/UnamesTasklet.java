@@ -40,9 +40,12 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
 
     private static final Logger log = LoggerFactory.getLogger(UnamesTasklet.class);
 
-    /** Each staged slice of the run and its last seq (a slice's seqs run from 0: the index on (run, slice, seq) answers). */
+    /**
+     * Each staged slice of the run and its last seq (a slice's seqs run from 0: the index on (run, slice, seq) answers).
+     * The users' last seq alone, with no count: one step down the index, where counting read every staged user (0.7 s at 1M).
+     */
     private static final String STAGED_SLICES = """
-            SELECT 'census.stage_user', NULL, max(seq) FROM census.stage_user WHERE run_id = ? HAVING count(*) > 0
+            SELECT 'census.stage_user', NULL, m FROM (SELECT max(seq) AS m FROM census.stage_user WHERE run_id = ?) u WHERE m IS NOT NULL
             UNION ALL
             SELECT 'census.stage_guest', billing_period, max(seq) FROM census.stage_guest WHERE run_id = ? GROUP BY billing_period""";
 
