@@ -119,7 +119,8 @@ public class ReinviteTasklet implements Tasklet {
     /** Records the candidates; returns whether there are calls to make. */
     private boolean recordCandidates(RunContext run) {
         List<String> candidates = jdbc.queryForList("SELECT s.user_id FROM ("
-                + StagedUsers.lastRows("s.user_id, s.status, s.is_invite_expired, s.security_groups", "", false) + ") s" + """
+                + StagedUsers.lastRows("s.user_id, s.status, s.is_invite_expired, s.security_groups", "",
+                        StagedChanges.listedOnce(jdbc, run.runId())) + ") s" + """
 
                 WHERE s.status = 1 AND s.is_invite_expired
                   AND (?::text IS NULL OR ?::text = ANY (s.security_groups))
