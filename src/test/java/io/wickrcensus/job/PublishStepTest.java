@@ -42,6 +42,7 @@ class PublishStepTest {
     private static final String NET = "net00001";
     private static final String PERIOD = "2026-11";
 
+    private static String url;
     private static DatabaseLocation db;
     private static ConfigurableApplicationContext ctx;
     private static JdbcTemplate jdbc;
@@ -50,7 +51,7 @@ class PublishStepTest {
 
     @BeforeAll
     static void start() {
-        String url = TestDatabases.newDatabase("publish");
+        url = TestDatabases.newDatabase("publish");
         db = DatabaseLocation.resolve(JobHarness.database(url));
         RunSettings settings = RunSettings.builder().networkId(NET).asOf(LocalDate.parse("2026-11-20"))
                 .endpoint(URI.create("http://127.0.0.1:9")).database(JobHarness.database(url)).parquet(ParquetSettings.OFF).build();
@@ -107,6 +108,60 @@ class PublishStepTest {
     private static List<String> rosterLines(String network, String asOf) {
         return roster(network, asOf).stream()
                 .map(r -> r.get("user_id") + " " + r.get("username") + (Boolean.TRUE.equals(r.get("is_admin")) ? " admin" : "")).toList();
+    }
+
+    /** Clears a run's staged users as publish does, on a connection of its own that would fail rather than wait for a lock. */
+    private static boolean clearStagedUsers(long runId) throws Exception {
+        try (java.sql.Connection c = TestDatabases.connect(url); java.sql.Statement st = c.createStatement()) {
+            st.execute("SET lock_timeout = '5s'");
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT census.clear_staged_users(" + runId + ")")) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static long stagedUsersFile() {
+        return jdbc.queryForObject("SELECT pg_relation_filenode('census.stage_user')", Long.class);
+    }
+
+    /**
+     * Publish truncates the staged users' table when no other run has rows there (no row-by-row
+     * deletion), deletes only its own rows otherwise, and never waits for the table's lock: when
+     * another session holds any lock on it, the run's rows are deleted.
+     */
+    @Test
+    void stagedUsersAreTruncatedOnlyWhenNoOtherRunHasAnyAndTheLockIsFree() throws Exception {
+        jdbc.update("DELETE FROM census.stage_user");
+        stage(9001, 0, "a1", "alice", false);
+        stage(9001, 1, "a2", "bob", false);
+        long file = stagedUsersFile();
+        assertThat(clearStagedUsers(9001)).isTrue();
+        assertThat(stagedUsersFile()).as("truncated: a new file").isNotEqualTo(file);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM census.stage_user", Long.class)).isZero();
+
+        stage(9002, 0, "b1", "carol", false);
+        stage(9003, 0, "c1", "dave", false);
+        stage(9003, 1, "c2", "erin", false);
+        file = stagedUsersFile();
+        assertThat(clearStagedUsers(9003)).isFalse();
+        assertThat(jdbc.queryForList("SELECT run_id || ':' || user_id FROM census.stage_user", String.class))
+                .as("another run's rows stay").containsExactly("9002:b1");
+        assertThat(clearStagedUsers(9001)).as("rows of runs before it").isFalse();
+        assertThat(stagedUsersFile()).isEqualTo(file);
+
+        jdbc.update("DELETE FROM census.stage_user");
+        stage(9004, 0, "d1", "frank", false);
+        try (java.sql.Connection reader = TestDatabases.connect(url); java.sql.Statement st = reader.createStatement()) {
+            reader.setAutoCommit(false);
+            st.executeQuery("SELECT count(*) FROM census.stage_user").close(); // holds its lock until the transaction ends
+            long started = System.nanoTime();
+            assertThat(clearStagedUsers(9004)).isFalse();
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("no wait for the lock").isLessThan(java.time.Duration.ofSeconds(4));
+            reader.rollback();
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM census.stage_user", Long.class)).isZero();
+        assertThat(stagedUsersFile()).isEqualTo(file);
     }
 
     /**

@@ -147,9 +147,10 @@ public class PublishTasklet implements Tasklet {
                 ORDER BY s.billing_period, s.username_hash, s.seq DESC""", run.networkId(), seq, run.runId(), run.networkId());
 
         ledger.published(run.runId(), seq);
-        jdbc.update("DELETE FROM census.stage_user WHERE run_id = ?", run.runId());
         jdbc.update("DELETE FROM census.stage_guest WHERE run_id = ?", run.runId());
         StagedChanges.clear(jdbc, run.runId());
+        // last: truncated when no other run has staged users, the table's lock then held only until the commit
+        jdbc.queryForObject("SELECT census.clear_staged_users(?)", Boolean.class, run.runId());
         CrashPoints.reach("publish.before-commit");
         metrics.rows("user_version", newUsers);
         metrics.rows("guest_version", newGuests);
