@@ -139,6 +139,23 @@ public class UnameHeadStart implements StagingListener<Object>, UnameBacklog, Au
         if (rows.from() != (reached == null ? 0 : reached)) {
             gap = true; // rows the head start never saw: the uname step reads the whole snapshot
         }
+        if (firstSight != null && !filtering && offered.isEmpty() && unknown.size() < MAX_QUEUED && rows.unameOf() != null
+                && items.size() == rows.count()) {
+            // on a first snapshot, with nothing waiting: the unames from the items the rows were staged from,
+            // instead of reading them back (what waits stays a range: only an idle head start takes them)
+            Set<String> unames = new LinkedHashSet<>();
+            for (Object item : items) {
+                String u = rows.unameOf().apply(item);
+                if (u != null) {
+                    unames.add(u);
+                }
+            }
+            List<String> read = List.copyOf(unames);
+            filtering = true;
+            workers.execute(() -> work(() -> queueUnknown(rows, firstSightUnknown(read)), Task.FILTER));
+            pump();
+            return;
+        }
         StagedRows last = offered.peekLast();
         if (last != null && last.continuedBy(rows)) {
             offered.pollLast();
@@ -210,9 +227,22 @@ public class UnameHeadStart implements StagingListener<Object>, UnameBacklog, Au
             }
             return changedOnly ? resolver.unknownChanged(run, rows) : resolver.unknown(run, rows);
         }
+        return firstSightUnknown(resolver.staged(run, rows));
+    }
+
+    /**
+     * On a network's first snapshot, the unknown unames among {@code unames} (no duplicates): those
+     * never read before by this job execution, and of the others those the directory does not know.
+     * One read at a time, as {@link #unknownOf}.
+     */
+    private List<String> firstSightUnknown(List<String> unames) {
+        KeySet sight = firstSight;
+        if (sight == null) {
+            return unames.isEmpty() ? List.of() : resolver.unknownOf(run, unames); // grown past MAX_FIRST_SIGHT since
+        }
         List<String> unknownHere = new ArrayList<>();
         List<String> readBefore = new ArrayList<>();
-        for (String u : resolver.staged(run, rows)) {
+        for (String u : unames) {
             (sight.add(u) ? unknownHere : readBefore).add(u);
         }
         if (!readBefore.isEmpty()) {

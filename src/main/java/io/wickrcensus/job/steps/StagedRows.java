@@ -1,6 +1,7 @@
 package io.wickrcensus.job.steps;
 
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -16,9 +17,16 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
  * @param sliceColumns the columns naming the slice (the run, the billing period)
  * @param sliceValues  their values
  * @param recurring    whether the unames can repeat across the run's slices (guests of several periods)
+ * @param unameOf      the uname of one of the items the rows were staged from (null if unknown), for a reader that
+ *                     takes them from the items instead of reading them back
  */
 public record StagedRows(String table, String unameColumn, List<String> sliceColumns, List<Object> sliceValues,
-                         long from, long to, boolean recurring) {
+                         long from, long to, boolean recurring, Function<Object, String> unameOf) {
+
+    public StagedRows(String table, String unameColumn, List<String> sliceColumns, List<Object> sliceValues, long from, long to,
+                      boolean recurring) {
+        this(table, unameColumn, sliceColumns, sliceValues, from, to, recurring, null);
+    }
 
     public long count() {
         return to - from;
@@ -30,11 +38,11 @@ public record StagedRows(String table, String unameColumn, List<String> sliceCol
     }
 
     public StagedRows withTo(long newTo) {
-        return new StagedRows(table, unameColumn, sliceColumns, sliceValues, from, newTo, recurring);
+        return new StagedRows(table, unameColumn, sliceColumns, sliceValues, from, newTo, recurring, unameOf);
     }
 
     public StagedRows withFrom(long newFrom) {
-        return new StagedRows(table, unameColumn, sliceColumns, sliceValues, newFrom, to, recurring);
+        return new StagedRows(table, unameColumn, sliceColumns, sliceValues, newFrom, to, recurring, unameOf);
     }
 
     /**

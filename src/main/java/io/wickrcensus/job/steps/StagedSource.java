@@ -70,7 +70,10 @@ public record StagedSource<T>(String description, String table, List<String> sli
 
     /** The slice's committed rows {@code seq} in {@code [from, to)}, for the head start of lookups. */
     StagedRows rows(long from, long to) {
-        return new StagedRows(table, unameColumn, sliceColumns, sliceValues, from, to, unamesRecur);
+        Function<T, Object> uname = columns.stream().filter(c -> c.name().equals(unameColumn)).findFirst().map(Column::value).orElse(null);
+        @SuppressWarnings("unchecked")
+        Function<Object, String> unameOf = uname == null ? null : item -> (String) uname.apply((T) item);
+        return new StagedRows(table, unameColumn, sliceColumns, sliceValues, from, to, unamesRecur, unameOf);
     }
 
     /** {@code DELETE} of this slice. */

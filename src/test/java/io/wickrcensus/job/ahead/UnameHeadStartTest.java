@@ -9,6 +9,7 @@ import io.wickrcensus.job.steps.UnameBacklog;
 import io.wickrcensus.job.steps.UnameResolver;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -97,9 +98,22 @@ class UnameHeadStartTest {
             return rows.table().equals("census.stage_guest") ? unames(0, (int) rows.count()) : unames((int) rows.from(), (int) rows.count());
         }
 
+        /** Holds back the probes of unames read before while it is not counted down. */
+        volatile CountDownLatch holdProbes;
+        volatile boolean probing;
+
         @Override
         public List<String> unknownOf(RunContext run, List<String> unames) {
             probed.add(unames);
+            CountDownLatch h = holdProbes;
+            if (h != null) {
+                probing = true;
+                try {
+                    h.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             return unames.stream().filter(u -> !known.contains(u)).toList();
         }
 
@@ -309,6 +323,46 @@ class UnameHeadStartTest {
         assertThat(left.knewNoneAt()).as("when the network was found to know none: every answer it has came later")
                 .isEqualTo(FakeResolver.KNEW_NONE_AT);
         assertThat(left.changedOnly()).isFalse();
+    }
+
+    /** Staged users whose items are their unames (u{from}..), which the head start may take instead of reading the rows back. */
+    private static StagedRows usersFromItems(long from, long n) {
+        return new StagedRows("census.stage_user", "uname", List.of("run_id"), List.of(RUN.runId()), from, from + n, false, o -> (String) o);
+    }
+
+    /**
+     * On a first snapshot, a head start with nothing waiting takes the unames of a committed batch
+     * from the items it was staged from, not from the database; whatever arrives while it is busy
+     * waits as a range and is read back. Either way each uname is asked once and the drain covers
+     * every row.
+     */
+    @Test
+    void aFirstSnapshotTakesTheUnamesFromTheItemsWhenIdle() throws Exception {
+        FakeResolver resolver = new FakeResolver();
+        resolver.knowsNone = true;
+        UnameHeadStart headStart = new UnameHeadStart(RUN, resolver, workers, 2);
+        headStart.committed(usersFromItems(0, 100), unames(0, 100)); // the first read decides the first snapshot
+        waitFor(() -> resolver.calls.size() == 2); // sent once the first read's task had ended
+        assertThat(resolver.read).hasSize(1);
+        headStart.committed(usersFromItems(100, 100), unames(100, 100));
+        waitFor(() -> resolver.calls.size() == 4);
+        assertThat(resolver.read).as("taken from the items").hasSize(1);
+
+        resolver.known.add("u5"); // answered by now
+        CountDownLatch busy = new CountDownLatch(1);
+        resolver.holdProbes = busy;
+        headStart.committed(usersFromItems(200, 100), java.util.stream.Stream.concat(unames(200, 99).stream(), Stream.of("u5")).toList());
+        waitFor(() -> resolver.probing);
+        headStart.committed(usersFromItems(300, 100), unames(300, 100)); // while the probe of u5 (read before) is under way
+        busy.countDown();
+        UnameBacklog.Leftover left = headStart.drain();
+        assertThat(resolver.read).as("the batch that came while busy, read back").hasSize(2)
+                .last().satisfies(r -> assertThat(r.from()).isEqualTo(300));
+        assertThat(resolver.probed).containsExactly(List.of("u5"));
+        List<String> asked = java.util.stream.Stream.concat(resolver.calls.stream().flatMap(List::stream), left.unknown().stream()).toList();
+        assertThat(asked).as("each staged uname once (the third batch had u5 where u299 would be)").doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(unames(0, 400).stream().filter(u -> !u.equals("u299")).toList());
+        assertThat(left.covers(java.util.Map.of(USERS, 400L))).isTrue();
     }
 
     /** A network that knows unames has every read filtered in the database. */
