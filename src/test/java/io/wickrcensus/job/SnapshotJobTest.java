@@ -149,14 +149,8 @@ class SnapshotJobTest {
 
             assertThat(output.getAll().substring(mark)).contains("a later snapshot: only the users listed as changed were read")
                     .contains("the unchanged users' unames may have grown stale");
-            String unknownOrStale = """
-                    SELECT count(*) FROM (SELECT uname AS u FROM census.roster_current WHERE network_id = ? AND uname IS NOT NULL
-                                          UNION SELECT username_hash FROM census.guests_by_run WHERE run_id =
-                                              (SELECT max(run_id) FROM census.published_runs WHERE network_id = ?)) s
-                    WHERE NOT EXISTS (SELECT 1 FROM census.uname_directory d WHERE d.network_id = ? AND d.uname = s.u
-                                      AND d.last_resolved_at > now() - interval '30 days')
-                      AND NOT EXISTS (SELECT 1 FROM census.uname_lookup_failure f WHERE f.uname = s.u)""";
-            assertThat(h.count(unknownOrStale, h.network, h.network, h.network)).as("unames of the night neither known nor failed").isZero();
+            assertThat(h.count(UNKNOWN_OR_STALE, h.network, h.network, h.network)).as("unames of the night neither known nor failed")
+                    .isZero();
             // the stale ones still in the night's snapshot were asked again (those of users who left since stay as they were)
             assertThat(h.count("SELECT count(*) FROM census.uname_directory WHERE network_id = ? AND last_resolved_at > now() - interval '1 day' "
                     + "AND first_resolved_at < last_resolved_at AND last_run_id = (SELECT max(run_id) FROM census.run)", h.network))
@@ -168,6 +162,19 @@ class SnapshotJobTest {
                     .isBetween((asked + 49) / 50, (asked + 49) / 50 + 2);
         }
     }
+
+    /**
+     * The unames of the network's latest snapshot (its users' and its guests') that are neither resolved
+     * nor failed within the freshness (30 days): none once a night is published. Parameters: the network, three times.
+     */
+    private static final String UNKNOWN_OR_STALE = """
+            SELECT count(*) FROM (SELECT uname AS u FROM census.roster_current WHERE network_id = ? AND uname IS NOT NULL
+                                  UNION SELECT username_hash FROM census.guests_by_run WHERE run_id =
+                                      (SELECT max(run_id) FROM census.published_runs WHERE network_id = ?)) s
+            WHERE NOT EXISTS (SELECT 1 FROM census.uname_directory d WHERE d.network_id = ? AND d.uname = s.u
+                              AND d.last_resolved_at > now() - interval '30 days')
+              AND NOT EXISTS (SELECT 1 FROM census.uname_lookup_failure f WHERE f.uname = s.u
+                              AND f.failed_at > now() - interval '30 days')""";
 
     /** Every uname of the network's current roster neither resolved nor failed since its run's {@code unames_known_since}. */
     private static long knownBeforeTheirTime(JobHarness h) throws Exception {
@@ -203,14 +210,6 @@ class SnapshotJobTest {
             String fresh = "the head start read every changed user's row, and the other users' unames are all known since";
             String stale = "the unchanged users' unames may have grown stale";
             String whole = "the whole snapshot is read for unknown unames";
-            String unknownOrStale = """
-                    SELECT count(*) FROM (SELECT uname AS u FROM census.roster_current WHERE network_id = ? AND uname IS NOT NULL
-                                          UNION SELECT username_hash FROM census.guests_by_run WHERE run_id =
-                                              (SELECT max(run_id) FROM census.published_runs WHERE network_id = ?)) s
-                    WHERE NOT EXISTS (SELECT 1 FROM census.uname_directory d WHERE d.network_id = ? AND d.uname = s.u
-                                      AND d.last_resolved_at > now() - interval '30 days')
-                      AND NOT EXISTS (SELECT 1 FROM census.uname_lookup_failure f WHERE f.uname = s.u
-                                      AND f.failed_at > now() - interval '30 days')""";
             String[] nights = {"2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24"};
             // days that pass before each night, for what the network knows
             int[] before = {0, 10, 3, 3, 0};
@@ -249,7 +248,7 @@ class SnapshotJobTest {
                 assertThat(calls).as("night %d: each uname asked once, in full calls but the last two", n)
                         .isBetween((asked + 49) / 50, (asked + 49) / 50 + 2);
 
-                assertThat(h.count(unknownOrStale, h.network, h.network, h.network)).as("night %d: unames neither known nor failed", n)
+                assertThat(h.count(UNKNOWN_OR_STALE, h.network, h.network, h.network)).as("night %d: unames neither known nor failed", n)
                         .isZero();
                 assertThat(knownBeforeTheirTime(h)).as("night %d: a uname of the roster known only before its known-since", n).isZero();
                 switch (n) {
