@@ -83,26 +83,23 @@ public class UnamesTasklet implements Tasklet, StepExecutionListener, AutoClosea
         unchangedSince = null;
         progress = new ProgressLog(log, "unames of network " + run.networkId(), 10_000);
         try {
-            if (left.covers(stagedSlices())) {
-                if (!left.changedOnly()) {
-                    log.info("network {}: the head start read every staged row; {} unames are left to look up", run.networkId(),
-                            left.unknown().size());
-                    candidates = new ListItemReader<>(left.unknown());
-                    return;
-                }
-                unchangedSince = resolver.unchangedKnownSince(run);
-                if (unchangedSince != null) {
+            boolean covered = left.covers(stagedSlices());
+            // a later snapshot's hand-over leaves out the unchanged users' unames: taken as known while their roster is
+            if (covered && (!left.changedOnly() || (unchangedSince = resolver.unchangedKnownSince(run)) != null)) {
+                if (left.changedOnly()) {
                     log.info("network {}: the head start read every changed user's row, and the other users' unames are all known since {};"
                             + " {} unames are left to look up", run.networkId(), unchangedSince, left.unknown().size());
-                    candidates = new ListItemReader<>(left.unknown());
-                    return;
+                } else {
+                    log.info("network {}: the head start read every staged row; {} unames are left to look up", run.networkId(),
+                            left.unknown().size());
                 }
-                log.info("network {}: the unchanged users' unames may have grown stale since the roster they were listed against;"
-                        + " the whole snapshot is read for unknown unames", run.networkId());
-            } else {
-                log.info("network {}: the head start did not read every staged row, or a lookup of it failed; the whole snapshot is"
-                        + " read for unknown unames", run.networkId());
+                candidates = new ListItemReader<>(left.unknown());
+                return;
             }
+            log.info(covered ? "network {}: the unchanged users' unames may have grown stale since the roster they were listed against;"
+                    + " the whole snapshot is read for unknown unames"
+                    : "network {}: the head start did not read every staged row, or a lookup of it failed; the whole snapshot is"
+                    + " read for unknown unames", run.networkId());
             cursor = resolver.unknownInSnapshot(run);
             candidates = cursor;
             cursor.open(new ExecutionContext());
