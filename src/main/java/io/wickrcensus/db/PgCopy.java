@@ -1,5 +1,6 @@
 package io.wickrcensus.db;
 
+import io.wickrcensus.support.Bytes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import org.postgresql.PGConnection;
 public final class PgCopy {
 
     private static final byte[] NULL = {'\\', 'N'};
+    private static final byte[] NULL_ELEMENT = {'N', 'U', 'L', 'L'};
 
     /**
      * The rows as the UTF-8 bytes COPY reads, encoded value by value: no string of the whole batch
@@ -27,6 +29,11 @@ public final class PgCopy {
     private boolean rowStarted;
     private int rows;
 
+    /**
+     * The next value of the row. Strings, booleans, numbers and lists of strings, the staged
+     * columns' types, are written straight into the buffer: no {@code toString} and no byte array
+     * per boolean or number, and a list's array literal escaped for COPY as it is written.
+     */
     public PgCopy value(Object v) {
         if (rowStarted) {
             put((byte) '\t');
@@ -34,11 +41,29 @@ public final class PgCopy {
         rowStarted = true;
         if (v == null) {
             put(NULL);
+        } else if (v instanceof String s) {
+            escape(s.getBytes(StandardCharsets.UTF_8));
+        } else if (v instanceof Boolean b) {
+            put(b ? (byte) 't' : (byte) 'f');
+        } else if (v instanceof Integer i) {
+            putLong(i);
+        } else if (v instanceof Long l) {
+            putLong(l);
         } else if (v instanceof List<?> list) {
-            escape(arrayLiteral(list));
+            putArray(list);
         } else {
-            escape(v.toString());
+            escape(v.toString().getBytes(StandardCharsets.UTF_8));
         }
+        return this;
+    }
+
+    /** The same for a number, unboxed. */
+    public PgCopy value(long v) {
+        if (rowStarted) {
+            put((byte) '\t');
+        }
+        rowStarted = true;
+        putLong(v);
         return this;
     }
 
@@ -77,39 +102,145 @@ public final class PgCopy {
         len += b.length;
     }
 
-    /**
-     * A value as COPY's text format escapes it; one with nothing to escape (the common case) is
-     * encoded whole. The check runs over the UTF-8 bytes, once (the four escaped characters are
-     * ASCII, and no byte of a multi-byte character is): four {@code indexOf} passes over the string
-     * took twice as long in C1-compiled code, which has no intrinsic for them.
-     */
-    private void escape(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        boolean plain = true;
-        for (byte b : bytes) {
-            if (b == '\\' || b == '\t' || b == '\n' || b == '\r') {
-                plain = false;
-                break;
-            }
+    /** Room for {@code n} more bytes. */
+    private void reserve(int n) {
+        if (len + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
         }
-        if (plain) {
+    }
+
+    /** A number's decimal digits, written in place. */
+    private void putLong(long v) {
+        if (v == Long.MIN_VALUE) {
+            put("-9223372036854775808".getBytes(StandardCharsets.US_ASCII));
+            return;
+        }
+        reserve(20);
+        if (v < 0) {
+            buf[len++] = '-';
+            v = -v;
+        }
+        int digits = 1;
+        for (long p = 10; digits < 19 && v >= p; p *= 10) {
+            digits++;
+        }
+        int end = len + digits;
+        for (int i = end - 1; i >= len; i--) {
+            buf[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        len = end;
+    }
+
+    /** Whether a byte is one that COPY's text format escapes (all four are ASCII, as no byte of a multi-byte character is). */
+    private static boolean special(byte b) {
+        return b == '\\' || (b <= '\r' && (b == '\t' || b == '\n' || b == '\r'));
+    }
+
+    /**
+     * A value's UTF-8 bytes as COPY's text format escapes them; one with nothing to escape (the
+     * common case) is copied whole. The check runs over the bytes, once: four {@code indexOf}
+     * passes over the string took twice as long in C1-compiled code, which has no intrinsic for them.
+     */
+    private void escape(byte[] bytes) {
+        int i = firstSpecial(bytes, false);
+        if (i == bytes.length) {
             put(bytes);
             return;
         }
-        for (byte b : bytes) {
-            switch (b) {
-                case '\\' -> put2((byte) '\\', (byte) '\\');
-                case '\t' -> put2((byte) '\\', (byte) 't');
-                case '\n' -> put2((byte) '\\', (byte) 'n');
-                case '\r' -> put2((byte) '\\', (byte) 'r');
-                default -> put(b);
+        reserve(2 * bytes.length);
+        System.arraycopy(bytes, 0, buf, len, i);
+        len += i;
+        for (; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if (special(b)) {
+                buf[len++] = '\\';
+                buf[len++] = escaped(b);
+            } else {
+                buf[len++] = b;
             }
         }
     }
 
-    private void put2(byte a, byte b) {
-        put(a);
-        put(b);
+    /** The index of the first byte COPY escapes (or, {@code inArray}, an array literal too), or the length. */
+    private static int firstSpecial(byte[] bytes, boolean inArray) {
+        int i = 0;
+        // eight bytes a step: no byte below 14 and no backslash (nor quote) in the word, and none of its bytes need a look
+        for (int end = bytes.length - 7; i < end; i += 8) {
+            long w = Bytes.word(bytes, i);
+            long flagged = Bytes.anyBelow(w, '\r' + 1) | Bytes.any(w, BACKSLASHES);
+            if (inArray) {
+                flagged |= Bytes.any(w, QUOTES);
+            }
+            if (flagged != 0) {
+                break;
+            }
+        }
+        for (; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if (b <= '\\' && (special(b) || (inArray && b == '"'))) {
+                return i;
+            }
+        }
+        return bytes.length;
+    }
+
+    private static final long BACKSLASHES = Bytes.repeated('\\');
+    private static final long QUOTES = Bytes.repeated('"');
+
+    /** The letter after the backslash that stands for a special byte. */
+    private static byte escaped(byte b) {
+        return switch (b) {
+            case '\t' -> 't';
+            case '\n' -> 'n';
+            case '\r' -> 'r';
+            default -> b;
+        };
+    }
+
+    /**
+     * A list of strings as an array literal ({@code {"a","b",NULL}}), escaped for COPY as it is
+     * written: within an element a quote or a backslash takes a backslash for the literal, and every
+     * backslash is then doubled for COPY.
+     */
+    private void putArray(List<?> list) {
+        put((byte) '{');
+        for (int k = 0; k < list.size(); k++) {
+            if (k > 0) {
+                put((byte) ',');
+            }
+            Object o = list.get(k);
+            if (o == null) {
+                put(NULL_ELEMENT);
+                continue;
+            }
+            byte[] bytes = o.toString().getBytes(StandardCharsets.UTF_8);
+            reserve(4 * bytes.length + 2);
+            buf[len++] = '"';
+            int i = firstSpecial(bytes, true);
+            System.arraycopy(bytes, 0, buf, len, i);
+            len += i;
+            for (; i < bytes.length; i++) {
+                byte b = bytes[i];
+                if (b == '"') {
+                    buf[len++] = '\\';
+                    buf[len++] = '\\';
+                    buf[len++] = '"';
+                } else if (b == '\\') {
+                    buf[len++] = '\\';
+                    buf[len++] = '\\';
+                    buf[len++] = '\\';
+                    buf[len++] = '\\';
+                } else if (special(b)) {
+                    buf[len++] = '\\';
+                    buf[len++] = escaped(b);
+                } else {
+                    buf[len++] = b;
+                }
+            }
+            buf[len++] = '"';
+        }
+        put((byte) '}');
     }
 
     /** A PostgreSQL array literal of the list's strings ({@code {"a","b",NULL}}), for COPY or a {@code CAST(? AS text[])}. */

@@ -17,28 +17,37 @@ class PgCopyTest {
     void awkwardValuesSurviveTheRoundTrip() throws Exception {
         List<String> texts = Arrays.asList("plain", "tab\there", "new\nline", "carriage\rreturn", "back\\slash", "\\N",
                 "O'Brien \"quoted\"", "Zoë 李 Łukasz", "", null,
-                "Zoë\t李\\Ł\n😀\r");
+                "Zoë\t李\\Ł\n😀\r", "a longer value with a back\\slash past its eighth byte");
         List<List<String>> arrays = Arrays.asList(List.of("a", "b"), List.of("comma,inside", "brace}{", "quote\"s", "back\\slash"),
-                List.of(), List.of("NULL"), null, List.of("tab\tin array"), List.of("x"), List.of("y"), List.of("z"), List.of("w"), List.of("v"));
+                List.of(), List.of("NULL"), null, List.of("tab\tin array"), Arrays.asList("x", null), List.of("\\N", "\"\\\""),
+                List.of("Zoë 李", "😀\r\n"), List.of(""), List.of("a longer element \"quoted\" and back\\slashed", "another long one, no quote"), List.of("w"));
+        List<Long> numbers = List.of(0L, 7L, -1L, 9L, 10L, 999_999_999_999_999_999L, 1_000_000_000_000_000_000L, Long.MAX_VALUE,
+                Long.MIN_VALUE, -10L, (long) Integer.MIN_VALUE, 1234567890123L);
         String url = TestDatabases.newDatabase("pgcopy");
         try (Connection c = TestDatabases.connect(url)) {
-            c.createStatement().execute("CREATE TABLE t (id int, s text, a text[], b boolean, n bigint)");
+            c.createStatement().execute("CREATE TABLE t (id int, s text, a text[], b boolean, n bigint, m bigint, i int)");
             PgCopy copy = new PgCopy();
             for (int i = 0; i < texts.size(); i++) {
-                copy.value(i).value(texts.get(i)).value(arrays.get(i)).value(i % 2 == 0 ? Boolean.TRUE : null)
-                        .value(i * 1_000_000_000L).endRow();
+                copy.value(i).value(texts.get(i)).value(arrays.get(i)).value(bool(i))
+                        .value(i * 1_000_000_000L).value(numbers.get(i)).value((Object) (int) -numbers.get(i).intValue()).endRow();
             }
-            assertThat(copy.copyInto(c, "t (id, s, a, b, n)")).isEqualTo(texts.size());
-            try (ResultSet rs = c.createStatement().executeQuery("SELECT id, s, a, b, n FROM t ORDER BY id")) {
+            assertThat(copy.copyInto(c, "t (id, s, a, b, n, m, i)")).isEqualTo(texts.size());
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT id, s, a, b, n, m, i FROM t ORDER BY id")) {
                 for (int i = 0; i < texts.size(); i++) {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getString("s")).isEqualTo(texts.get(i));
                     Array a = rs.getArray("a");
                     assertThat(a == null ? null : Arrays.asList((Object[]) a.getArray())).isEqualTo(arrays.get(i));
-                    assertThat((Boolean) rs.getObject("b")).isEqualTo(i % 2 == 0 ? Boolean.TRUE : null);
+                    assertThat((Boolean) rs.getObject("b")).isEqualTo(bool(i));
                     assertThat(rs.getLong("n")).isEqualTo(i * 1_000_000_000L);
+                    assertThat(rs.getLong("m")).isEqualTo(numbers.get(i));
+                    assertThat(rs.getInt("i")).isEqualTo(-numbers.get(i).intValue());
                 }
             }
         }
+    }
+
+    private static Boolean bool(int i) {
+        return i % 3 == 0 ? Boolean.TRUE : i % 3 == 1 ? Boolean.FALSE : null;
     }
 }
