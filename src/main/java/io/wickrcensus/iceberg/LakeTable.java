@@ -251,7 +251,7 @@ record LakeTable(String name, String dataset, List<ParquetColumn> columns, Unary
             if (partition == null) {
                 GenericRecord r = GenericRecord.create(written);
                 for (int i = 0; i < row.length; i++) {
-                    r.set(i, row[i]);
+                    r.set(i, typed(row[i]));
                 }
                 partition = new PartitionKey(table.spec(), written);
                 partition.partition(wrapper.wrap(r));
@@ -261,6 +261,15 @@ record LakeTable(String name, String dataset, List<ParquetColumn> columns, Unary
             out = new ParquetOutput(table.io().newOutputFile(location));
             writer = RowParquetWriter.open(out, schema, def.columns, codec, rowGroupBytes);
             rows = 0;
+        }
+
+        /**
+         * A value as an Iceberg record holds it, for the partition key: a row read for the files
+         * ({@link QueryRows#forEach}) holds a string as its UTF-8 bytes. (No table is
+         * partitioned by a timestamp, which such a row holds as its microseconds.)
+         */
+        private static Object typed(Object v) {
+            return v instanceof org.apache.parquet.io.api.Binary b ? b.toStringUsingUTF8() : v;
         }
 
         private void close() throws IOException {

