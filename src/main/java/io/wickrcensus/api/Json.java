@@ -11,7 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The one JSON mapper of the client: tolerant of fields it does not know, immutable, thread-safe.
  * Users and uname lookups' answers, the bulk of what it reads, are read straight from the tokens
- * ({@link UserDeserializer}, {@link LookupAnswerDeserializer}).
+ * ({@link UserDeserializer}, {@link LookupAnswerDeserializer}); a plain ListUsers page does not
+ * come here at all ({@link io.wickrcensus.api.internal.UsersPageReader}).
  */
 public final class Json {
 

@@ -11,6 +11,7 @@ import io.wickrcensus.api.model.BotsCount;
 import io.wickrcensus.api.model.GuestUserHistoryCount;
 import io.wickrcensus.api.model.ListGuestUsersRequest;
 import io.wickrcensus.api.model.ListGuestUsersResponse;
+import io.wickrcensus.api.internal.UsersPageReader;
 import io.wickrcensus.api.model.ListUsersRequest;
 import io.wickrcensus.api.model.ListUsersResponse;
 import io.wickrcensus.api.model.User;
@@ -215,6 +216,12 @@ public final class WickrAdminClient implements AutoCloseable {
     private static <T> Function<SignedHttpCaller.Answer, T> parser(String operation, Class<T> type) {
         return answer -> {
             try {
+                if (type == ListUsersResponse.class) {
+                    ListUsersResponse page = UsersPageReader.read(answer.body());
+                    if (page != null) {
+                        return type.cast(page);
+                    }
+                }
                 T value = Json.MAPPER.readValue(answer.body(), type);
                 if (value == null) {
                     throw MalformedResponseException.of(operation + " answered an empty body", null);

@@ -16,7 +16,9 @@ import tools.jackson.databind.ValueDeserializer;
  * string, a boolean, a small integer, null) is read here; anything else is handed to databind's
  * own deserializer for that field's type, so coercions and errors are databind's, token for token.
  * Fields the record does not hold, {@code inviteCode} among them (a credential, never kept), are
- * skipped. {@code UserDeserializerTest} checks that every component of the record is read.
+ * skipped. {@code UserDeserializerTest} checks that every component of the record is read. A
+ * ListUsers page is first offered to {@link UsersPageReader}, which reads the plain pages the service
+ * writes from their bytes; this reads what it leaves (and users anywhere else).
  */
 public final class UserDeserializer extends ValueDeserializer<User> {
 
@@ -25,50 +27,22 @@ public final class UserDeserializer extends ValueDeserializer<User> {
         if (!p.isExpectedStartObjectToken()) {
             return (User) ctxt.handleUnexpectedToken(User.class, p);
         }
-        String userId = null;
-        String firstName = null;
-        String lastName = null;
-        String username = null;
-        List<String> securityGroups = null;
-        Boolean isAdmin = null;
-        Boolean suspended = null;
-        Integer status = null;
-        Boolean otpEnabled = null;
-        String scimId = null;
-        String type = null;
-        String cell = null;
-        String countryCode = null;
-        Integer challengeFailures = null;
-        Boolean isInviteExpired = null;
-        Boolean isUser = null;
-        Boolean codeValidation = null;
-        String uname = null;
+        UserFields user = new UserFields();
         for (String name = p.nextName(); name != null; name = p.nextName()) {
             JsonToken t = p.nextToken();
-            switch (name) {
-                case "userId" -> userId = string(p, t, ctxt);
-                case "firstName" -> firstName = string(p, t, ctxt);
-                case "lastName" -> lastName = string(p, t, ctxt);
-                case "username" -> username = string(p, t, ctxt);
-                case "securityGroups" -> securityGroups = strings(p, t, ctxt);
-                case "isAdmin" -> isAdmin = bool(p, t, ctxt);
-                case "suspended" -> suspended = bool(p, t, ctxt);
-                case "status" -> status = integer(p, t, ctxt);
-                case "otpEnabled" -> otpEnabled = bool(p, t, ctxt);
-                case "scimId" -> scimId = string(p, t, ctxt);
-                case "type" -> type = string(p, t, ctxt);
-                case "cell" -> cell = string(p, t, ctxt);
-                case "countryCode" -> countryCode = string(p, t, ctxt);
-                case "challengeFailures" -> challengeFailures = integer(p, t, ctxt);
-                case "isInviteExpired" -> isInviteExpired = bool(p, t, ctxt);
-                case "isUser" -> isUser = bool(p, t, ctxt);
-                case "codeValidation" -> codeValidation = bool(p, t, ctxt);
-                case "uname" -> uname = string(p, t, ctxt);
-                default -> p.skipChildren(); // inviteCode, and fields the contract may add
+            int field = UserFields.index(name);
+            if (field < 0) {
+                p.skipChildren(); // inviteCode, and fields the contract may add
+                continue;
             }
+            user.set(field, switch (UserFields.kind(field)) {
+                case STRING -> string(p, t, ctxt);
+                case STRINGS -> strings(p, t, ctxt);
+                case BOOLEAN -> bool(p, t, ctxt);
+                case INTEGER -> integer(p, t, ctxt);
+            });
         }
-        return new User(userId, firstName, lastName, username, securityGroups, isAdmin, suspended, status, otpEnabled, scimId,
-                type, cell, countryCode, challengeFailures, isInviteExpired, isUser, codeValidation, uname);
+        return user.user();
     }
 
     /** A string field: its usual token read here, anything else databind's (also {@link LookupAnswerDeserializer}'s). */

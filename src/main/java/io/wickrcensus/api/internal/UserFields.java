@@ -1,0 +1,57 @@
+package io.wickrcensus.api.internal;
+
+import io.wickrcensus.api.model.User;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link User}'s fields as both readers of users fill them ({@link UserDeserializer} from
+ * Jackson's tokens, {@link UsersPageReader} from a page's bytes): each by its position in the
+ * record, with the JSON type it usually comes as. {@code inviteCode} is not among them.
+ */
+final class UserFields {
+
+    /** The JSON types of the fields. */
+    enum Kind { STRING, STRINGS, BOOLEAN, INTEGER }
+
+    /** The fields' names, in the record's order. */
+    static final List<String> NAMES = List.of("userId", "firstName", "lastName", "username", "securityGroups", "isAdmin",
+            "suspended", "status", "otpEnabled", "scimId", "type", "cell", "countryCode", "challengeFailures", "isInviteExpired",
+            "isUser", "codeValidation", "uname");
+    private static final Kind[] KINDS = {Kind.STRING, Kind.STRING, Kind.STRING, Kind.STRING, Kind.STRINGS, Kind.BOOLEAN,
+        Kind.BOOLEAN, Kind.INTEGER, Kind.BOOLEAN, Kind.STRING, Kind.STRING, Kind.STRING, Kind.STRING, Kind.INTEGER, Kind.BOOLEAN,
+        Kind.BOOLEAN, Kind.BOOLEAN, Kind.STRING};
+    private static final Map<String, Integer> INDEX = new HashMap<>();
+
+    static {
+        for (int i = 0; i < NAMES.size(); i++) {
+            INDEX.put(NAMES.get(i), i);
+        }
+    }
+
+    private final Object[] values = new Object[NAMES.size()];
+
+    /** The position of the field {@code name}, or -1 for a name the record does not hold. */
+    static int index(String name) {
+        Integer i = INDEX.get(name);
+        return i == null ? -1 : i;
+    }
+
+    static Kind kind(int field) {
+        return KINDS[field];
+    }
+
+    /** Sets a field, by its position; a field given twice keeps the last value, as JSON's readers do. */
+    void set(int field, Object value) {
+        values[field] = value;
+    }
+
+    @SuppressWarnings("unchecked")
+    User user() {
+        Object[] v = values;
+        return new User((String) v[0], (String) v[1], (String) v[2], (String) v[3], (List<String>) v[4], (Boolean) v[5],
+                (Boolean) v[6], (Integer) v[7], (Boolean) v[8], (String) v[9], (String) v[10], (String) v[11], (String) v[12],
+                (Integer) v[13], (Boolean) v[14], (Boolean) v[15], (Boolean) v[16], (String) v[17]);
+    }
+}
