@@ -47,9 +47,9 @@ public final class QueryRows {
             }
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
-                boolean[] binary = binaryColumns(rs, columns);
+                boolean[] asSent = asSent(rs, columns);
                 while (rs.next()) {
-                    sink.accept(row(rs, columns, binary));
+                    sink.accept(row(rs, columns, asSent));
                     n++;
                 }
             }
@@ -69,19 +69,19 @@ public final class QueryRows {
         }
     }
 
-    /** A row as {@link #forEach} gives it; {@code binary}: which columns came in binary format. */
-    private static Object[] row(ResultSet rs, List<ParquetColumn> columns, boolean[] binary) throws SQLException {
+    /** A row as {@link #forEach} gives it; {@code asSent}: which columns are taken as PostgreSQL sent them. */
+    private static Object[] row(ResultSet rs, List<ParquetColumn> columns, boolean[] asSent) throws SQLException {
         Object[] row = new Object[columns.size()];
         for (int i = 0; i < row.length; i++) {
             int k = i + 1;
             row[i] = switch (columns.get(i).kind()) {
                 // the value's own bytes, in the connection's encoding: pgjdbc's is always UTF-8
-                case STRING -> utf8(rs.getBytes(k));
+                case STRING -> asSent[i] ? utf8(rs.getBytes(k)) : utf8(rs.getString(k));
                 case INT32 -> (Integer) rs.getObject(k);
                 case INT64 -> rs.getObject(k) == null ? null : rs.getLong(k);
                 case BOOLEAN -> (Boolean) rs.getObject(k);
                 case DATE -> rs.getObject(k, LocalDate.class);
-                case TIMESTAMP -> binary[i] ? micros(rs.getBytes(k)) : instant(rs.getTimestamp(k));
+                case TIMESTAMP -> asSent[i] ? micros(rs.getBytes(k)) : instant(rs.getTimestamp(k));
                 case STRING_LIST -> {
                     Array a = rs.getArray(k);
                     yield a == null ? null : Arrays.asList((Object[]) a.getArray());
@@ -92,25 +92,39 @@ public final class QueryRows {
     }
 
     /**
-     * Which columns arrived in PostgreSQL's binary format (all, unless the connection is not pgjdbc's
-     * or a pooler changed it); a timestamp only if it is a {@code timestamptz}, whose microseconds
-     * are UTC's.
+     * Which columns are taken as the bytes PostgreSQL sent: a string whose bytes are its text (a
+     * text type, or any but {@code bytea} sent in text format), a {@code timestamptz} sent in binary
+     * (its microseconds of UTC). The others are read through the driver: a string of another type
+     * (binary {@code int4} is four bytes, not digits), a timestamp without zone, anything a pooler
+     * sent in text. Every column is read through the driver when the connection is not pgjdbc's.
      */
-    private static boolean[] binaryColumns(ResultSet rs, List<ParquetColumn> columns) throws SQLException {
-        boolean[] binary = new boolean[columns.size()];
+    private static boolean[] asSent(ResultSet rs, List<ParquetColumn> columns) throws SQLException {
+        boolean[] asSent = new boolean[columns.size()];
         java.sql.ResultSetMetaData meta = rs.getMetaData();
         if (meta.isWrapperFor(PGResultSetMetaData.class)) {
             PGResultSetMetaData pg = meta.unwrap(PGResultSetMetaData.class);
-            for (int i = 0; i < binary.length; i++) {
-                binary[i] = pg.getFormat(i + 1) == 1
-                        && (columns.get(i).kind() != ColumnType.TIMESTAMP || "timestamptz".equals(meta.getColumnTypeName(i + 1)));
+            for (int i = 0; i < asSent.length; i++) {
+                boolean binary = pg.getFormat(i + 1) == 1;
+                String type = meta.getColumnTypeName(i + 1);
+                asSent[i] = switch (columns.get(i).kind()) {
+                    case STRING -> binary ? TEXT_TYPES.contains(type) : !"bytea".equals(type);
+                    case TIMESTAMP -> binary && "timestamptz".equals(type);
+                    default -> false;
+                };
             }
         }
-        return binary;
+        return asSent;
     }
+
+    /** PostgreSQL's types whose binary form is their text, in the connection's encoding. */
+    private static final java.util.Set<String> TEXT_TYPES = java.util.Set.of("text", "varchar", "bpchar", "name");
 
     private static Binary utf8(byte[] bytes) {
         return bytes == null ? null : Binary.fromConstantByteArray(bytes);
+    }
+
+    private static Binary utf8(String s) {
+        return s == null ? null : Binary.fromConstantByteArray(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** PostgreSQL's epoch, 2000-01-01T00:00:00Z, in microseconds of the Unix epoch. */

@@ -56,9 +56,10 @@ class QueryRowsTest {
     @Test
     void stringsAreTheirBytesAndOnlyATimestamptzIsReadAsMicroseconds() throws Exception {
         List<ParquetColumn> columns = List.of(ParquetColumn.of("s", ColumnType.STRING), ParquetColumn.of("t", ColumnType.TIMESTAMP),
-                ParquetColumn.of("n", ColumnType.INT64));
-        String sql = "SELECT s, t, n FROM (VALUES (1, 'Zoë 李 😀', CAST('2026-01-02 03:04:05.678901' AS timestamp), CAST(7 AS bigint)), "
-                + "(2, NULL, NULL, NULL), (3, '', CAST('1960-01-01 00:00:00' AS timestamp), -1)) AS v(i, s, t, n) ORDER BY i";
+                ParquetColumn.of("n", ColumnType.INT64), ParquetColumn.of("o", ColumnType.STRING), ParquetColumn.of("v", ColumnType.STRING));
+        String sql = "SELECT s, t, n, o, CAST(s AS varchar(20)) FROM (VALUES "
+                + "(1, 'Zoë 李 😀', CAST('2026-01-02 03:04:05.678901' AS timestamp), CAST(7 AS bigint), 42), "
+                + "(2, NULL, NULL, NULL, NULL), (3, '', CAST('1960-01-01 00:00:00' AS timestamp), -1, -7)) AS v(i, s, t, n, o) ORDER BY i";
         try (Connection c = DriverManager.getConnection(TestDatabases.newDatabase("queryrows_bytes"), "postgres", "")) {
             List<Object[]> rows = new ArrayList<>();
             QueryRows.forEach(c, columns, sql, new Object[0], rows::add);
@@ -70,6 +71,11 @@ class QueryRowsTest {
                     LocalDateTime.parse("2026-01-02T03:04:05.678901").atZone(zone).toInstant(), null,
                     LocalDateTime.parse("1960-01-01T00:00:00").atZone(zone).toInstant());
             assertThat(Arrays.asList(rows.get(0)[2], rows.get(1)[2], rows.get(2)[2])).containsExactly(7L, null, -1L);
+            // a string of another type (binary int4 is four bytes) is its text; a varchar is its bytes
+            assertThat(Arrays.asList(rows.get(0)[3], rows.get(1)[3], rows.get(2)[3])).map(v -> v == null ? null
+                    : ((org.apache.parquet.io.api.Binary) v).toStringUsingUTF8()).containsExactly("42", null, "-7");
+            assertThat(Arrays.asList(rows.get(0)[4], rows.get(1)[4], rows.get(2)[4])).map(v -> v == null ? null
+                    : ((org.apache.parquet.io.api.Binary) v).toStringUsingUTF8()).containsExactly("Zoë 李 😀", null, "");
             assertThatThrownBy(() -> QueryRows.forEach(c, List.of(ParquetColumn.of("t", ColumnType.TIMESTAMP)),
                     "SELECT CAST('infinity' AS timestamptz)", new Object[0], row -> {
                     })).isInstanceOf(IllegalStateException.class).hasMessageContaining("not a finite");
