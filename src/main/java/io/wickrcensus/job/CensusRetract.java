@@ -51,7 +51,7 @@ public final class CensusRetract {
                 return ExitCodes.BAD_CONFIGURATION;
             }
             try {
-                Migrations.flyway(db.dataSource(), roles).migrate();
+                Migrations.migrate(db.dataSource(), roles);
                 int code = new Retraction(db.dataSource(), parquet, new ParquetExporter(db.dataSource(), parquet), iceberg.enabled(),
                         () -> io.wickrcensus.iceberg.Lake.open(iceberg, parquet, db)).retract(networkId, asOf, reason, by);
                 if (code == ExitCodes.OK || code == ExitCodes.ALREADY_COMPLETE) {

@@ -222,7 +222,7 @@ public final class CensusRun {
 
     static ConfigurableApplicationContext context(RunSettings settings, AwsCredentialsProvider credentials, DatabaseLocation db,
                                                   RunMetrics metrics) {
-        Migrations.flyway(db.dataSource(), settings.roles()).migrate();
+        Migrations.migrate(db.dataSource(), settings.roles());
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("spring.datasource.url", db.url());
         props.put("spring.datasource.username", db.user() == null ? "" : db.user());
