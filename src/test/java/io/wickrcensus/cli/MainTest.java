@@ -3,6 +3,7 @@ package io.wickrcensus.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wickrcensus.job.run.ExitCodes;
+import io.wickrcensus.testing.Cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,19 +14,16 @@ class MainTest {
 
     record Output(int code, String out, String err) { }
 
+    /** {@link Cli#run}, keeping the standard output too (the help goes there). */
     static Output execute(String... args) {
         PrintStream out = System.out;
-        PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
         System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
         try {
-            int code = Main.execute(args);
-            return new Output(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+            Cli.Result r = Cli.run(args);
+            return new Output(r.code(), o.toString(StandardCharsets.UTF_8), r.err());
         } finally {
             System.setOut(out);
-            System.setErr(err);
         }
     }
 
