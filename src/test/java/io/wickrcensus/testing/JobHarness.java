@@ -126,8 +126,9 @@ public final class JobHarness implements AutoCloseable {
     /** A {@code wickr-census} command line in a child JVM against database {@code db}, halting at {@code crashAt} when given. */
     public Process launchCommand(String db, Map<String, String> env, String crashAt, Path log, List<String> args)
             throws java.io.IOException {
+        // C1 only, as the image and the README launch the job: cheaper and faster for runs of any size (docs/benchmarks.md)
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-Djava.io.tmpdir=" + TestFiles.root()));
+                "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + TestFiles.root()));
         if (crashAt != null) {
             cmd.add("-Dcensus.crash-at=" + crashAt);
         }
