@@ -14,6 +14,8 @@ import io.wickrcensus.api.model.ListGuestUsersResponse;
 import io.wickrcensus.api.internal.UsersPageReader;
 import io.wickrcensus.api.model.ListUsersRequest;
 import io.wickrcensus.api.model.ListUsersResponse;
+import io.wickrcensus.api.model.ListedUser;
+import io.wickrcensus.api.model.ListedUsersPage;
 import io.wickrcensus.api.model.User;
 import io.wickrcensus.api.model.UsersCount;
 import java.net.URI;
@@ -73,6 +75,15 @@ public final class WickrAdminClient implements AutoCloseable {
     // ---- ListUsers ----------------------------------------------------------------------------
 
     public ListUsersResponse listUsers(ListUsersRequest r) {
+        return listUsers(r, ListUsersResponse.class);
+    }
+
+    /** A page of ListUsers with its users as the page listed them ({@link ListedUser}: strings as the body's bytes). */
+    public ListedUsersPage listUsersAsListed(ListUsersRequest r) {
+        return listUsers(r, ListedUsersPage.class);
+    }
+
+    private <P> P listUsers(ListUsersRequest r, Class<P> type) {
         requireNetwork(r.networkId());
         checkPageSize(r.maxResults());
         Map<String, String> q = new LinkedHashMap<>();
@@ -85,19 +96,28 @@ public final class WickrAdminClient implements AutoCloseable {
         put(q, "username", r.username());
         put(q, "status", r.status());
         put(q, "groupId", r.groupId());
-        return get("ListUsers", r.networkId(), "/users", q, ListUsersResponse.class);
+        return get("ListUsers", r.networkId(), "/users", q, type);
     }
 
     /** Every page of ListUsers, fetched lazily; starts from {@code r.nextToken()} if one is given. */
     public Paginator<ListUsersResponse> listUsersPaginator(ListUsersRequest r) {
+        return usersPaginator(r, this::listUsers, ListUsersResponse::nextToken);
+    }
+
+    private static <P> Paginator<P> usersPaginator(ListUsersRequest r, Function<ListUsersRequest, P> page, Function<P, String> nextToken) {
         requireNetwork(r.networkId());
         checkPageSize(r.maxResults());
-        return new Paginator<>("ListUsers", r.nextToken(), t -> listUsers(r.withNextToken(t)), ListUsersResponse::nextToken);
+        return new Paginator<>("ListUsers", r.nextToken(), t -> page.apply(r.withNextToken(t)), nextToken);
     }
 
     /** Every user, one page in memory at a time. */
     public Iterable<User> listAllUsers(ListUsersRequest r) {
         return listUsersPaginator(r).items(ListUsersResponse::users);
+    }
+
+    /** Every user as the pages listed them ({@link ListedUser}), one page in memory at a time: the job's users step. */
+    public Iterable<ListedUser> listAllUsersAsListed(ListUsersRequest r) {
+        return usersPaginator(r, this::listUsersAsListed, ListedUsersPage::nextToken).items(ListedUsersPage::users);
     }
 
     // ---- ListGuestUsers -----------------------------------------------------------------------
@@ -221,6 +241,11 @@ public final class WickrAdminClient implements AutoCloseable {
                     if (page != null) {
                         return type.cast(page);
                     }
+                }
+                if (type == ListedUsersPage.class) {
+                    ListedUsersPage page = UsersPageReader.readListed(answer.body());
+                    // a page the byte reader leaves to Jackson is read as ListUsers always is, with its errors
+                    return type.cast(page != null ? page : ListedUsersPage.of(parser(operation, ListUsersResponse.class).apply(answer)));
                 }
                 T value = Json.MAPPER.readValue(answer.body(), type);
                 if (value == null) {

@@ -1,6 +1,7 @@
 package io.wickrcensus.db;
 
 import io.wickrcensus.support.Bytes;
+import io.wickrcensus.support.Utf8;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +31,10 @@ public final class PgCopy {
     private int rows;
 
     /**
-     * The next value of the row. Strings, booleans, numbers and lists of strings, the staged
-     * columns' types, are written straight into the buffer: no {@code toString} and no byte array
-     * per boolean or number, and a list's array literal escaped for COPY as it is written.
+     * The next value of the row. Strings (a {@link Utf8} as its bytes are), booleans, numbers and
+     * lists of strings, the staged columns' types, are written straight into the buffer: no
+     * {@code toString} and no byte array per boolean or number, and a list's array literal escaped
+     * for COPY as it is written.
      */
     public PgCopy value(Object v) {
         if (rowStarted) {
@@ -41,6 +43,8 @@ public final class PgCopy {
         rowStarted = true;
         if (v == null) {
             put(NULL);
+        } else if (v instanceof Utf8 u) {
+            escape(u.array(), u.offset(), u.length());
         } else if (v instanceof String s) {
             escape(s.getBytes(StandardCharsets.UTF_8));
         } else if (v instanceof Boolean b) {
@@ -95,11 +99,13 @@ public final class PgCopy {
     }
 
     private void put(byte[] b) {
-        if (len + b.length > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + b.length));
-        }
-        System.arraycopy(b, 0, buf, len, b.length);
-        len += b.length;
+        put(b, 0, b.length);
+    }
+
+    private void put(byte[] b, int from, int n) {
+        reserve(n);
+        System.arraycopy(b, from, buf, len, n);
+        len += n;
     }
 
     /** Room for {@code n} more bytes. */
@@ -143,15 +149,21 @@ public final class PgCopy {
      * passes over the string took twice as long in C1-compiled code, which has no intrinsic for them.
      */
     private void escape(byte[] bytes) {
-        int i = firstSpecial(bytes, false);
-        if (i == bytes.length) {
-            put(bytes);
+        escape(bytes, 0, bytes.length);
+    }
+
+    /** The same for {@code bytes[from .. from + n)}. */
+    private void escape(byte[] bytes, int from, int n) {
+        int end = from + n;
+        int i = firstSpecial(bytes, from, end, false);
+        if (i == end) {
+            put(bytes, from, n);
             return;
         }
-        reserve(2 * bytes.length);
-        System.arraycopy(bytes, 0, buf, len, i);
-        len += i;
-        for (; i < bytes.length; i++) {
+        reserve(2 * n);
+        System.arraycopy(bytes, from, buf, len, i - from);
+        len += i - from;
+        for (; i < end; i++) {
             byte b = bytes[i];
             if (special(b)) {
                 buf[len++] = '\\';
@@ -162,11 +174,11 @@ public final class PgCopy {
         }
     }
 
-    /** The index of the first byte COPY escapes (or, {@code inArray}, an array literal too), or the length. */
-    private static int firstSpecial(byte[] bytes, boolean inArray) {
-        int i = 0;
+    /** The index of the first byte of {@code bytes[from .. end)} COPY escapes (or, {@code inArray}, an array literal too), or {@code end}. */
+    private static int firstSpecial(byte[] bytes, int from, int end, boolean inArray) {
+        int i = from;
         // eight bytes a step: no byte below 14 and no backslash (nor quote) in the word, and none of its bytes need a look
-        for (int end = bytes.length - 7; i < end; i += 8) {
+        for (int last = end - 7; i < last; i += 8) {
             long w = Bytes.word(bytes, i);
             long flagged = Bytes.anyBelow(w, '\r' + 1) | Bytes.any(w, BACKSLASHES);
             if (inArray) {
@@ -176,13 +188,13 @@ public final class PgCopy {
                 break;
             }
         }
-        for (; i < bytes.length; i++) {
+        for (; i < end; i++) {
             byte b = bytes[i];
             if (b <= '\\' && (special(b) || (inArray && b == '"'))) {
                 return i;
             }
         }
-        return bytes.length;
+        return end;
     }
 
     private static final long BACKSLASHES = Bytes.repeated('\\');
@@ -214,13 +226,15 @@ public final class PgCopy {
                 put(NULL_ELEMENT);
                 continue;
             }
-            byte[] bytes = o.toString().getBytes(StandardCharsets.UTF_8);
-            reserve(4 * bytes.length + 2);
+            Utf8 u = o instanceof Utf8 given ? given : Utf8.of(o.toString());
+            byte[] bytes = u.array();
+            int end = u.offset() + u.length();
+            reserve(4 * u.length() + 2);
             buf[len++] = '"';
-            int i = firstSpecial(bytes, true);
-            System.arraycopy(bytes, 0, buf, len, i);
-            len += i;
-            for (; i < bytes.length; i++) {
+            int i = firstSpecial(bytes, u.offset(), end, true);
+            System.arraycopy(bytes, u.offset(), buf, len, i - u.offset());
+            len += i - u.offset();
+            for (; i < end; i++) {
                 byte b = bytes[i];
                 if (b == '"') {
                     buf[len++] = '\\';

@@ -1,5 +1,6 @@
 package io.wickrcensus.db;
 
+import io.wickrcensus.api.model.ListedUser;
 import io.wickrcensus.api.model.User;
 import java.util.List;
 import java.util.function.Function;
@@ -58,6 +59,11 @@ public enum UserColumn {
     /** This column's value of a user. */
     public Object valueOf(User user) {
         return value.apply(user);
+    }
+
+    /** This column's value of a user as a page listed it: a string as its bytes ({@link io.wickrcensus.support.Utf8}). */
+    public Object valueOf(ListedUser user) {
+        return user.field(ordinal()); // the columns are in the order of User's components (UserColumnTest)
     }
 
     /** {@code a, b, c}, each name prefixed with {@code alias.} unless the alias is empty. */

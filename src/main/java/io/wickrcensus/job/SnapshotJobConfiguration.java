@@ -4,7 +4,7 @@ import io.wickrcensus.api.ApiCallListener;
 import io.wickrcensus.api.WickrAdminClient;
 import io.wickrcensus.api.WickrClientConfig;
 import io.wickrcensus.api.model.GuestUser;
-import io.wickrcensus.api.model.User;
+import io.wickrcensus.api.model.ListedUser;
 import io.wickrcensus.faults.CrashPoints;
 import io.wickrcensus.job.ahead.ParquetHeadStart;
 import io.wickrcensus.job.ahead.UnameHeadStart;
@@ -186,12 +186,12 @@ public class SnapshotJobConfiguration {
 
     @Bean
     @StepScope
-    StagingTasklet<User> usersTasklet(@Value(JOB_PARAM + RunContext.RUN_ID + "']}") Long runId,
+    StagingTasklet<ListedUser> usersTasklet(@Value(JOB_PARAM + RunContext.RUN_ID + "']}") Long runId,
                                       @Value(JOB_PARAM + RunContext.NETWORK_ID + "']}") String networkId,
                                       DataSource ds, WickrAdminClient client, RunSettings s, RunMetrics metrics, UnameHeadStart headStart,
                                       RunLedger ledger, ParquetHeadStart parquetHeadStart) {
         RunContext run = run(runId, networkId);
-        List<StagingListener<? super User>> listeners = !s.headStarts() ? List.of()
+        List<StagingListener<? super ListedUser>> listeners = !s.headStarts() ? List.of()
                 : s.parquet().enabled() ? List.of(headStart, parquetHeadStart.usersAsStaged(run)) : List.of(headStart);
         return new StagingTasklet<>(StagedSource.users(client, run, ledger), ds, s.copyBatchRows(), metrics, listeners);
     }
@@ -240,7 +240,7 @@ public class SnapshotJobConfiguration {
     }
 
     @Bean
-    Step usersStep(JobRepository repo, PlatformTransactionManager tx, StagingTasklet<User> usersTasklet, RunMetrics metrics) {
+    Step usersStep(JobRepository repo, PlatformTransactionManager tx, StagingTasklet<ListedUser> usersTasklet, RunMetrics metrics) {
         return new StepBuilder("users", repo).tasklet(usersTasklet, tx).listener(usersTasklet)
                 .listener((StepExecutionListener) metrics).build();
     }

@@ -1,5 +1,6 @@
 package io.wickrcensus.parquet;
 
+import io.wickrcensus.support.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -108,9 +109,15 @@ final class RowWriteSupport extends WriteSupport<Object[]> {
     /**
      * A value's UTF-8 bytes, backed by an array of their own: {@code Binary.fromString} wraps them in
      * a ByteBuffer, whose comparisons (statistics) and hashing (dictionaries) cost more per value.
-     * A {@code Binary} is such bytes already ({@link QueryRows#forEach}).
+     * A {@code Binary} is such bytes already ({@link QueryRows#forEach}), and a {@link Utf8} is a
+     * slice of them.
      */
     private static Binary utf8(Object v) {
+        if (v instanceof Utf8 u) {
+            // a slice of a larger array (a ListUsers page): "reused", so a dictionary or a statistic keeps a copy of
+            // the value, not the whole page
+            return Binary.fromReusedByteArray(u.array(), u.offset(), u.length());
+        }
         return v instanceof Binary b ? b : Binary.fromConstantByteArray(v.toString().getBytes(StandardCharsets.UTF_8));
     }
 

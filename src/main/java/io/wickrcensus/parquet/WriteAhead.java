@@ -7,7 +7,7 @@ import static io.wickrcensus.parquet.ParquetExporter.names;
 import static io.wickrcensus.parquet.ParquetExporter.networkDirs;
 import static io.wickrcensus.parquet.ParquetExporter.usersPartition;
 
-import io.wickrcensus.api.model.User;
+import io.wickrcensus.api.model.ListedUser;
 import io.wickrcensus.db.StagedUsers;
 import io.wickrcensus.db.UserColumn;
 import java.io.IOException;
@@ -159,7 +159,7 @@ public final class WriteAhead {
             this.rows = rows;
         }
 
-        public void add(User user) throws IOException {
+        public void add(ListedUser user) throws IOException {
             Object[] row = new Object[USERS.size()];
             row[0] = prepared.runId;
             for (int i = 0; i < UserColumn.ALL.size(); i++) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.wickrcensus.api.errors.InvalidRequestException;
 import io.wickrcensus.api.errors.MalformedResponseException;
 import io.wickrcensus.api.model.ListUsersRequest;
+import io.wickrcensus.api.model.User;
 import java.time.Duration;
 import java.util.List;
 import io.wickrcensus.testing.StubApi;
@@ -45,6 +46,30 @@ class ClientGuardsTest {
         try (WickrAdminClient c = clientAnswering("{\"history\":[{\"month\":\"October\",\"count\":\"12\"}]}")) {
             assertThatThrownBy(() -> c.getGuestUserHistoryCount("net00001")).isInstanceOf(MalformedResponseException.class)
                     .hasMessageContaining("history[0].month 'October', not a month in the form YYYY_MM");
+        }
+    }
+
+    /**
+     * The users step's listing ({@code listAllUsersAsListed}) of a page the byte reader leaves to
+     * Jackson (escapes in its strings) is the users Jackson reads; a page Jackson refuses is the
+     * malformed answer every ListUsers caller gets.
+     */
+    @Test
+    void aPageWithEscapesIsListedAsJacksonReadsItAndAMalformedOneIsRefusedAlike() throws Exception {
+        String page = "{\"users\":[{\"userId\":\"u1\",\"firstName\":\"Jos\\u00e9\",\"lastName\":\"O\\\"Brien\",\"securityGroups\":[\"a\\\\b\"],"
+                + "\"inviteCode\":\"SECRET\",\"status\":2,\"uname\":\"x1\"}]}";
+        try (WickrAdminClient c = clientAnswering(page)) {
+            ListUsersRequest all = ListUsersRequest.builder("net00001").maxResults(100).build();
+            List<User> listed = new java.util.ArrayList<>();
+            c.listAllUsersAsListed(all).forEach(u -> listed.add(u.toUser()));
+            assertThat(listed).containsExactly(new User("u1", "José", "O\"Brien", null, List.of("a\\b"), null, null, 2, null, null, null,
+                    null, null, null, null, null, null, "x1"));
+            assertThat(listed).isEqualTo(c.listUsers(all).users());
+        }
+        stop();
+        try (WickrAdminClient c = clientAnswering("{\"users\":[{\"userId\":\"u1\",\"status\":\"two\"}]}")) {
+            assertThatThrownBy(() -> c.listAllUsersAsListed(ListUsersRequest.builder("net00001").build()).iterator().next())
+                    .isInstanceOf(MalformedResponseException.class).hasMessageContaining("ListUsers answered HTTP 200");
         }
     }
 

@@ -2,7 +2,9 @@ package io.wickrcensus.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wickrcensus.support.Utf8;
 import io.wickrcensus.testing.TestDatabases;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -25,14 +27,16 @@ class PgCopyTest {
                 Long.MIN_VALUE, -10L, (long) Integer.MIN_VALUE, 1234567890123L);
         String url = TestDatabases.newDatabase("pgcopy");
         try (Connection c = TestDatabases.connect(url)) {
-            c.createStatement().execute("CREATE TABLE t (id int, s text, a text[], b boolean, n bigint, m bigint, i int)");
+            c.createStatement().execute("CREATE TABLE t (id int, s text, a text[], b boolean, n bigint, m bigint, i int, s2 text, a2 text[])");
             PgCopy copy = new PgCopy();
             for (int i = 0; i < texts.size(); i++) {
                 copy.value(i).value(texts.get(i)).value(arrays.get(i)).value(bool(i))
-                        .value(i * 1_000_000_000L).value(numbers.get(i)).value((Object) (int) -numbers.get(i).intValue()).endRow();
+                        .value(i * 1_000_000_000L).value(numbers.get(i)).value((Object) (int) -numbers.get(i).intValue())
+                        .value(slice(texts.get(i))).value(arrays.get(i) == null ? null : arrays.get(i).stream().map(PgCopyTest::slice).toList())
+                        .endRow();
             }
-            assertThat(copy.copyInto(c, "t (id, s, a, b, n, m, i)")).isEqualTo(texts.size());
-            try (ResultSet rs = c.createStatement().executeQuery("SELECT id, s, a, b, n, m, i FROM t ORDER BY id")) {
+            assertThat(copy.copyInto(c, "t (id, s, a, b, n, m, i, s2, a2)")).isEqualTo(texts.size());
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT id, s, a, b, n, m, i, s2, a2 FROM t ORDER BY id")) {
                 for (int i = 0; i < texts.size(); i++) {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getString("s")).isEqualTo(texts.get(i));
@@ -42,9 +46,26 @@ class PgCopyTest {
                     assertThat(rs.getLong("n")).isEqualTo(i * 1_000_000_000L);
                     assertThat(rs.getLong("m")).isEqualTo(numbers.get(i));
                     assertThat(rs.getInt("i")).isEqualTo(-numbers.get(i).intValue());
+                    assertThat(rs.getString("s2")).as("a Utf8 slice").isEqualTo(texts.get(i));
+                    Array a2 = rs.getArray("a2");
+                    assertThat(a2 == null ? null : Arrays.asList((Object[]) a2.getArray())).as("Utf8 slices").isEqualTo(arrays.get(i));
                 }
             }
         }
+    }
+
+    /** The value's bytes as a slice of a larger array, between bytes COPY would escape (or null, for null). */
+    private static Utf8 slice(String value) {
+        if (value == null) {
+            return null;
+        }
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        byte[] around = new byte[v.length + 6];
+        Arrays.fill(around, (byte) '\\');
+        around[0] = '\t';
+        around[around.length - 1] = '"';
+        System.arraycopy(v, 0, around, 3, v.length);
+        return new Utf8(around, 3, v.length);
     }
 
     private static Boolean bool(int i) {

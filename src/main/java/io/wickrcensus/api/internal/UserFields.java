@@ -63,11 +63,7 @@ final class UserFields {
         values[field] = value;
     }
 
-    @SuppressWarnings("unchecked")
     User user() {
-        Object[] v = values;
-        return new User((String) v[0], (String) v[1], (String) v[2], (String) v[3], (List<String>) v[4], (Boolean) v[5],
-                (Boolean) v[6], (Integer) v[7], (Boolean) v[8], (String) v[9], (String) v[10], (String) v[11], (String) v[12],
-                (Integer) v[13], (Boolean) v[14], (Boolean) v[15], (Boolean) v[16], (String) v[17]);
+        return User.of(values);
     }
 }

@@ -1,8 +1,11 @@
 package io.wickrcensus.api.internal;
 
 import io.wickrcensus.api.model.ListUsersResponse;
+import io.wickrcensus.api.model.ListedUser;
+import io.wickrcensus.api.model.ListedUsersPage;
 import io.wickrcensus.api.model.User;
 import io.wickrcensus.support.Bytes;
+import io.wickrcensus.support.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,27 +45,49 @@ public final class UsersPageReader {
     private static final long BACKSLASHES = Bytes.repeated('\\');
 
     private final byte[] b;
+    /** Users as {@link ListedUser}s (their strings the body's bytes), else as {@link User}s. */
+    private final boolean listed;
+    private String nextToken;
     private int i;
     /** The user field expected next: the service writes them in one order, so a name is usually matched at the first try. */
     private int hint;
 
-    private UsersPageReader(byte[] body) {
+    private UsersPageReader(byte[] body, boolean listed) {
         this.b = body;
+        this.listed = listed;
     }
 
     /** The page, or null when Jackson must read it (see the class comment). */
     public static ListUsersResponse read(byte[] body) {
         try {
-            return new UsersPageReader(body).page();
+            UsersPageReader r = new UsersPageReader(body, false);
+            @SuppressWarnings("unchecked")
+            List<User> users = (List<User>) (List<?>) r.page();
+            return new ListUsersResponse(r.nextToken, users);
         } catch (RuntimeException e) {
             // not plain, an index past the end (a truncated body), or a user the record refuses (a null group): Jackson reports them
             return null;
         }
     }
 
-    private ListUsersResponse page() {
-        String nextToken = null;
-        List<User> users = null;
+    /**
+     * The page with its users as {@link ListedUser}s, their strings the body's own bytes (the body
+     * must not change after), or null when Jackson must read it, as for {@link #read}.
+     */
+    public static ListedUsersPage readListed(byte[] body) {
+        try {
+            UsersPageReader r = new UsersPageReader(body, true);
+            @SuppressWarnings("unchecked")
+            List<ListedUser> users = (List<ListedUser>) (List<?>) r.page();
+            return new ListedUsersPage(r.nextToken, users);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The page's users (null if it has none), its {@link #nextToken} kept. */
+    private List<Object> page() {
+        List<Object> users = null;
         ws();
         expect('{');
         ws();
@@ -80,7 +105,7 @@ public final class UsersPageReader {
         if (i != b.length) {
             throw NOT_PLAIN;
         }
-        return new ListUsersResponse(nextToken, users);
+        return users;
     }
 
     /** An array of {@code element}s, or null. */
@@ -114,9 +139,10 @@ public final class UsersPageReader {
         return true;
     }
 
-    private User user() {
+    /** A {@link User}, or a {@link ListedUser} when {@link #listed}. */
+    private Object user() {
         expect('{');
-        UserFields user = new UserFields();
+        Object[] fields = new Object[USER_FIELDS.length];
         ws();
         if (b[i] != '}') {
             do {
@@ -125,17 +151,31 @@ public final class UsersPageReader {
                     skipValue(0); // inviteCode, and fields the contract may add
                 } else {
                     hint = field + 1 == USER_FIELDS.length ? 0 : field + 1;
-                    user.set(field, switch (UserFields.kind(field)) {
-                        case STRING -> string();
-                        case STRINGS -> array(this::string, 4);
+                    fields[field] = switch (UserFields.kind(field)) {
+                        case STRING -> text();
+                        case STRINGS -> array(this::element, 4);
                         case BOOLEAN -> bool();
                         case INTEGER -> integer();
-                    });
+                    }; // a field given twice keeps the last value, as JSON's readers do
                 }
             } while (more());
         }
         expect('}');
-        return user.user();
+        return listed ? new ListedUser(fields) : User.of(fields);
+    }
+
+    /** A string value of a user: a String, or its bytes when {@link #listed}; or null. */
+    private Object text() {
+        return listed ? bytes() : string();
+    }
+
+    /** An element of a list of strings, never null (a list holding a null is the record's to refuse, through Jackson). */
+    private Object element() {
+        Object e = text();
+        if (e == null) {
+            throw NOT_PLAIN;
+        }
+        return e;
     }
 
     /**
@@ -193,10 +233,39 @@ public final class UsersPageReader {
     }
 
     private String string() {
+        int start = i + 1;
+        int end = stringEnd();
+        if (end < 0) {
+            return null;
+        }
+        return ascii ? new String(b, start, end - start, StandardCharsets.ISO_8859_1) : utf8(start, end);
+    }
+
+    /** A string as the body's bytes, checked as {@link #string} checks it (a string beyond ASCII decoded once), or null. */
+    private Utf8 bytes() {
+        int start = i + 1;
+        int end = stringEnd();
+        if (end < 0) {
+            return null;
+        }
+        if (!ascii) {
+            utf8(start, end); // malformed UTF-8 is Jackson's to refuse
+        }
+        return new Utf8(b, start, end - start);
+    }
+
+    /** Whether the string {@link #stringEnd} passed over was ASCII. */
+    private boolean ascii;
+
+    /**
+     * Passes over a string value with no escape and no control character (anything else is not
+     * plain), or a {@code null} (then -1): the index of its closing quote, {@link #ascii} set.
+     */
+    private int stringEnd() {
         byte[] b = this.b;
         if (b[i] != '"') {
             nullOrElse();
-            return null;
+            return -1;
         }
         int start = ++i;
         int k = start;
@@ -221,10 +290,8 @@ public final class UsersPageReader {
             }
         }
         i = k + 1;
-        if (ascii) {
-            return new String(b, start, k - start, StandardCharsets.ISO_8859_1);
-        }
-        return utf8(start, k);
+        this.ascii = ascii;
+        return k;
     }
 
     /** Passes over a {@code null}; anything else is not the type the field has. */

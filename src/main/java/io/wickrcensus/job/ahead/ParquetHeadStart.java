@@ -1,6 +1,6 @@
 package io.wickrcensus.job.ahead;
 
-import io.wickrcensus.api.model.User;
+import io.wickrcensus.api.model.ListedUser;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
 import io.wickrcensus.job.steps.PartitionsWrittenAhead;
@@ -64,7 +64,7 @@ public class ParquetHeadStart implements PartitionsWrittenAhead, StepExecutionLi
      * committed ({@link UsersPartitionAsStaged}); null where Parquet is off. When it was written,
      * the uname step's start takes it instead of writing the partition from staging.
      */
-    public synchronized StagingListener<User> usersAsStaged(RunContext run) {
+    public synchronized StagingListener<ListedUser> usersAsStaged(RunContext run) {
         if (asStaged == null) {
             asStaged = new UsersPartitionAsStaged(exporter, run, ledger);
         }

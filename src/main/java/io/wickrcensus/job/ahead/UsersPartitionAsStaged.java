@@ -1,6 +1,6 @@
 package io.wickrcensus.job.ahead;
 
-import io.wickrcensus.api.model.User;
+import io.wickrcensus.api.model.ListedUser;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
 import io.wickrcensus.job.steps.StagedRows;
@@ -25,17 +25,17 @@ import org.slf4j.LoggerFactory;
  * up and the partition is written from staging as before ({@link ParquetHeadStart}). Like the other
  * head starts it keeps nothing across a crash, and any failure only gives it up.
  */
-final class UsersPartitionAsStaged implements StagingListener<User> {
+final class UsersPartitionAsStaged implements StagingListener<ListedUser> {
 
     private static final Logger log = LoggerFactory.getLogger(UsersPartitionAsStaged.class);
     /** Marks the end of the staged batches in the queue. */
-    private static final List<? extends User> END = List.of();
+    private static final List<? extends ListedUser> END = List.of();
 
     private final WriteAhead exporter;
     private final RunContext run;
     private final RunLedger ledger;
     /** Two batches waiting at most (about 10,000 users); staging waits when the writer falls behind. */
-    private final BlockingQueue<List<? extends User>> batches = new ArrayBlockingQueue<>(2);
+    private final BlockingQueue<List<? extends ListedUser>> batches = new ArrayBlockingQueue<>(2);
     /** False once the write is given up: later batches are not queued. */
     private volatile boolean open = true;
     /** The partition written, or null when it was given up; completed when the writer ends. */
@@ -62,7 +62,7 @@ final class UsersPartitionAsStaged implements StagingListener<User> {
     }
 
     @Override
-    public void committed(StagedRows rows, List<? extends User> items) {
+    public void committed(StagedRows rows, List<? extends ListedUser> items) {
         if (!open || items.isEmpty()) {
             return; // given up already
         }
@@ -144,8 +144,8 @@ final class UsersPartitionAsStaged implements StagingListener<User> {
         try {
             prepared = exporter.open(run.runId(), run.networkId());
             users = exporter.usersAsListed(prepared, run.networkId(), ledger.get(run.runId()).asOf());
-            for (List<? extends User> batch = batches.take(); batch != END; batch = batches.take()) {
-                for (User u : batch) {
+            for (List<? extends ListedUser> batch = batches.take(); batch != END; batch = batches.take()) {
+                for (ListedUser u : batch) {
                     users.add(u);
                 }
             }

@@ -1,5 +1,7 @@
 package io.wickrcensus.job.steps;
 
+import io.wickrcensus.support.Utf8;
+
 /**
  * Keys seen (the user ids a users step staged), as 64-bit hashes in an open-addressing table: 8
  * bytes a key, not a string, 16 MB at 1,000,000 users. A collision of two keys reads as a repeat,
@@ -12,7 +14,18 @@ public final class KeySet {
 
     /** Adds the key's hash; false if it was there already (the key, or one of the same hash, was added before). */
     public boolean add(String key) {
-        long h = hash(key);
+        return addHash(hash(key));
+    }
+
+    /**
+     * The same for a key as its UTF-8 bytes (a user id as the page listed it). An ASCII key hashes
+     * alike either way; a set is meant to be given its keys one way only.
+     */
+    public boolean add(Utf8 key) {
+        return addHash(hash(key));
+    }
+
+    private boolean addHash(long h) {
         if (h == 0) {
             h = 1; // 0 marks an empty slot
         }
@@ -52,16 +65,38 @@ public final class KeySet {
         }
     }
 
-    /** FNV-1a over the chars, then a 64-bit finaliser (splitmix64) to spread the low bits the table indexes by. */
+    /** FNV-1a over the chars, then {@link #spread}. */
     static long hash(String s) {
-        long h = 0xcbf29ce484222325L;
+        long h = FNV_BASIS;
         if (s == null) {
             return h;
         }
         for (int i = 0; i < s.length(); i++) {
             h ^= s.charAt(i);
-            h *= 0x100000001b3L;
+            h *= FNV_PRIME;
         }
+        return spread(h);
+    }
+
+    /** FNV-1a over the bytes, then {@link #spread}. */
+    static long hash(Utf8 key) {
+        long h = FNV_BASIS;
+        if (key == null) {
+            return h;
+        }
+        byte[] b = key.array();
+        for (int i = key.offset(), end = i + key.length(); i < end; i++) {
+            h ^= b[i] & 0xff;
+            h *= FNV_PRIME;
+        }
+        return spread(h);
+    }
+
+    private static final long FNV_BASIS = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+
+    /** A 64-bit finaliser (splitmix64) to spread the low bits the table indexes by. */
+    private static long spread(long h) {
         h ^= h >>> 30;
         h *= 0xbf58476d1ce4e5b9L;
         h ^= h >>> 27;

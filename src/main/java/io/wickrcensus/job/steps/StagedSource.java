@@ -4,11 +4,13 @@ import io.wickrcensus.api.WickrAdminClient;
 import io.wickrcensus.api.model.GuestUser;
 import io.wickrcensus.api.model.ListGuestUsersRequest;
 import io.wickrcensus.api.model.ListUsersRequest;
-import io.wickrcensus.api.model.User;
+import io.wickrcensus.api.model.ListedUser;
 import io.wickrcensus.db.UserColumn;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
+import io.wickrcensus.support.Utf8;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -35,23 +37,24 @@ import java.util.stream.Collectors;
 public record StagedSource<T>(String description, String table, List<String> sliceColumns, List<Object> sliceValues,
                               List<Column<T>> columns, String unameColumn, boolean unamesRecur,
                               Supplier<Iterable<T>> pages, LongSupplier expected, String crashPoint, StagedChanges changes,
-                              Function<T, String> key) {
+                              Function<T, Utf8> key) {
 
     /** One column of an item: its name in the staging table and its value. */
     public record Column<T>(String name, Function<T, Object> value) {
     }
 
     /** Step 1: every user of the network, 100 per ListUsers page, into {@code census.stage_user}. */
-    public static StagedSource<User> users(WickrAdminClient client, RunContext run, RunLedger ledger) {
+    public static StagedSource<ListedUser> users(WickrAdminClient client, RunContext run, RunLedger ledger) {
         return new StagedSource<>("users of network " + run.networkId(), "census.stage_user", List.of("run_id"), List.of(run.runId()),
-                UserColumn.ALL.stream().map(c -> new Column<User>(c.column(), c::valueOf)).toList(), UserColumn.UNAME.column(), false,
-                () -> client.listAllUsers(ListUsersRequest.builder(run.networkId()).maxResults(WickrAdminClient.MAX_PAGE_SIZE).build()),
+                UserColumn.ALL.stream().map(c -> new Column<ListedUser>(c.column(), c::valueOf)).toList(), UserColumn.UNAME.column(), false,
+                // each page's strings go to COPY and to the users partition as the page's bytes
+                () -> client.listAllUsersAsListed(ListUsersRequest.builder(run.networkId()).maxResults(WickrAdminClient.MAX_PAGE_SIZE).build()),
                 () -> {
                     // the service's counts as paging begins: reconcile judges the roster between these and its own
                     io.wickrcensus.api.model.UsersCount users = client.getUsersCount(run.networkId());
                     ledger.countsBefore(run.runId(), users, client.getBotsCount(run.networkId()));
                     return users.total();
-                }, "users.batch", new StagedChanges(run, ledger), User::userId);
+                }, "users.batch", new StagedChanges(run, ledger), ListedUser::userIdBytes);
     }
 
     /**
@@ -72,7 +75,7 @@ public record StagedSource<T>(String description, String table, List<String> sli
     StagedRows rows(long from, long to) {
         Function<T, Object> uname = columns.stream().filter(c -> c.name().equals(unameColumn)).findFirst().map(Column::value).orElse(null);
         @SuppressWarnings("unchecked")
-        Function<Object, String> unameOf = uname == null ? null : item -> (String) uname.apply((T) item);
+        Function<Object, String> unameOf = uname == null ? null : item -> Objects.toString(uname.apply((T) item), null);
         return new StagedRows(table, unameColumn, sliceColumns, sliceValues, from, to, unamesRecur, unameOf);
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wickrcensus.api.Json;
 import io.wickrcensus.api.model.ListUsersResponse;
+import io.wickrcensus.api.model.ListedUser;
+import io.wickrcensus.api.model.ListedUsersPage;
 import io.wickrcensus.api.model.User;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,6 +45,7 @@ class UsersPageReaderTest {
             ListUsersResponse fast = UsersPageReader.read(page);
             assertThat(fast).as(new String(page, StandardCharsets.UTF_8)).isNotNull();
             assertThat(fast).isEqualTo(Json.MAPPER.readValue(page, ListUsersResponse.class));
+            assertListedTheSame(page, fast);
         }
     }
 
@@ -70,6 +73,7 @@ class UsersPageReaderTest {
                     refused++;
                 }
                 ListUsersResponse fast = UsersPageReader.read(v);
+                assertListedTheSame(v, fast);
                 if (fast != null) {
                     read++;
                     assertThat(jackson).as(new String(v, StandardCharsets.UTF_8)).isNotNull();
@@ -98,6 +102,26 @@ class UsersPageReaderTest {
         byte[] skipped = "{\"users\":[{\"other\":\"\u00e9\"}]}".getBytes(StandardCharsets.UTF_8);
         skipped[skipped.length - 5] = (byte) 0xC3;
         assertThat(UsersPageReader.read(skipped)).isNull();
+    }
+
+    /**
+     * The page read as {@link ListedUser}s is read exactly when it is read as users, to the same
+     * users (each string the page's bytes) and the same token; Jackson's reading of a page the
+     * byte reader leaves, as the client takes it, is the same users too.
+     */
+    private static void assertListedTheSame(byte[] page, ListUsersResponse read) {
+        String as = new String(page, StandardCharsets.UTF_8);
+        ListedUsersPage listed = UsersPageReader.readListed(page);
+        if (read == null) {
+            assertThat(listed).as(as).isNull();
+            return;
+        }
+        assertThat(listed).as(as).isNotNull();
+        assertThat(listed.nextToken()).as(as).isEqualTo(read.nextToken());
+        assertThat(listed.users().stream().map(ListedUser::toUser).toList()).as(as).isEqualTo(read.users());
+        assertThat(listed.users()).allSatisfy(u -> assertThat(u.userIdBytes() == null || u.userIdBytes().array() == page)
+                .as("a string is a slice of the page").isTrue());
+        assertThat(ListedUsersPage.of(read).users().stream().map(ListedUser::toUser).toList()).isEqualTo(read.users());
     }
 
     private byte[] page(Random r, boolean anything) {

@@ -2,7 +2,8 @@ package io.wickrcensus.job.ahead;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wickrcensus.api.model.User;
+import io.wickrcensus.api.internal.UsersPageReader;
+import io.wickrcensus.api.model.ListedUser;
 import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
@@ -10,6 +11,7 @@ import io.wickrcensus.parquet.ParquetExporter;
 import io.wickrcensus.parquet.WriteAhead;
 import io.wickrcensus.testing.Duck;
 import io.wickrcensus.testing.JobHarness;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,9 +21,13 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 /** The users partition written as the users step commits its batches, against a real store and ledger. */
 class UsersPartitionAsStagedTest {
 
-    private static User user(String id, String lastName) {
-        return new User(id, "First", lastName, id + "@example.com", List.of("g1", "g2"), false, false, User.STATUS_ACTIVE, true, null,
-                "normal", null, null, 0, false, true, false, "uname-" + id);
+    /** A user as the users step stages it: read from a ListUsers page, its strings slices of the page's bytes. */
+    private static ListedUser user(String id, String lastName) {
+        String page = "{\"users\":[{\"userId\":\"" + id + "\",\"firstName\":\"First\",\"lastName\":\"" + lastName
+                + "\",\"username\":\"" + id + "@example.com\",\"securityGroups\":[\"g1\",\"g2\"],\"isAdmin\":false,"
+                + "\"suspended\":false,\"status\":2,\"otpEnabled\":true,\"type\":\"normal\",\"challengeFailures\":0,"
+                + "\"isInviteExpired\":false,\"isUser\":true,\"codeValidation\":false,\"uname\":\"uname-" + id + "\"}]}";
+        return UsersPageReader.readListed(page.getBytes(StandardCharsets.UTF_8)).users().get(0);
     }
 
     /** A harness whose night 1 is published (run 1 in the ledger) without Parquet, and the exporter of the run's partitions. */
@@ -37,10 +43,10 @@ class UsersPartitionAsStagedTest {
 
         /** A partition begun, fed these committed batches, one after the other. */
         @SafeVarargs
-        final UsersPartitionAsStaged partition(List<User>... batches) {
+        final UsersPartitionAsStaged partition(List<ListedUser>... batches) {
             UsersPartitionAsStaged p = new UsersPartitionAsStaged(ahead, run, ledger);
             p.begin();
-            for (List<User> b : batches) {
+            for (List<ListedUser> b : batches) {
                 p.committed(null, b);
             }
             return p;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wickrcensus.api.model.User;
 import io.wickrcensus.db.UserColumn;
+import io.wickrcensus.support.Utf8;
 import io.wickrcensus.job.run.ExitCodes;
 import io.wickrcensus.job.run.RunContext;
 import io.wickrcensus.job.run.RunLedger;
@@ -57,7 +58,7 @@ class StagingKeysTest {
         RunContext run = new RunContext(1, h.network);
         StagedSource<User> source = new StagedSource<>("users of the keys test", "census.stage_user", List.of("run_id"), List.of(1L),
                 UserColumn.ALL.stream().map(c -> new StagedSource.Column<User>(c.column(), c::valueOf)).toList(), UserColumn.UNAME.column(),
-                false, () -> listing, () -> listing.size(), "users.batch", new StagedChanges(run, new RunLedger(jdbc)), User::userId);
+                false, () -> listing, () -> listing.size(), "users.batch", new StagedChanges(run, new RunLedger(jdbc)), u -> Utf8.of(u.userId()));
         Told told = new Told();
         StagingTasklet<User> tasklet = new StagingTasklet<>(source, ds, 100, new RunMetrics(), List.of(told));
         StepExecution step = new StepExecution(1L, "users", new JobExecution(1L, new JobInstance(1L, "snapshot"), new JobParameters()));
