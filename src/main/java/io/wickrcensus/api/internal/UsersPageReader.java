@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -58,29 +59,27 @@ public final class UsersPageReader {
     }
 
     /** The page, or null when Jackson must read it (see the class comment). */
+    @SuppressWarnings("unchecked")
     public static ListUsersResponse read(byte[] body) {
-        try {
-            UsersPageReader r = new UsersPageReader(body, false);
-            @SuppressWarnings("unchecked")
-            List<User> users = (List<User>) (List<?>) r.page();
-            return new ListUsersResponse(r.nextToken, users);
-        } catch (RuntimeException e) {
-            // not plain, an index past the end (a truncated body), or a user the record refuses (a null group): Jackson reports them
-            return null;
-        }
+        return read(body, false, (token, users) -> new ListUsersResponse(token, (List<User>) users));
     }
 
     /**
      * The page with its users as {@link ListedUser}s, their strings the body's own bytes (the body
      * must not change after), or null when Jackson must read it, as for {@link #read}.
      */
+    @SuppressWarnings("unchecked")
     public static ListedUsersPage readListed(byte[] body) {
+        return read(body, true, (token, users) -> new ListedUsersPage(token, (List<ListedUser>) users));
+    }
+
+    private static <P> P read(byte[] body, boolean listed, BiFunction<String, List<?>, P> page) {
         try {
-            UsersPageReader r = new UsersPageReader(body, true);
-            @SuppressWarnings("unchecked")
-            List<ListedUser> users = (List<ListedUser>) (List<?>) r.page();
-            return new ListedUsersPage(r.nextToken, users);
+            UsersPageReader r = new UsersPageReader(body, listed);
+            List<Object> users = r.page();
+            return page.apply(r.nextToken, users);
         } catch (RuntimeException e) {
+            // not plain, an index past the end (a truncated body), or a user the record refuses: Jackson reports them
             return null;
         }
     }
