@@ -245,13 +245,9 @@ public final class WickrAdminClient implements AutoCloseable {
                 if (type == ListedUsersPage.class) {
                     ListedUsersPage page = UsersPageReader.readListed(answer.body());
                     // a page the byte reader leaves to Jackson is read as ListUsers always is, with its errors
-                    return type.cast(page != null ? page : ListedUsersPage.of(parser(operation, ListUsersResponse.class).apply(answer)));
+                    return type.cast(page != null ? page : ListedUsersPage.of(jackson(operation, answer, ListUsersResponse.class)));
                 }
-                T value = Json.MAPPER.readValue(answer.body(), type);
-                if (value == null) {
-                    throw MalformedResponseException.of(operation + " answered an empty body", null);
-                }
-                return value;
+                return jackson(operation, answer, type);
             } catch (MalformedResponseException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -259,6 +255,15 @@ public final class WickrAdminClient implements AutoCloseable {
                         + " with a body that is not the expected JSON (" + answer.body().length + " bytes)", e);
             }
         };
+    }
+
+    /** The body read by Jackson; an empty one is malformed (other failures are the caller's to report). */
+    private static <T> T jackson(String operation, SignedHttpCaller.Answer answer, Class<T> type) {
+        T value = Json.MAPPER.readValue(answer.body(), type);
+        if (value == null) {
+            throw MalformedResponseException.of(operation + " answered an empty body", null);
+        }
+        return value;
     }
 
     private static void put(Map<String, String> q, String name, Object value) {

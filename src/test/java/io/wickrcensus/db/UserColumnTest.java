@@ -27,9 +27,15 @@ class UserColumnTest {
     }
 
     @Test
-    void aListedUserGivesEachColumnTheValueOfItsUser() {
+    void aListedUserGivesEachColumnTheValueOfItsUser() throws Exception {
         User user = new User("id-1", "Zoë", "李", "zoe@example.com", List.of("g1", "Łódź"), true, false, User.STATUS_PENDING, false,
                 "scim-1", "normal", "+15551234567", "US", 3, true, false, true, "ab057ebb");
+        RecordComponent[] components = User.class.getRecordComponents();
+        Object[] fields = user.fields();
+        for (int i = 0; i < components.length; i++) {
+            assertThat(fields[i]).as(components[i].getName()).isEqualTo(components[i].getAccessor().invoke(user));
+        }
+        assertThat(User.of(fields)).isEqualTo(user);
         ListedUser listed = ListedUser.of(user);
         assertThat(listed.toUser()).isEqualTo(user);
         for (UserColumn c : UserColumn.ALL) {

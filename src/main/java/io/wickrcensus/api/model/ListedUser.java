@@ -1,7 +1,6 @@
 package io.wickrcensus.api.model;
 
 import io.wickrcensus.support.Utf8;
-import java.lang.reflect.RecordComponent;
 import java.util.List;
 
 /**
@@ -27,13 +26,6 @@ public final class ListedUser {
     private static final int FIELDS = User.class.getRecordComponents().length;
     private static final int USER_ID = 0;
     private static final int UNAME = FIELDS - 1;
-
-    static {
-        if (!User.class.getRecordComponents()[USER_ID].getName().equals("userId")
-                || !User.class.getRecordComponents()[UNAME].getName().equals("uname")) {
-            throw new IllegalStateException("User's first component must be userId and its last uname");
-        }
-    }
 
     /** The field at {@code position} among {@link User}'s components. */
     public Object field(int position) {
@@ -65,15 +57,9 @@ public final class ListedUser {
 
     /** A {@link User} read some other way (by Jackson, from a page the byte reader left to it), its strings encoded. */
     public static ListedUser of(User user) {
-        RecordComponent[] components = User.class.getRecordComponents();
-        Object[] v = new Object[FIELDS];
-        for (int i = 0; i < FIELDS; i++) {
-            Object f;
-            try {
-                f = components[i].getAccessor().invoke(user);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
+        Object[] v = user.fields();
+        for (int i = 0; i < v.length; i++) {
+            Object f = v[i];
             v[i] = f instanceof String s ? Utf8.of(s) : f instanceof List<?> l ? l.stream().map(e -> Utf8.of((String) e)).toList() : f;
         }
         return new ListedUser(v);

@@ -49,6 +49,12 @@ public record User(
                 (Integer) v[13], (Boolean) v[14], (Boolean) v[15], (Boolean) v[16], (String) v[17]);
     }
 
+    /** The user's fields, by their position among the record's components: what {@link #of} takes. */
+    public Object[] fields() {
+        return new Object[] {userId, firstName, lastName, username, securityGroups, isAdmin, suspended, status, otpEnabled, scimId, type,
+            cell, countryCode, challengeFailures, isInviteExpired, isUser, codeValidation, uname};
+    }
+
     public boolean pending() {
         return status != null && status == STATUS_PENDING;
     }
